@@ -1,0 +1,26 @@
+import type { parseArgs } from 'node:util';
+import type { OptionValues } from './args.js';
+import type { Progress } from './progress.js';
+
+export type ParseArgsOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+export interface CommandOutput {
+  /** the one JSON object printed with --json */
+  json: unknown;
+  /** the human-readable report */
+  text: string;
+}
+
+/** A CLI command: parses nothing itself (main does), computes by calling the library, formats. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** one usage line, e.g. 'simulate <system> [--steps N] [--transient N]' */
+  readonly usage: string;
+  /** command-specific options (common and, when `system` is set, system options are added) */
+  readonly options: ParseArgsOptions;
+  /** accepts the system options (--set, --seed, --noise, --dt, --dim, --weights, …) */
+  readonly system: boolean;
+  readonly maxPositionals: number;
+  run(positionals: string[], values: OptionValues, progress: Progress): Promise<CommandOutput> | CommandOutput;
+}

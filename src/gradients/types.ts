@@ -1,0 +1,61 @@
+import type { DynamicalSystem } from '../systems/index.js';
+
+/**
+ * What is differentiated. `average`: the long-time average ⟨Φ⟩ estimated over `steps` steps after a
+ * transient (one or several orbits). `horizon`: E[Φ(x_L)] over the system's initial distribution
+ * (the "deep network of L layers" reading of a map), estimated from `samples` independent samples.
+ */
+export type Objective =
+  | { readonly kind: 'average'; readonly observable: string; readonly steps: number; readonly transient?: number }
+  | { readonly kind: 'horizon'; readonly observable: string; readonly horizon: number; readonly samples: number };
+
+/** The common input of every estimator. */
+export interface GradientRequest {
+  readonly system: DynamicalSystem;
+  readonly objective: Objective;
+  /** parameter names; the gradient lists their entries in this order, arrays flattened row-major */
+  readonly params: readonly string[];
+  /** every random draw of the estimate derives from this seed */
+  readonly seed: number;
+  /** called with (done, total) on long runs */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface GradientCost {
+  /** primal steps of the system (including transients and recomputation) */
+  steps: number;
+  /** tangent-vector propagations (one vector through one step counts 1) */
+  tangentSolves: number;
+  /** adjoint-vector propagations (one covector through one step counts 1) */
+  adjointSolves: number;
+  seconds: number;
+}
+
+/** The one result type every estimator returns. */
+export interface GradientResult {
+  readonly method: string;
+  readonly system: string;
+  readonly objective: Objective;
+  /** parameter names as requested */
+  readonly params: readonly string[];
+  /** one label per gradient entry: 'rho', 'W[3,5]', 'b[2]' */
+  readonly labels: readonly string[];
+  /** the estimated objective */
+  readonly value: number;
+  readonly valueStderr: number | null;
+  readonly gradient: Float64Array;
+  /** same shape as gradient, or null where the method gives none */
+  readonly stderr: Float64Array | null;
+  readonly cost: GradientCost;
+  readonly diagnostics: Record<string, unknown>;
+}
+
+/**
+ * A gradient estimator is a value: a name and a function of a request and method options.
+ * Estimators are interchangeable wherever a gradient is needed (grad, compare, training).
+ */
+export interface GradientEstimator<O = Record<string, unknown>> {
+  readonly name: string;
+  readonly description: string;
+  estimate(request: GradientRequest, options: O): Promise<GradientResult>;
+}

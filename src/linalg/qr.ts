@@ -1,0 +1,112 @@
+import { type Matrix, norm2 } from './matrix.js';
+
+/**
+ * Scratch space for {@link qrBlock}: the Householder vectors (one per column, each stored
+ * with stride n) and their scalar factors, so the per-step QR allocates nothing.
+ */
+export class QRWorkspace {
+  readonly n: number;
+  readonly k: number;
+  readonly u: Float64Array;
+  readonly tau: Float64Array;
+
+  constructor(n: number, k: number) {
+    if (!Number.isInteger(n) || !Number.isInteger(k) || n < 0 || k < 0 || k > n) {
+      throw new Error(`QRWorkspace: need integers 0 <= k <= n, got n = ${n}, k = ${k}`);
+    }
+    this.n = n;
+    this.k = k;
+    this.u = new Float64Array(n * k);
+    this.tau = new Float64Array(k);
+  }
+}
+
+/**
+ * Thin Householder QR of the n×k matrix whose columns are the k vectors of `v`
+ * (vector j at [j·n, (j+1)·n)). On return `v` holds Q in the same layout and `r`
+ * (k×k row-major) is upper triangular with non-negative diagonal, old_j = Σ_i r[i·k+j]·Q_i.
+ */
+export function qrBlock(v: Float64Array, n: number, k: number, r: Float64Array, ws: QRWorkspace): void {
+  if (k > n) throw new Error(`qrBlock: need k <= n, got n = ${n}, k = ${k}`);
+  if (v.length < n * k) throw new Error(`qrBlock: v has length ${v.length}, need n*k = ${n * k}`);
+  if (r.length < k * k) throw new Error(`qrBlock: r has length ${r.length}, need k*k = ${k * k}`);
+  if (ws.n !== n || ws.k < k) {
+    throw new Error(`qrBlock: workspace is for n = ${ws.n}, k = ${ws.k}; called with n = ${n}, k = ${k}`);
+  }
+  const u = ws.u;
+  const tau = ws.tau;
+  r.fill(0, 0, k * k);
+
+  // Factor: reflector j maps column j (rows j..n-1) onto a multiple of e_j.
+  for (let j = 0; j < k; j++) {
+    const cj = j * n;
+    const x0 = v[cj + j];
+    const nrm = norm2(v, n - j, cj + j);
+    let beta: number;
+    if (nrm === 0) {
+      // Zero column: the identity is a valid reflector and gives R[j,j] = 0 without dividing by zero.
+      tau[j] = 0;
+      beta = 0;
+      for (let i = j; i < n; i++) u[cj + i] = 0;
+    } else {
+      // Sign chosen opposite to x0 so that x0 - beta never cancels.
+      beta = x0 >= 0 ? -nrm : nrm;
+      const inv = 1 / (x0 - beta);
+      u[cj + j] = 1;
+      for (let i = j + 1; i < n; i++) u[cj + i] = v[cj + i] * inv;
+      tau[j] = (beta - x0) / beta;
+    }
+    r[j * k + j] = beta;
+    const tj = tau[j];
+    for (let c = j + 1; c < k; c++) {
+      const cc = c * n;
+      if (tj !== 0) {
+        let w = 0;
+        for (let i = j; i < n; i++) w += u[cj + i] * v[cc + i];
+        w *= tj;
+        for (let i = j; i < n; i++) v[cc + i] -= w * u[cj + i];
+      }
+      // Later reflectors never touch row j, so this entry of R is final.
+      r[j * k + c] = v[cc + j];
+    }
+  }
+
+  // Form Q = H_0 ⋯ H_{k-1} [I; 0] backwards: H_j only mixes columns >= j, rows >= j.
+  v.fill(0, 0, n * k);
+  for (let j = 0; j < k; j++) v[j * n + j] = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    const tj = tau[j];
+    if (tj === 0) continue;
+    const cj = j * n;
+    for (let c = j; c < k; c++) {
+      const cc = c * n;
+      let w = 0;
+      for (let i = j; i < n; i++) w += u[cj + i] * v[cc + i];
+      w *= tj;
+      for (let i = j; i < n; i++) v[cc + i] -= w * u[cj + i];
+    }
+  }
+
+  // Positive diagonal makes the factorisation unique, which Lyapunov sums rely on (log R_jj).
+  for (let j = 0; j < k; j++) {
+    if (r[j * k + j] < 0) {
+      for (let c = j; c < k; c++) r[j * k + c] = -r[j * k + c];
+      const cj = j * n;
+      for (let i = 0; i < n; i++) v[cj + i] = -v[cj + i];
+    }
+  }
+}
+
+/** Thin QR of a row-major m×n matrix (m ≥ n): q is m×n with orthonormal columns, r is n×n with positive diagonal. */
+export function householderQR(a: Matrix): { q: Matrix; r: Matrix } {
+  const m = a.rows;
+  const n = a.cols;
+  if (n > m) throw new Error(`householderQR: need rows >= cols, got ${m}x${n}`);
+  const block = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) block[j * m + i] = a.data[i * n + j];
+  const r = new Float64Array(n * n);
+  qrBlock(block, m, n, r, new QRWorkspace(m, n));
+  const q = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) q[i * n + j] = block[j * m + i];
+  return { q: { rows: m, cols: n, data: q }, r: { rows: n, cols: n, data: r } };
+}

@@ -1,0 +1,68 @@
+/**
+ * Batch-means standard error of a time average. Successive samples of a chaotic orbit are
+ * correlated, so the naive sd/√N underestimates the error; averaging over contiguous batches
+ * much longer than the correlation time gives nearly independent batch means.
+ */
+export class BatchMeans {
+  private readonly batchSums: Float64Array;
+  private count = 0;
+
+  /** @param total number of samples that will be pushed; @param batches number of batches */
+  constructor(readonly width: number, readonly total: number, readonly batches = 32) {
+    this.batchSums = new Float64Array(batches * width);
+  }
+
+  /** Adds one sample (a vector of `width` values). */
+  push(values: ArrayLike<number>): void {
+    const b = Math.min(this.batches - 1, Math.floor((this.count * this.batches) / this.total));
+    const off = b * this.width;
+    for (let i = 0; i < this.width; i++) this.batchSums[off + i] += values[i];
+    this.count++;
+  }
+
+  get samples(): number {
+    return this.count;
+  }
+
+  mean(): Float64Array {
+    const m = new Float64Array(this.width);
+    for (let b = 0; b < this.batches; b++) for (let i = 0; i < this.width; i++) m[i] += this.batchSums[b * this.width + i];
+    for (let i = 0; i < this.width; i++) m[i] /= this.count;
+    return m;
+  }
+
+  /** Standard error of the mean; NaN-free: 0 batches of data give Infinity. */
+  stderr(): Float64Array {
+    const se = new Float64Array(this.width);
+    const used = Math.min(this.batches, this.count);
+    if (used < 2) return se.fill(Infinity);
+    const sizes = new Float64Array(this.batches);
+    for (let k = 0; k < this.count; k++) sizes[Math.min(this.batches - 1, Math.floor((k * this.batches) / this.total))]++;
+    const mean = this.mean();
+    let nb = 0;
+    for (let b = 0; b < this.batches; b++) if (sizes[b] > 0) nb++;
+    for (let i = 0; i < this.width; i++) {
+      let ss = 0;
+      for (let b = 0; b < this.batches; b++) {
+        if (sizes[b] === 0) continue;
+        const d = this.batchSums[b * this.width + i] / sizes[b] - mean[i];
+        ss += d * d;
+      }
+      se[i] = Math.sqrt(ss / (nb - 1) / nb);
+    }
+    return se;
+  }
+}
+
+/** Mean and standard error of independent samples (rows of equal width). */
+export function meanAndStderr(samples: readonly ArrayLike<number>[]): { mean: Float64Array; stderr: Float64Array } {
+  const n = samples.length;
+  const w = n > 0 ? samples[0].length : 0;
+  const mean = new Float64Array(w);
+  const stderr = new Float64Array(w);
+  for (const s of samples) for (let i = 0; i < w; i++) mean[i] += s[i] / n;
+  if (n < 2) return { mean, stderr: stderr.fill(n === 1 ? Infinity : NaN) };
+  for (const s of samples) for (let i = 0; i < w; i++) stderr[i] += (s[i] - mean[i]) ** 2;
+  for (let i = 0; i < w; i++) stderr[i] = Math.sqrt(stderr[i] / (n - 1) / n);
+  return { mean, stderr };
+}

@@ -1,0 +1,181 @@
+import { UsageError } from '../../errors/index.js';
+import { Rng } from '../../random/index.js';
+import type { SystemModel } from '../model.js';
+
+export interface RnnWeights {
+  W: number[][];
+  b: number[];
+}
+
+export interface RnnOptions {
+  dim?: number;
+  weights?: RnnWeights;
+  /** seed of the random network (independent of the run's seed) */
+  netSeed?: number;
+}
+
+/** Validates a weights object ({W: n×n, b: n}) and returns n. */
+export function checkRnnWeights(w: unknown): number {
+  const o = w as Partial<RnnWeights> | null;
+  if (o === null || typeof o !== 'object' || !Array.isArray(o.W) || !Array.isArray(o.b)) {
+    throw new UsageError('weights must be a JSON object {"W": n×n nested array, "b": n array}');
+  }
+  const n = o.W.length;
+  if (n < 1) throw new UsageError('weights: W is empty');
+  o.W.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== n) throw new UsageError(`weights: W must be ${n}×${n}; row ${i} has ${Array.isArray(row) ? row.length : 'no'} entries`);
+    row.forEach((v, j) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`weights: W[${i}][${j}] is not a finite number`);
+    });
+  });
+  if (o.b.length !== n) throw new UsageError(`weights: b must have ${n} entries (W is ${n}×${n}), got ${o.b.length}`);
+  o.b.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`weights: b[${i}] is not a finite number`);
+  });
+  return n;
+}
+
+/** Random network W_ij ~ N(0, 1/n), b = 0, drawn from its own seed. */
+export function randomRnnWeights(n: number, netSeed = 1): { W: Float64Array; b: Float64Array } {
+  const rng = new Rng(netSeed);
+  const W = new Float64Array(n * n);
+  const s = 1 / Math.sqrt(n);
+  for (let i = 0; i < n * n; i++) W[i] = s * rng.normal();
+  return { W, b: new Float64Array(n) };
+}
+
+/** A vanilla recurrent network x ↦ tanh(g·W·x + b); g > 1 makes the default network chaotic. */
+export function rnn(opts: RnnOptions = {}): SystemModel {
+  let W: Float64Array, b: Float64Array, n: number;
+  if (opts.weights) {
+    n = checkRnnWeights(opts.weights);
+    if (opts.dim !== undefined && opts.dim !== n) throw new UsageError(`--dim ${opts.dim} conflicts with the weights file (n = ${n})`);
+    W = Float64Array.from(opts.weights.W.flat());
+    b = Float64Array.from(opts.weights.b);
+  } else {
+    n = opts.dim ?? 64;
+    ({ W, b } = randomRnnWeights(n, opts.netSeed ?? 1));
+  }
+  const nn = n * n;
+  return {
+    name: 'rnn',
+    kind: 'map',
+    dim: n,
+    description: `recurrent network with ${n} tanh units; W_ij ~ N(0, 1/n) from --net-seed unless --weights is given`,
+    equations: 'x ↦ tanh(g·W·x + b)',
+    params: [
+      { name: 'g', size: 1, default: 3, description: 'gain g (chaotic for g > 1 in large random networks)' },
+      { name: 'W', size: nn, default: W, description: `recurrent weights, ${n}×${n} row-major` },
+      { name: 'b', size: n, default: b, description: `biases, ${n} entries` },
+    ],
+    defaultTransient: 500,
+    naturalHorizon: 50,
+    sampleInitial(rng, out) {
+      for (let i = 0; i < n; i++) out[i] = rng.normal();
+    },
+    bind(p) {
+      const Wv = p.subarray(1, 1 + nn);
+      const bv = p.subarray(1 + nn, 1 + nn + n);
+      const wx = new Float64Array(n); // W·x at the current state
+      const d = new Float64Array(n); // tanh'(g·W·x + b)
+      const u = new Float64Array(n);
+      function pre(x: Float64Array): void {
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          const o = i * n;
+          for (let j = 0; j < n; j++) s += Wv[o + j] * x[j];
+          wx[i] = s;
+        }
+      }
+      function prime(x: Float64Array): void {
+        pre(x);
+        const g = p[0];
+        for (let i = 0; i < n; i++) {
+          const th = Math.tanh(g * wx[i] + bv[i]);
+          d[i] = 1 - th * th;
+        }
+      }
+      /** out_j ← d ⊙ (g·W·v_j) for k vectors, W read once per row */
+      function tangentBlock(x: Float64Array, v: Float64Array, k: number, out: Float64Array): void {
+        prime(x);
+        const g = p[0];
+        for (let i = 0; i < n; i++) {
+          const o = i * n, gi = g * d[i];
+          for (let q = 0; q < k; q++) {
+            let s = 0;
+            const vo = q * n;
+            for (let j = 0; j < n; j++) s += Wv[o + j] * v[vo + j];
+            out[vo + i] = gi * s;
+          }
+        }
+      }
+      /** out_j ← g·Wᵀ(d ⊙ w_j) */
+      function adjointBlock(x: Float64Array, w: Float64Array, k: number, out: Float64Array): void {
+        prime(x);
+        const g = p[0];
+        out.fill(0, 0, k * n);
+        for (let i = 0; i < n; i++) {
+          const o = i * n, gi = g * d[i];
+          for (let q = 0; q < k; q++) {
+            const c = gi * w[q * n + i];
+            if (c === 0) continue;
+            const vo = q * n;
+            for (let j = 0; j < n; j++) out[vo + j] += c * Wv[o + j];
+          }
+        }
+      }
+      /** (∂f/∂p)ᵀw assuming prime(x) ran: ∂/∂g = Σ dᵢwᵢ(Wx)ᵢ, ∂/∂W_ij = g·dᵢwᵢ·x_j, ∂/∂b_i = dᵢwᵢ */
+      function paramAdjointPrimed(x: Float64Array, w: Float64Array, out: Float64Array): void {
+        const g = p[0];
+        let sg = 0;
+        for (let i = 0; i < n; i++) {
+          const ui = d[i] * w[i];
+          u[i] = ui;
+          sg += ui * wx[i];
+          out[1 + nn + i] = ui;
+          const o = 1 + i * n, c = g * ui;
+          for (let j = 0; j < n; j++) out[o + j] = c * x[j];
+        }
+        out[0] = sg;
+      }
+      return {
+        eval(x, out) {
+          pre(x);
+          const g = p[0];
+          for (let i = 0; i < n; i++) out[i] = Math.tanh(g * wx[i] + bv[i]);
+        },
+        jvp: (x, v, out) => tangentBlock(x, v, 1, out),
+        vjp: (x, w, out) => adjointBlock(x, w, 1, out),
+        jvpBlock: tangentBlock,
+        vjpBlock: adjointBlock,
+        pjvp(x, dp, out) {
+          prime(x);
+          const g = p[0];
+          for (let i = 0; i < n; i++) {
+            let s = 0;
+            const o = i * n;
+            for (let j = 0; j < n; j++) s += dp[1 + o + j] * x[j];
+            out[i] = d[i] * (dp[0] * wx[i] + g * s + dp[1 + nn + i]);
+          }
+        },
+        pvjp(x, w, out) {
+          prime(x);
+          paramAdjointPrimed(x, w, out);
+        },
+        backward(x, w, outX, outP) {
+          prime(x);
+          paramAdjointPrimed(x, w, outP);
+          // outX ← g·Wᵀu with u = d ⊙ w from the parameter pass
+          const g = p[0];
+          outX.fill(0, 0, n);
+          for (let i = 0; i < n; i++) {
+            const c = g * u[i];
+            if (c === 0) continue;
+            const o = i * n;
+            for (let j = 0; j < n; j++) outX[j] += c * Wv[o + j];
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export * from './types.js';
+export * from './model.js';
+export * from './noise.js';
+export * from './registry.js';
+export * from './trajectory.js';
+export { buildSystem, defaultParams } from './build.js';
+export { standardObservables, coordinate } from './observables.js';
+export { checkRnnWeights, randomRnnWeights, type RnnWeights } from './builtin/rnn.js';
+export { NI9_J0, NI9_SCALE } from './builtin/ni9Matrix.js';
+export * from "./simulate.js";

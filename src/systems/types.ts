@@ -1,0 +1,93 @@
+import type { Matrix } from '../linalg/index.js';
+import type { Rng } from '../random/index.js';
+import type { NoiseKernel } from './noise.js';
+
+export type SystemKind = 'map' | 'flow';
+
+/** A named parameter; array-valued ones occupy `size` consecutive entries (row-major) of the flat vector. */
+export interface ParamSpec {
+  readonly name: string;
+  readonly size: number;
+  readonly offset: number;
+  readonly description: string;
+}
+
+/** A scalar function of the state with its gradient, e.g. a network output or a coordinate. */
+export interface Observable {
+  readonly name: string;
+  readonly description: string;
+  value(x: Float64Array): number;
+  /** out ← ∇Φ(x) (overwrites out, length dim) */
+  gradient(x: Float64Array, out: Float64Array): void;
+}
+
+/** Additive noise σ·B·ξ with ξ i.i.d. from `kernel`; B has orthonormal columns (null: B = I). */
+export interface NoiseModel {
+  readonly sigma: number;
+  readonly kernel: NoiseKernel;
+  readonly directions: Matrix | null;
+  /** number of noise components r (n when isotropic) */
+  readonly rank: number;
+  /** human-readable description of the directions: 'isotropic', 'ones', or 'matrix n×r' */
+  readonly directionsLabel: string;
+}
+
+/**
+ * A dynamical system is a one-step map x_{n+1} = f(x_n; p) (+ σBξ_n) with exact derivatives.
+ * Blocks of k vectors are stored vector after vector: vector j occupies [j·dim, (j+1)·dim).
+ * Every derivative method OVERWRITES its output. Flows are maps through an RK4 step whose
+ * derivatives are those of the discrete step, so every algorithm sees one consistent map.
+ */
+export interface DynamicalSystem {
+  readonly name: string;
+  readonly kind: SystemKind;
+  readonly dim: number;
+  readonly params: readonly ParamSpec[];
+  readonly nParams: number;
+  /** Current flat parameter vector. Mutate only in place (views into it are cached). */
+  readonly p: Float64Array;
+  readonly noise: NoiseModel | null;
+  readonly observables: readonly Observable[];
+  /** Time step of a flow's integrator; null for maps. Exponents and rates are per unit time for flows. */
+  readonly dt: number | null;
+  /** Steps discarded before statistics by default (reach the attractor). */
+  readonly defaultTransient: number;
+  /** Natural horizon for the finite-horizon (deep-network) reading, when the system has one. */
+  readonly naturalHorizon: number | null;
+
+  /** out ← f(x; p), the deterministic part (already reduced to the fundamental domain). */
+  map(x: Float64Array, out: Float64Array): void;
+  /** out ← J(x)·V for a block of k vectors. */
+  tangent(x: Float64Array, v: Float64Array, k: number, out: Float64Array): void;
+  /** out ← J(x)ᵀ·W for a block of k covectors. */
+  adjoint(x: Float64Array, w: Float64Array, k: number, out: Float64Array): void;
+  /** out ← (∂f/∂p)(x)·dp, dp of length nParams. */
+  paramTangent(x: Float64Array, dp: Float64Array, out: Float64Array): void;
+  /** out ← (∂f/∂p)(x)ᵀ·w, out of length nParams. */
+  paramAdjoint(x: Float64Array, w: Float64Array, out: Float64Array): void;
+  /** outX ← J(x)ᵀw and outP ← (∂f/∂p)(x)ᵀw in one pass (the backprop hot loop). */
+  backward(x: Float64Array, w: Float64Array, outX: Float64Array, outP: Float64Array): void;
+  /** Reduces a state to the fundamental domain (mod 1, mod 2π) after noise is added; no-op for most. */
+  wrap(x: Float64Array): void;
+  /** Draws x₀ from the system's initial distribution. */
+  sampleInitial(rng: Rng, out: Float64Array): void;
+  /** A flow's vector field F(x) (spans the neutral direction); absent for maps. */
+  vectorField?(x: Float64Array, out: Float64Array): void;
+  /** Plain-data recipe that rebuilds this exact system (createSystem(spec.name, spec.options)),
+   *  e.g. in a worker thread; null for systems assembled by hand. */
+  readonly spec: SystemSpec | null;
+  /** The same system with another parameter vector (copied). */
+  withParams(p: Float64Array): DynamicalSystem;
+  /** The same system with another noise model (null: deterministic). */
+  withNoise(noise: NoiseModel | null): DynamicalSystem;
+}
+
+/** Name and options of a built-in system (see createSystem). */
+export interface SystemSpec {
+  readonly name: string;
+  readonly options: import('./registry.js').SystemOptions;
+}
+
+export function paramIndex(sys: DynamicalSystem, name: string): ParamSpec | undefined {
+  return sys.params.find((s) => s.name === name);
+}
