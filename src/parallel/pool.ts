@@ -1,0 +1,77 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Runs independent tasks on worker threads. A task names a module (file URL) and one of its
+ * exported functions taking one structured-clonable argument; results come back in task order.
+ * With one worker (or CHAOSGRAD_WORKERS=1) tasks run in this thread: same code, same bits.
+ */
+export interface Task<A> {
+  module: string;
+  fn: string;
+  arg: A;
+}
+
+export function workerCount(tasks: number): number {
+  const env = Number(process.env.CHAOSGRAD_WORKERS);
+  const cores = Number.isInteger(env) && env > 0 ? env : availableParallelism();
+  return Math.max(1, Math.min(cores, tasks));
+}
+
+export async function runTasks<A, R>(tasks: Task<A>[], onDone?: (done: number, total: number) => void): Promise<R[]> {
+  const nw = workerCount(tasks.length);
+  const results: R[] = new Array(tasks.length);
+  let done = 0;
+  if (nw <= 1) {
+    for (let i = 0; i < tasks.length; i++) {
+      const mod = (await import(tasks[i].module)) as Record<string, (a: A) => R | Promise<R>>;
+      results[i] = await mod[tasks[i].fn](tasks[i].arg);
+      onDone?.(++done, tasks.length);
+    }
+    return results;
+  }
+  let next = 0;
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  async function drive(): Promise<void> {
+    const worker = new Worker(workerUrl);
+    try {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await new Promise<R>((resolve, reject) => {
+          const onMessage = (m: { ok: boolean; value?: R; error?: { name: string; message: string } }) => {
+            cleanup();
+            if (m.ok) resolve(m.value as R);
+            else reject(rebuildError(m.error!));
+          };
+          const onError = (e: Error) => {
+            cleanup();
+            reject(e);
+          };
+          const cleanup = () => {
+            worker.off('message', onMessage);
+            worker.off('error', onError);
+          };
+          worker.on('message', onMessage);
+          worker.on('error', onError);
+          worker.postMessage(tasks[i]);
+        });
+        onDone?.(++done, tasks.length);
+      }
+    } finally {
+      await worker.terminate();
+    }
+  }
+  await Promise.all(Array.from({ length: nw }, drive));
+  return results;
+}
+
+/** Errors cross the thread boundary as plain data; keep their class so exit codes stay right. */
+function rebuildError(e: { name: string; message: string }): Error {
+  return errorFactory(e.name, e.message);
+}
+
+let errorFactory: (name: string, message: string) => Error = (_n, m) => new Error(m);
+
+export function setErrorFactory(f: (name: string, message: string) => Error): void {
+  errorFactory = f;
+}
