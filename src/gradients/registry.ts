@@ -1,19 +1,18 @@
 import { unknownName } from '../errors/index.js';
 import type { GradientEstimator } from './types.js';
 
-/** Every gradient estimator by name; a new method registers itself with one line here. */
-const ESTIMATORS = new Map<string, GradientEstimator<any>>();
-
-export function registerEstimator(e: GradientEstimator<any>): void {
-  ESTIMATORS.set(e.name, e);
-}
+/**
+ * Every gradient estimator, by name. A static list (no self-registration side effects): a new
+ * method is one import and one entry here.
+ */
+const ESTIMATORS: readonly GradientEstimator<any>[] = [];
 
 export function estimatorNames(): string[] {
-  return [...ESTIMATORS.keys()];
+  return ESTIMATORS.map((e) => e.name);
 }
 
 export function getEstimator(name: string): GradientEstimator<any> {
-  const e = ESTIMATORS.get(name);
+  const e = ESTIMATORS.find((x) => x.name === name);
   if (!e) unknownName('method', name, estimatorNames());
   return e;
 }
