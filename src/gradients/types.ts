@@ -6,8 +6,26 @@ import type { DynamicalSystem } from '../systems/index.js';
  * (the "deep network of L layers" reading of a map), estimated from `samples` independent samples.
  */
 export type Objective =
-  | { readonly kind: 'average'; readonly observable: string; readonly steps: number; readonly transient?: number }
-  | { readonly kind: 'horizon'; readonly observable: string; readonly horizon: number; readonly samples: number };
+  | ({ readonly kind: 'average'; readonly steps: number; readonly transient?: number } & ObservableChoice)
+  | ({ readonly kind: 'horizon'; readonly horizon: number; readonly samples: number } & ObservableChoice);
+
+/**
+ * The differentiated observable: a named one, or (when `terms` is given) the combination
+ * Ψ(x) = Σ weight·Φ(x)^power — how a training loss Σ wₖ(⟨Φₖ⟩ − targetₖ)² gets its gradient from one
+ * estimate: ∇L = ∇⟨Ψ⟩ with weightₖ = 2wₖ(⟨Φₖ⟩ − targetₖ). Plain data, so it crosses to workers.
+ */
+export interface ObservableChoice {
+  /** observable name (a label such as 'loss' when `terms` is given) */
+  readonly observable: string;
+  readonly terms?: readonly ObservableTerm[];
+}
+
+export interface ObservableTerm {
+  readonly observable: string;
+  readonly weight: number;
+  /** default 1 */
+  readonly power?: number;
+}
 
 /** The common input of every estimator. */
 export interface GradientRequest {

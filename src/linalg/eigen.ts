@@ -146,9 +146,9 @@ export function spectralRadius(a: Float64Array, n: number): number {
     const disc = half * half + a[1] * a[2];
     return disc >= 0 ? Math.abs(mean) + Math.sqrt(disc) : Math.hypot(mean, Math.sqrt(-disc));
   }
-  const { wr, wi } = eigenvaluesGeneral(a, n);
+  const { re, im } = eigenvaluesGeneral(a, n);
   let rho = 0;
-  for (let i = 1; i <= n; i++) rho = Math.max(rho, Math.hypot(wr[i], wi[i]));
+  for (let i = 0; i < n; i++) rho = Math.max(rho, Math.hypot(re[i], im[i]));
   return rho;
 }
 
@@ -161,10 +161,11 @@ export function conditionNumberSPD(a: Float64Array, n: number): number {
 }
 
 /**
- * Eigenvalues (1-based wr/wi) of a general real matrix: balancing, Householder reduction to
- * Hessenberg form, then Francis double-shift QR (after EISPACK hqr), so complex pairs need no complex arithmetic.
+ * Eigenvalues (real parts `re`, imaginary parts `im`, unordered; complex pairs adjacent) of a
+ * general real matrix: balancing, Householder reduction to Hessenberg form, then Francis
+ * double-shift QR (after EISPACK hqr), so complex pairs need no complex arithmetic.
  */
-export function eigenvaluesGeneral(a: Float64Array, n: number): { wr: Float64Array; wi: Float64Array } {
+export function eigenvaluesGeneral(a: Float64Array, n: number): { re: Float64Array; im: Float64Array } {
   checkSquare('eigenvaluesGeneral', a, n);
   // 1-based rows keep the translation of the classic algorithm verifiable line by line.
   const h: Float64Array[] = [];
@@ -175,7 +176,7 @@ export function eigenvaluesGeneral(a: Float64Array, n: number): { wr: Float64Arr
   const wr = new Float64Array(n + 1);
   const wi = new Float64Array(n + 1);
   hqr(h, n, wr, wi);
-  return { wr, wi };
+  return { re: wr.slice(1), im: wi.slice(1) };
 }
 
 // Power-of-two diagonal similarity equalising row and column norms; exact in floating point.

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  conditionNumberSPD, householderQR, singularValues, spectralRadius, symmetricEigen, type Matrix,
+  conditionNumberSPD, eigenvaluesGeneral, householderQR, singularValues, spectralRadius, symmetricEigen, type Matrix,
 } from '../../src/linalg/index.js';
 import { assertClose, makeRand, randomMatrix, randomSymmetric } from './support.js';
 
@@ -140,6 +140,15 @@ test('spectralRadius of companion matrices with known roots', () => {
   assert.ok(Math.abs(spectralRadius(companion(withPair), 4) - 2) < 1e-12);
   // Roots 0.5, 0.25, −0.125 and 1e-3.
   assert.ok(Math.abs(spectralRadius(companion(polyFromRoots([0.5, 0.25, -0.125, 1e-3])), 4) - 0.5) < 1e-12);
+});
+
+test('eigenvaluesGeneral returns the full spectrum, complex pairs included', () => {
+  const c = polyFromRoots([1, -1.5]);
+  const { re, im } = eigenvaluesGeneral(companion([4 * c[0], 4 * c[1], 4 + c[0], c[1]]), 4);
+  const got = Array.from(re, (r, i) => [r, im[i]]).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const want = [[-1.5, 0], [0, -2], [0, 2], [1, 0]];
+  for (let i = 0; i < 4; i++) assertClose(got[i], want[i], 1e-12, `eigenvalue ${i}`);
+  assert.deepEqual(Array.from(eigenvaluesGeneral(new Float64Array([7]), 1).re), [7]);
 });
 
 test('spectralRadius of random symmetric matrices matches symmetricEigen', () => {

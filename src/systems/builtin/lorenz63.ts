@@ -25,7 +25,7 @@ export function lorenz63(dt = 0.005): SystemModel {
     bind(p) {
       return {
         eval(x, out) {
-          const [s, r, b] = [p[0], p[1], p[2]];
+          const s = p[0], r = p[1], b = p[2];
           const x0 = x[0], x1 = x[1], x2 = x[2];
           out[0] = s * (x1 - x0);
           out[1] = x0 * (r - x2) - x1;
