@@ -121,3 +121,9 @@ function printTable(r: Record<string, number>): void {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await benchRandom();
 }
+
+/** The harness entry (bench/run.ts): ns per draw and the ratio against pure-rand. */
+export async function bench(): Promise<import('./types.js').BenchRow[]> {
+  const r = await benchRandom();
+  return Object.entries(r).map(([name, value]) => ({ name: `random: ${name}`, value, unit: name.includes('ratio') ? 'x' : 'ns/draw' }));
+}

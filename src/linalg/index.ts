@@ -5,3 +5,4 @@ export * from './cholesky.js';
 export * from './blockTridiagonal.js';
 export * from './lu.js';
 export * from './eigen.js';
+export * from './hessenbergQR.js';

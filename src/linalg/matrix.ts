@@ -93,11 +93,12 @@ export function gemvT(a: Matrix, x: Float64Array, y: Float64Array, alpha = 1, be
 }
 
 /** C ← α·op(A)·op(B) + β·C, op = identity or transpose. */
-export function gemm(a: Matrix, b: Matrix, c: Matrix, opts: GemmOptions = {}): void {
-  const transA = opts.transA ?? false;
-  const transB = opts.transB ?? false;
-  const alpha = opts.alpha ?? 1;
-  const beta = opts.beta ?? 0;
+export function gemm(a: Matrix, b: Matrix, c: Matrix, opts?: GemmOptions): void {
+  // No `= {}` default: that would allocate on every call in time-stepping loops.
+  const transA = opts?.transA ?? false;
+  const transB = opts?.transB ?? false;
+  const alpha = opts?.alpha ?? 1;
+  const beta = opts?.beta ?? 0;
   const m = transA ? a.cols : a.rows;
   const p = transA ? a.rows : a.cols;
   const pb = transB ? b.cols : b.rows;

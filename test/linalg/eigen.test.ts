@@ -151,6 +151,39 @@ test('eigenvaluesGeneral returns the full spectrum, complex pairs included', () 
   assert.deepEqual(Array.from(eigenvaluesGeneral(new Float64Array([7]), 1).re), [7]);
 });
 
+test('eigenvaluesGeneral on random non-symmetric matrices satisfies Σλᵏ = tr(Aᵏ), k = 1..n', () => {
+  // Newton's identities: the power sums determine the whole spectrum.
+  const rand = makeRand(66);
+  for (const n of [3, 6, 10]) {
+    const a = randomMatrix(rand, n, n);
+    const { re, im } = eigenvaluesGeneral(a.data, n);
+    let power = a;
+    const pr = Float64Array.from(re);
+    const pi = Float64Array.from(im);
+    for (let k = 1; k <= n; k++) {
+      let tr = 0;
+      for (let i = 0; i < n; i++) tr += power.data[i * n + i];
+      let sr = 0;
+      let si = 0;
+      for (let i = 0; i < n; i++) {
+        sr += pr[i];
+        si += pi[i];
+      }
+      const scale = Math.max(1, Math.abs(tr), spectralRadius(a.data, n) ** k);
+      assert.ok(Math.abs(sr - tr) < 1e-11 * scale, `n=${n} k=${k}: Σλᵏ = ${sr}, tr(Aᵏ) = ${tr}`);
+      assert.ok(Math.abs(si) < 1e-11 * scale, `n=${n} k=${k}: imaginary part ${si}`);
+      for (let i = 0; i < n; i++) {
+        const r = pr[i] * re[i] - pi[i] * im[i];
+        pi[i] = pr[i] * im[i] + pi[i] * re[i];
+        pr[i] = r;
+      }
+      const next = { rows: n, cols: n, data: new Float64Array(n * n) };
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let l = 0; l < n; l++) next.data[i * n + j] += power.data[i * n + l] * a.data[l * n + j];
+      power = next;
+    }
+  }
+});
+
 test('spectralRadius of random symmetric matrices matches symmetricEigen', () => {
   const rand = makeRand(65);
   for (const n of [3, 8, 20]) {

@@ -1,0 +1,43 @@
+import { UsageError } from '../../errors/index.js';
+import { liftFromNoise, type DynamicalSystem, type NoiseModel } from '../../systems/index.js';
+
+/**
+ * The likelihood-ratio weight of one noisy transition x_{n+1} = f(x_n; p) + σBξ_n.
+ *
+ * Moving the transition's mean by δ (a vector in span B) changes its log-density by
+ * δᵀB s(ξ_n)/σ to first order, with the kernel's score s = −(log p)′ applied to every component.
+ * With δ = (∂f/∂p)(x_n)·dp, the weight of every parameter at once is the parameter adjoint of
+ * the single covector w = B s(ξ_n)/σ: c_n = (∂f/∂p)(x_n)ᵀ w. One paramAdjoint call per step,
+ * whatever the number of parameters.
+ */
+export class ScoreCovector {
+  private readonly noise: NoiseModel;
+  /** the r weighted score components scale·s(ξ_j)/σ */
+  private readonly comp: Float64Array;
+  /** out: the covector B·comp (length n) */
+  readonly w: Float64Array;
+
+  constructor(sys: DynamicalSystem) {
+    this.noise = requireNoise(sys);
+    this.comp = new Float64Array(this.noise.rank);
+    this.w = new Float64Array(sys.dim);
+  }
+
+  /** w ← scale·B s(ξ)/σ for the r noise components ξ of one step (allocation-free). */
+  set(xi: Float64Array, scale: number, xiOffset = 0): Float64Array {
+    const { sigma, kernel, rank, directions } = this.noise;
+    const f = scale / sigma;
+    // isotropic: B = I, write straight into w (liftFromNoise would copy through a subarray view)
+    const target = directions === null ? this.w : this.comp;
+    for (let j = 0; j < rank; j++) target[j] = f * kernel.score(xi[xiOffset + j]);
+    if (directions !== null) liftFromNoise(this.noise, this.comp, this.w);
+    return this.w;
+  }
+}
+
+export const NEEDS_NOISE = 'kernel differentiation needs noise: give --noise σ > 0';
+
+export function requireNoise(sys: DynamicalSystem): NoiseModel {
+  if (sys.noise === null || !(sys.noise.sigma > 0)) throw new UsageError(NEEDS_NOISE);
+  return sys.noise;
+}

@@ -1,0 +1,3 @@
+export * from './frame.js';
+export * from './spectrum.js';
+export * from './summary.js';
