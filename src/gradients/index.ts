@@ -6,3 +6,6 @@ export * from './result.js';
 export * from './orbit.js';
 export * from './repeats.js';
 export * from './registry.js';
+export * from './kernel/index.js';
+export * from './bptt.js';
+export * from './fd.js';

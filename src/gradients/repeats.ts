@@ -66,6 +66,30 @@ export async function runRepeats<O>(module: string, fn: string, req: GradientReq
   return runTasks<RepeatArg<O>, RepeatOutcome>(tasks, req.onProgress);
 }
 
+/**
+ * Like runRepeats, but each task gets its own options (e.g. a block of sample indices): for
+ * estimators that split one estimate into blocks and merge the blocks' sums themselves.
+ */
+export async function runBlocks<O>(module: string, fn: string, req: GradientRequest, blockOptions: O[]): Promise<RepeatOutcome[]> {
+  const spec = req.system.spec;
+  const inThread = spec === null || blockOptions.length === 1;
+  const tasks = blockOptions.map((options, i) => ({
+    module,
+    fn,
+    arg: { spec, system: inThread ? req.system : undefined, objective: req.objective, params: req.params, seed: req.seed, stream: i, options } as RepeatArg<O>,
+  }));
+  if (inThread) {
+    const mod = (await import(module)) as Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>;
+    const out: RepeatOutcome[] = [];
+    for (const t of tasks) {
+      out.push(await mod[fn](t.arg));
+      req.onProgress?.(out.length, tasks.length);
+    }
+    return out;
+  }
+  return runTasks<RepeatArg<O>, RepeatOutcome>(tasks, req.onProgress);
+}
+
 /** Mean gradient and value over repetitions with standard errors (null for a single repetition). */
 export function combineRepeats(outcomes: RepeatOutcome[]): {
   value: number;

@@ -40,7 +40,8 @@ export function measureStatistics(sys: DynamicalSystem, stats: readonly Statisti
   const rng = new Rng(seed);
   let rows: Float64Array[];
   let steps: number;
-  let x: Float64Array, y = new Float64Array(sys.dim);
+  let values: Float64Array | null = null;
+  let x: Float64Array, y: Float64Array = new Float64Array(sys.dim);
   if (ev.kind === 'average') {
     const T = requirePositiveInteger('evaluation steps', ev.steps);
     const transient = ev.transient ?? sys.defaultTransient;
@@ -60,6 +61,10 @@ export function measureStatistics(sys: DynamicalSystem, stats: readonly Statisti
     }
     rows = Array.from({ length: B }, (_, b) => sums.slice(b * K, (b + 1) * K).map((v) => v / counts[b]));
     steps = transient + T;
+    // the value is the plain time average (as `simulate` reports); the batches only give its error
+    const total = new Float64Array(K);
+    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) total[k] += sums[b * K + k] / T;
+    values = total;
   } else {
     const L = requirePositiveInteger('horizon', ev.horizon);
     const N = requirePositiveInteger('evaluation samples', ev.samples);
@@ -78,7 +83,7 @@ export function measureStatistics(sys: DynamicalSystem, stats: readonly Statisti
   }
   const { mean, stderr } = meanAndStderr(rows);
   return {
-    values: mean,
+    values: values ?? mean,
     stderr,
     steps,
     stderrOf(c) {

@@ -1,1 +1,3 @@
 export * from './batchMeans.js';
+export * from './quantile.js';
+export * from './studentT.js';

@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { gradCommand } from './grad.js';
+import { sigmaStudyCommand } from './sigma-study.js';
 import { simulateCommand } from './simulate.js';
 import { systemsCommand } from './systems.js';
+import { trainCommand } from './train.js';
 
 /** Every CLI command; a new command is one file here and one line in this list. */
-export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand];
+export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand];

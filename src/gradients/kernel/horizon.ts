@@ -51,10 +51,11 @@ export function kernelHorizonChunk(arg: RepeatArg<HorizonChunkOptions>): RepeatO
     }
     addSample(m, ob.value(x), score);
   }
-  const est = momentEstimate(m, arg.options.baseline);
+  // the block's own estimate is informative only; the estimator merges the moments of all blocks
+  const est = samples > 1 ? momentEstimate(m, arg.options.baseline) : null;
   return {
-    value: est.value,
-    gradient: est.gradient,
+    value: est?.value ?? m.phi,
+    gradient: est?.gradient ?? new Float64Array(P),
     cost: { steps: samples * L, tangentSolves: 0, adjointSolves: samples * L },
     diagnostics: { moments: m },
   };

@@ -1,0 +1,200 @@
+import { UsageError } from '../errors/index.js';
+import { Rng, type RngState } from '../random/index.js';
+import { studentTQuantile } from '../stats/index.js';
+import { checkFinite, findObservable, initialState, step, type DynamicalSystem, type Observable } from '../systems/index.js';
+import { CostMeter } from './cost.js';
+import { resolveObjective, transientOf } from './objective.js';
+import { scatter, selectParams, type ParamSelection } from './params.js';
+import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from './repeats.js';
+import { makeResult } from './result.js';
+import type { GradientEstimator, GradientRequest, GradientResult, Objective } from './types.js';
+
+/**
+ * Options of the finite-difference reference.
+ * Step: `h` (absolute, every entry) or, by default, hᵢ = relativeH·max(|pᵢ|, 1) with relativeH = 1e-2:
+ * a chaotic average is a noisy function of p (the error of a difference of two time averages scales
+ * like 1/(h√T)), so steps far larger than for smooth functions are the right trade-off; its O(h²)
+ * bias is checked with `richardson` (R = (4D(h/2) − D(h))/3, bias O(h⁴)).
+ */
+export interface FdOptions {
+  h?: number;
+  relativeH?: number;
+  richardson?: boolean;
+  /** independent batches for the confidence interval (default 10) */
+  batches?: number;
+  /** differentiate along this vector over the selected entries only (one result entry) */
+  direction?: ArrayLike<number>;
+}
+
+export const DEFAULT_BATCHES = 10;
+export const DEFAULT_RELATIVE_H = 1e-2;
+
+/** One perturbation: p ± s·dp (dp full length) and the label of the result entry. */
+interface Probe {
+  dp: Float64Array;
+  s: number;
+}
+
+function probesOf(sys: DynamicalSystem, sel: ParamSelection, o: FdOptions): Probe[] {
+  const rel = o.relativeH ?? DEFAULT_RELATIVE_H;
+  if (o.direction !== undefined) {
+    const d = Float64Array.from(o.direction);
+    let dMax = 0;
+    let pMax = 1;
+    for (let i = 0; i < d.length; i++) {
+      dMax = Math.max(dMax, Math.abs(d[i]));
+      if (d[i] !== 0) pMax = Math.max(pMax, Math.abs(sys.p[sel.indices[i]]));
+    }
+    return [{ dp: scatter(d, sel, sys.nParams), s: o.h ?? (rel * pMax) / dMax }];
+  }
+  return Array.from(sel.indices, (idx) => {
+    const dp = new Float64Array(sys.nParams);
+    dp[idx] = 1;
+    return { dp, s: o.h ?? rel * Math.max(Math.abs(sys.p[idx]), 1) };
+  });
+}
+
+function shifted(sys: DynamicalSystem, dp: Float64Array, s: number): DynamicalSystem {
+  return sys.withParams(Float64Array.from(sys.p, (v, i) => v + s * dp[i]));
+}
+
+/**
+ * The statistic along one orbit from x₀ with the noise replayed from `noise` (common random
+ * numbers): (1/T)Σ_{n=1..T} Φ(xₙ) for an average, Φ(x_T) for a horizon.
+ */
+export function orbitStatistic(sys: DynamicalSystem, x0: Float64Array, steps: number, noise: RngState | null, ob: Observable, kind: Objective['kind'], firstIndex = 0): number {
+  const rng = noise ? Rng.fromState(noise) : null;
+  let x = Float64Array.from(x0);
+  let y = new Float64Array(sys.dim);
+  const xi = new Float64Array(sys.noise?.rank ?? 0);
+  let sum = 0;
+  for (let n = 0; n < steps; n++) {
+    step(sys, x, y, rng, xi);
+    checkFinite(y, firstIndex + n + 1);
+    const t = x;
+    x = y;
+    y = t;
+    if (kind === 'average') sum += ob.value(x);
+  }
+  return kind === 'average' ? sum / steps : ob.value(x);
+}
+
+/** Central difference (with its Richardson extrapolation) of f along one probe; f evaluations counted. */
+function centralDifference(f: (sys: DynamicalSystem) => number, sys: DynamicalSystem, probe: Probe, richardson: boolean): { d: number; evals: number } {
+  const diff = (s: number) => (f(shifted(sys, probe.dp, s)) - f(shifted(sys, probe.dp, -s))) / (2 * s);
+  const d1 = diff(probe.s);
+  if (!richardson) return { d: d1, evals: 2 };
+  return { d: (4 * diff(probe.s / 2) - d1) / 3, evals: 4 };
+}
+
+/**
+ * One batch (an independent repetition). Average objective: x₀ = the state after the transient at
+ * the nominal p (own stream), then every run (p, p ± h) starts from that x₀ with the same noise.
+ * Horizon objective: the batch's share of the samples, sample i with stream i as in BPTT.
+ */
+export function fdBatchTask(arg: RepeatArg<FdOptions & { batchCount: number }>): RepeatOutcome {
+  const { system, rng } = repeatContext(arg);
+  const ob = findObservable(system, arg.objective.observable);
+  const sel = selectParams(system, arg.params);
+  const probes = probesOf(system, sel, arg.options);
+  const richardson = arg.options.richardson === true;
+  const gradient = new Float64Array(probes.length);
+  const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };
+  let value: number;
+  if (arg.objective.kind === 'average') {
+    const T = arg.objective.steps;
+    const transient = transientOf(system, arg.objective);
+    const x0 = initialState(system, rng, transient);
+    const noise = system.noise ? rng.getState() : null;
+    const f = (s: DynamicalSystem) => orbitStatistic(s, x0, T, noise, ob, 'average', transient);
+    value = f(system);
+    let runs = 1;
+    probes.forEach((p, k) => {
+      const r = centralDifference(f, system, p, richardson);
+      gradient[k] = r.d;
+      runs += r.evals;
+    });
+    cost.steps = transient + runs * T;
+  } else {
+    const { horizon: L, samples } = arg.objective;
+    const B = arg.options.batchCount;
+    const lo = Math.floor((arg.stream * samples) / B), hi = Math.floor(((arg.stream + 1) * samples) / B);
+    const starts: Float64Array[] = [];
+    const noises: (RngState | null)[] = [];
+    for (let i = lo; i < hi; i++) {
+      const r = new Rng(arg.seed).split(i);
+      const x0 = new Float64Array(system.dim);
+      system.sampleInitial(r, x0);
+      starts.push(x0);
+      noises.push(system.noise ? r.getState() : null);
+    }
+    const f = (s: DynamicalSystem) => {
+      let sum = 0;
+      for (let j = 0; j < starts.length; j++) sum += orbitStatistic(s, starts[j], L, noises[j], ob, 'horizon');
+      return sum / starts.length;
+    };
+    value = f(system);
+    let runs = 1;
+    probes.forEach((p, k) => {
+      const r = centralDifference(f, system, p, richardson);
+      gradient[k] = r.d;
+      runs += r.evals;
+    });
+    cost.steps = runs * L * (hi - lo);
+  }
+  return { value, gradient, cost, diagnostics: {} };
+}
+
+export const FD_TASKS = import.meta.url;
+
+/**
+ * Finite-difference reference: central differences of the statistic along each selected entry (or
+ * one direction), with common random numbers, optional Richardson extrapolation, and a 95%
+ * confidence interval mean ± t_{B−1}·stderr from B independent batches. Slow but honest.
+ */
+export const fdEstimator: GradientEstimator<FdOptions> = {
+  name: 'fd',
+  description: 'central finite differences with common random numbers and batch confidence intervals (the reference)',
+  async estimate(req: GradientRequest, options: FdOptions = {}): Promise<GradientResult> {
+    const meter = new CostMeter();
+    const { system, objective } = req;
+    resolveObjective(system, objective);
+    const sel = selectParams(system, req.params);
+    const B = options.batches ?? DEFAULT_BATCHES;
+    if (!(Number.isInteger(B) && B >= 1)) throw new UsageError(`--batches must be a positive integer, got ${B}`);
+    if (options.h !== undefined && !(Number.isFinite(options.h) && options.h > 0)) throw new UsageError(`--h must be a finite number > 0, got ${options.h}`);
+    if (options.relativeH !== undefined && !(Number.isFinite(options.relativeH) && options.relativeH > 0)) throw new UsageError(`relativeH must be > 0, got ${options.relativeH}`);
+    if (objective.kind === 'horizon' && B > objective.samples) throw new UsageError(`--batches ${B} exceeds --samples ${objective.samples}`);
+    if (options.direction !== undefined) {
+      const d = Array.from(options.direction);
+      if (d.length !== sel.indices.length || !d.every(Number.isFinite) || d.every((v) => v === 0)) {
+        throw new UsageError(`direction must be a non-zero finite vector of ${sel.indices.length} entries (one per selected parameter entry)`);
+      }
+    }
+    const probes = probesOf(system, sel, options);
+    const taskOptions = { ...options, direction: options.direction === undefined ? undefined : Array.from(options.direction), batchCount: B };
+    const outcomes: RepeatOutcome[] = await runRepeats(FD_TASKS, 'fdBatchTask', req, taskOptions, B);
+    const c = combineRepeats(outcomes);
+    meter.add(c.cost);
+    const t = B >= 2 ? studentTQuantile(0.975, B - 1) : null;
+    const ci95 = c.stderr && t !== null ? Array.from(c.gradient, (g, i) => [g - t * c.stderr![i], g + t * c.stderr![i]]) : null;
+    const labels = options.direction === undefined ? sel.labels : ['direction'];
+    return makeResult('fd', req, { ...sel, labels }, {
+      value: c.value,
+      valueStderr: c.valueStderr,
+      gradient: c.gradient,
+      stderr: c.stderr,
+      cost: meter,
+      diagnostics: {
+        batches: B,
+        ci95,
+        tQuantile: t,
+        h: probes.map((p) => p.s),
+        richardson: options.richardson === true,
+        commonRandomNumbers: objective.kind === 'average'
+          ? 'per batch: one x0 (transient at the nominal p) and one noise stream shared by p and p ± h'
+          : 'per sample: the same x0 and noise at p and p ± h (sample i uses stream i, as BPTT)',
+      },
+    });
+  },
+};

@@ -1,0 +1,124 @@
+import { UsageError } from '../../errors/index.js';
+import { lyapunovSpectrum } from '../../lyapunov/index.js';
+import { requirePositiveInteger } from '../../errors/index.js';
+import { CostMeter } from '../cost.js';
+import { resolveObjective } from '../objective.js';
+import { selectParams } from '../params.js';
+import { combineRepeats, runBlocks, runRepeats } from '../repeats.js';
+import { makeResult } from '../result.js';
+import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
+import { requireNoise } from '../kernel/score.js';
+import { horizonPhiTotal, type HybridHorizonOptions } from './horizon.js';
+import type { HybridOptions, HybridRunOptions } from './options.js';
+
+export type { HybridOptions } from './options.js';
+export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
+
+/** Default u: the number of positive exponents of the (noisy) system, at least 1. */
+function defaultU(req: GradientRequest): number {
+  const k = Math.min(req.system.dim, 16);
+  const spec = lyapunovSpectrum(req.system, { k, steps: req.system.kind === 'flow' ? 20000 : 4000, seed: req.seed });
+  return Math.max(1, spec.positiveCount);
+}
+
+export function resolveHybridOptions(req: GradientRequest, o: HybridOptions): HybridRunOptions {
+  const sys = req.system;
+  const split = o.split ?? 'shadowing';
+  if (split !== 'pathkernel' && split !== 'shadowing') throw new UsageError(`unknown split '${String(split)}' (valid: pathkernel, shadowing)`);
+  const T = req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon;
+  const window = o.window ?? (sys.dt !== null ? Math.max(1, Math.round(1 / sys.dt)) : 10);
+  requirePositiveInteger('--window', window);
+  return {
+    split,
+    alpha: o.alpha ?? 0.5,
+    u: split === 'shadowing' ? (o.u ?? defaultU(req)) : 0,
+    window,
+    segmentSteps: requirePositiveInteger('--segment-steps', o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
+    basisTransient: requirePositiveInteger('--basis-transient', o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
+  };
+}
+
+const MODULE_ERGODIC = new URL('./ergodic.js', import.meta.url).href;
+const MODULE_HORIZON = new URL('./horizon.js', import.meta.url).href;
+
+/**
+ * The hybrid of backpropagation and kernel differentiation (adjoint path-kernel and
+ * shadowing-kernel splits): bounded adjoint, low-variance kernel part. See docs/hybrid.md.
+ */
+export const hybridEstimator: GradientEstimator<HybridOptions> = {
+  name: 'hybrid',
+  description: 'adjoint with part of each perturbation absorbed by the noise kernel (path-kernel or shadowing split)',
+  async estimate(req: GradientRequest, o: HybridOptions): Promise<GradientResult> {
+    const cost = new CostMeter();
+    const sys = req.system;
+    const noise = requireNoise(sys);
+    const ob = resolveObjective(sys, req.objective);
+    const sel = selectParams(sys, req.params);
+    const run = resolveHybridOptions(req, o);
+    const common = {
+      split: run.split,
+      ...(run.split === 'pathkernel' ? { alpha: run.alpha } : { u: run.u }),
+      sigma: noise.sigma,
+      kernel: noise.kernel.name,
+      directions: noise.directionsLabel,
+    };
+    if (req.objective.kind === 'average') {
+      const repeats = requirePositiveInteger('--repeats', o.repeats ?? 1);
+      const outs = await runRepeats(MODULE_ERGODIC, 'hybridErgodicRun', req, run, repeats);
+      const c = combineRepeats(outs);
+      cost.add(c.cost);
+      const stderr = repeats >= 2 ? c.stderr : Float64Array.from(outs[0].diagnostics.batchStderr as number[]);
+      return makeResult('hybrid', req, sel, {
+        value: c.value,
+        valueStderr: c.valueStderr,
+        gradient: c.gradient,
+        stderr,
+        cost,
+        diagnostics: {
+          form: 'ergodic',
+          ...common,
+          window: run.window,
+          repeats,
+          stderrFrom: repeats >= 2 ? 'independent orbits' : 'batch means of per-step contributions',
+          adjointNormMean: outs.map((x) => x.diagnostics.adjointNormMean),
+          adjointNormMax: Math.max(...outs.map((x) => x.diagnostics.adjointNormMax as number)),
+          memoryBytes: outs[0].diagnostics.memoryBytes,
+        },
+      });
+    }
+    const N = req.objective.samples, L = req.objective.horizon;
+    const phiTotal = horizonPhiTotal(sys, ob, L, N, req.seed);
+    cost.add({ steps: N * L, tangentSolves: 0, adjointSolves: 0 });
+    // a fixed number of blocks (not the core count), so the bits do not depend on the machine
+    const chunks = Math.min(N, 8);
+    const blocks = Array.from({ length: chunks }, (_, i) => {
+      const first = Math.floor((i * N) / chunks);
+      return { first, count: Math.floor(((i + 1) * N) / chunks) - first };
+    });
+    const flat = await runBlocks<HybridHorizonOptions>(MODULE_HORIZON, 'hybridHorizonChunk', req, blocks.map((b) => ({ ...run, ...b, phiTotal, total: N })));
+    const P = sel.indices.length;
+    const sum = new Float64Array(P), sumSq = new Float64Array(P);
+    let phiSum = 0, phiSq = 0;
+    for (const out of flat) {
+      const sq = out.diagnostics.sumSq as number[];
+      for (let q = 0; q < P; q++) {
+        sum[q] += out.gradient[q];
+        sumSq[q] += sq[q];
+      }
+      phiSum += out.value;
+      phiSq += out.diagnostics.phiSq as number;
+      cost.add(out.cost);
+    }
+    const mean = sum.map((s) => s / N);
+    const stderr = sumSq.map((s, q) => (N > 1 ? Math.sqrt(Math.max(0, (s - N * mean[q] * mean[q]) / (N - 1)) / N) : Infinity));
+    const value = phiSum / N;
+    return makeResult('hybrid', req, sel, {
+      value,
+      valueStderr: N > 1 ? Math.sqrt(Math.max(0, (phiSq - N * value * value) / (N - 1)) / N) : null,
+      gradient: mean,
+      stderr,
+      cost,
+      diagnostics: { form: 'finite-time', ...common, horizon: L, samples: N, baseline: 'leave-one-out' },
+    });
+  },
+};

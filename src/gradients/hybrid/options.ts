@@ -1,0 +1,27 @@
+/** Options of the hybrid (shadowing/path-kernel) estimator. */
+export interface HybridOptions {
+  /** 'pathkernel' (P = α·I) or 'shadowing' (P = QQᵀ on the first u Gram–Schmidt vectors); default 'shadowing' */
+  split?: 'pathkernel' | 'shadowing';
+  /** path-kernel fraction α ∈ [0, 1] (default 0.5) */
+  alpha?: number;
+  /** shadowing: number of unstable directions given to the kernel (default: positive exponents, ≥ 1) */
+  u?: number;
+  /** ergodic decorrelation window W in steps (default 10 for maps, 1 time unit for flows) */
+  window?: number;
+  /** independent orbits (ergodic) — standard error across them when ≥ 2, else batch means */
+  repeats?: number;
+  /** checkpoint segment length (default ≈ √T) */
+  segmentSteps?: number;
+  /** steps for the Gram–Schmidt frame to settle before the orbit (shadowing, ergodic) */
+  basisTransient?: number;
+}
+
+/** Resolved options as sent to a repetition (plain data). */
+export interface HybridRunOptions {
+  split: 'pathkernel' | 'shadowing';
+  alpha: number;
+  u: number;
+  window: number;
+  segmentSteps: number;
+  basisTransient: number;
+}

@@ -1,0 +1,111 @@
+import { UsageError, requirePositiveInteger } from '../../errors/index.js';
+import { CostMeter } from '../cost.js';
+import { resolveObjective, transientOf } from '../objective.js';
+import { selectParams } from '../params.js';
+import { runRepeats } from '../repeats.js';
+import { makeResult } from '../result.js';
+import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
+import type { ErgodicOrbitOptions } from './ergodic.js';
+import type { HorizonChunkOptions } from './horizon.js';
+import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
+import { requireNoise } from './score.js';
+
+export interface KernelOptions {
+  /** decorrelation window W of the ergodic form (default 10): bias decays with W, variance grows like W */
+  window?: number;
+  /** subtract a baseline from Φ (default true): same mean, much smaller variance */
+  baseline?: boolean;
+  /** ergodic: independent orbits sharing the steps (default 1, batch-means errors);
+   *  finite-time: blocks the samples are split into, the unit of parallel work (default 8) */
+  repeats?: number;
+  /** the objective decides: `horizon` → finite-time form, `average` → ergodic form */
+  form?: 'auto';
+  /** batches for the batch-means standard error of the ergodic form (default 32) */
+  batches?: number;
+}
+
+export const DEFAULT_WINDOW = 10;
+export const DEFAULT_BLOCKS = 8;
+
+const HORIZON_MODULE = new URL('./horizon.js', import.meta.url).href;
+const ERGODIC_MODULE = new URL('./ergodic.js', import.meta.url).href;
+
+/**
+ * Kernel differentiation (likelihood ratios of the noise; Ni 2023, 2024): the derivative of a
+ * noisy system's statistic from scores of the noise already drawn. Nothing is propagated, so
+ * nothing explodes; the price is variance ∝ 1/σ². All parameters come from one paramAdjoint per step.
+ */
+export const kernelEstimator: GradientEstimator<KernelOptions> = {
+  name: 'kernel',
+  description: 'kernel differentiation: likelihood-ratio (score) gradients of noisy systems, finite-time or ergodic, foliated noise',
+  async estimate(req: GradientRequest, options: KernelOptions = {}): Promise<GradientResult> {
+    const sys = req.system;
+    const noise = requireNoise(sys);
+    resolveObjective(sys, req.objective);
+    const sel = selectParams(sys, req.params);
+    if (options.form !== undefined && options.form !== 'auto') {
+      throw new UsageError(`unknown kernel form '${String(options.form)}' (valid: auto — the objective decides: --horizon → finite-time, --steps → ergodic)`);
+    }
+    const baseline = options.baseline ?? true;
+    const meter = new CostMeter();
+    const common = {
+      sigma: noise.sigma,
+      kernel: noise.kernel.name,
+      directions: noise.directionsLabel,
+      foliated: noise.directions !== null,
+      ...(noise.directions !== null ? { foliatedNote: 'the gradient covers only the part of ∂f/∂p inside span(B)' } : {}),
+    };
+    const obj = req.objective;
+    if (obj.kind === 'horizon') {
+      if (options.window !== undefined) throw new UsageError('--window applies to the ergodic form (--steps T), not to --horizon L');
+      const blocks = Math.min(requirePositiveInteger('--repeats', options.repeats ?? DEFAULT_BLOCKS), obj.samples);
+      if (baseline && obj.samples < 2) throw new UsageError('the finite-time kernel form needs --samples >= 2 (the baseline is the mean of the other samples)');
+      const chunk: HorizonChunkOptions = { chunks: blocks, baseline };
+      const outs = await runRepeats(HORIZON_MODULE, 'kernelHorizonChunk', req, chunk, blocks);
+      const total: SampleMoments = emptyMoments(sel.indices.length);
+      for (const o of outs) {
+        mergeMoments(total, o.diagnostics.moments as SampleMoments);
+        meter.add(o.cost);
+      }
+      const est = momentEstimate(total, baseline);
+      return makeResult('kernel', req, sel, {
+        value: est.value,
+        valueStderr: est.valueStderr,
+        gradient: est.gradient,
+        stderr: est.stderr,
+        cost: meter,
+        diagnostics: { form: 'finite-time', window: null, ...common, baseline: baseline ? 'leave-one-out mean' : 'none', blocks, scoreProducts: total.count * obj.horizon },
+      });
+    }
+    const window = requirePositiveInteger('--window', options.window ?? DEFAULT_WINDOW);
+    const orbits = requirePositiveInteger('--repeats', options.repeats ?? 1);
+    if (orbits > obj.steps) throw new UsageError(`--repeats ${orbits} exceeds --steps ${obj.steps} (each orbit needs at least one step)`);
+    const batches = requirePositiveInteger('batches', options.batches ?? 32);
+    if (batches < 2) throw new UsageError('batch means need at least 2 batches');
+    const orbit: ErgodicOrbitOptions = { window, baseline, orbits, transient: transientOf(sys, obj), batches };
+    const outs = await runRepeats(ERGODIC_MODULE, 'kernelErgodicOrbit', req, orbit, orbits);
+    // orbits are independent: weight each by its number of contributions, add variances
+    const P = sel.indices.length;
+    const gradient = new Float64Array(P), varG = new Float64Array(P);
+    let value = 0, varV = 0, T = 0;
+    for (const o of outs) {
+      const t = o.diagnostics.steps as number, se = o.diagnostics.stderr as Float64Array;
+      T += t;
+      value += t * o.value;
+      varV += (t * (o.diagnostics.valueStderr as number)) ** 2;
+      for (let j = 0; j < P; j++) {
+        gradient[j] += t * o.gradient[j];
+        varG[j] += (t * se[j]) ** 2;
+      }
+      meter.add(o.cost);
+    }
+    return makeResult('kernel', req, sel, {
+      value: value / T,
+      valueStderr: Math.sqrt(varV) / T,
+      gradient: gradient.map((g) => g / T),
+      stderr: varG.map((v) => Math.sqrt(v) / T),
+      cost: meter,
+      diagnostics: { form: 'ergodic', window, ...common, baseline: baseline ? 'running mean' : 'none', orbits, batches, scoreProducts: T },
+    });
+  },
+};

@@ -1,0 +1,267 @@
+import { readFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { UsageError } from '../errors/index.js';
+import { selectParams } from '../gradients/index.js';
+import { SYSTEM_NAMES, checkRnnWeights, createSystem, findObservable, type DynamicalSystem, type RnnWeights, type SystemOptions } from '../systems/index.js';
+import { array, fail, join, number, oneOf, onlyKeys, shown, string, table, type Table } from './configFields.js';
+import type { LossTerm, ObjectiveSettings } from './loss.js';
+import { OPTIMIZER_NAMES, type OptimizerConfig } from './optimisers.js';
+import { SCHEDULE_KINDS, type Schedule } from './schedules.js';
+
+/** A validated training configuration: plain JSON data (checkpoints store it to detect edits). */
+export interface TrainConfig {
+  readonly system: { readonly name: string; readonly options: SystemOptions };
+  /** names of the trained parameters (arrays are trained entry by entry) */
+  readonly params: readonly string[];
+  readonly loss: readonly LossTerm[];
+  readonly estimator: {
+    readonly method: string;
+    /** passed to the estimator as they are */
+    readonly options: Record<string, unknown>;
+    readonly objective: ObjectiveSettings;
+  };
+  readonly optimizer: OptimizerConfig;
+  readonly ema: { readonly beta: number };
+  readonly iterations: number;
+  readonly seed: number;
+  readonly evaluation: {
+    /** loss evaluation length; default: the estimator's steps (average) or samples (horizon) */
+    readonly steps?: number;
+    readonly transient?: number;
+    readonly samples?: number;
+    readonly batches?: number;
+    /** also evaluate the loss at the EMA weights every this many iterations (0: only at the end) */
+    readonly emaEvery: number;
+  };
+  /** output directory (log.jsonl, checkpoint.json); null: keep everything in memory */
+  readonly out: string | null;
+}
+
+const TOP = ['system', 'params', 'loss', 'estimator', 'optimizer', 'ema', 'iterations', 'seed', 'evaluation', 'out'] as const;
+const SYSTEM_KEYS = ['name', 'set', 'dim', 'dt', 'noise', 'kernel', 'noiseDirections', 'weights', 'netSeed'];
+const OPTIMIZER_KEYS: Record<string, string[]> = {
+  sgd: ['name', 'lr', 'schedule'],
+  momentum: ['name', 'lr', 'beta', 'schedule'],
+  adam: ['name', 'lr', 'beta1', 'beta2', 'eps', 'schedule'],
+};
+const SCHEDULE_KEYS: Record<string, string[]> = {
+  constant: ['kind', 'warmup'],
+  step: ['kind', 'warmup', 'every', 'factor'],
+  cosine: ['kind', 'warmup', 'total', 'min'],
+  'inverse-time': ['kind', 'warmup', 'tau'],
+};
+
+/** Reads a JSON or (by extension .toml) TOML configuration file and validates it. */
+export async function loadTrainConfig(file: string): Promise<TrainConfig> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read config '${file}'${code === 'ENOENT' ? ': no such file' : `: ${code ?? (e as Error).message}`}`);
+  }
+  const toml = extname(file).toLowerCase() === '.toml';
+  let raw: unknown;
+  try {
+    raw = toml ? (await tomlParser()).parse(text) : JSON.parse(text);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`config '${file}' is not valid ${toml ? 'TOML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return parseTrainConfig(raw, { baseDir: dirname(resolve(file)) });
+}
+
+// a module name in a variable: TOML support is optional and the build does not need the package
+const TOML_PACKAGE = 'smol-toml';
+async function tomlParser(): Promise<{ parse(text: string): unknown }> {
+  try {
+    return (await import(TOML_PACKAGE)) as { parse(text: string): unknown };
+  } catch {
+    throw new UsageError(`TOML configs need the '${TOML_PACKAGE}' package (npm install ${TOML_PACKAGE}); or write the config as JSON`);
+  }
+}
+
+/**
+ * Validates a parsed configuration. File references (weights, noise directions) are read relative
+ * to `baseDir`; names (parameters, observables) are checked against the system it builds.
+ */
+export function parseTrainConfig(raw: unknown, opts: { baseDir?: string } = {}): TrainConfig {
+  const base = opts.baseDir ?? process.cwd();
+  const t = table(raw, '(top level)');
+  onlyKeys(t, '', TOP);
+  const { name, options } = systemSection(table(t.system ?? fail('system', 'is missing: give a table with at least name'), 'system'), base);
+  const system = withPrefix('system', () => createSystem(name, options));
+  const params = array(t, 'params', '').map((p, i) => (typeof p === 'string' && p !== '' ? p : fail(`params[${i}]`, `must be a parameter name (got ${shown(p)})`)));
+  withPrefix('params', () => selectParams(system, params));
+  const loss = array(t, 'loss', '').map((v, i) => lossTerm(v, `loss[${i}]`, system));
+  const iterations = number(t, 'iterations', '', { integer: true, positive: true, required: true });
+  const estimator = estimatorSection(table(t.estimator ?? fail('estimator', 'is missing: give method and steps (or horizon)'), 'estimator'));
+  const optimizer = optimizerSection(table(t.optimizer ?? fail('optimizer', "is missing: give name and lr, e.g. { name: 'adam', lr: 0.01 }"), 'optimizer'), iterations);
+  const ema = emaSection(t.ema);
+  const evaluation = evaluationSection(t.evaluation === undefined ? {} : table(t.evaluation, 'evaluation'));
+  if (estimator.objective.kind === 'average' && evaluation.samples !== undefined) fail('evaluation.samples', 'goes with a finite-horizon estimator (estimator.horizon); give evaluation.steps');
+  if (estimator.objective.kind === 'horizon' && (evaluation.steps ?? evaluation.transient) !== undefined) fail('evaluation.steps', 'goes with a long-time average (estimator.steps); give evaluation.samples');
+  return {
+    system: { name, options },
+    params,
+    loss,
+    estimator,
+    optimizer,
+    ema,
+    iterations,
+    seed: number(t, 'seed', '', { integer: true, nonNegative: true }) ?? 0,
+    evaluation,
+    out: string(t, 'out', '') ?? null,
+  };
+}
+
+/** Runs `f`, turning its usage errors into config errors naming `path`. */
+function withPrefix<T>(path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UsageError && !e.message.startsWith('config:')) throw new UsageError(`config: ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+function systemSection(s: Table, base: string): { name: string; options: SystemOptions } {
+  onlyKeys(s, 'system', SYSTEM_KEYS);
+  const name = oneOf(s, 'name', 'system', SYSTEM_NAMES, true);
+  const options: { -readonly [K in keyof SystemOptions]: SystemOptions[K] } = {};
+  if (s.set !== undefined) {
+    const set = table(s.set, 'system.set');
+    options.set = {};
+    for (const k of Object.keys(set)) options.set[k] = number(set, k, 'system.set', { required: true });
+  }
+  options.dim = number(s, 'dim', 'system', { integer: true, positive: true });
+  options.dt = number(s, 'dt', 'system', { positive: true });
+  options.noise = number(s, 'noise', 'system', { nonNegative: true });
+  options.netSeed = number(s, 'netSeed', 'system', { integer: true, nonNegative: true });
+  options.kernel = string(s, 'kernel', 'system');
+  const dirs = s.noiseDirections;
+  if (dirs !== undefined) {
+    if (dirs === 'ones' || dirs === 'isotropic') options.noiseDirections = dirs;
+    else if (Array.isArray(dirs)) options.noiseDirections = dirs as number[][];
+    else if (typeof dirs === 'string') {
+      const data = readJson(resolve(base, dirs), 'system.noiseDirections');
+      const rows = Array.isArray(data) ? data : (data as { B?: unknown } | null)?.B;
+      if (!Array.isArray(rows)) fail('system.noiseDirections', `file '${dirs}' must hold an n×r nested array (or {"B": …})`);
+      options.noiseDirections = rows as number[][];
+    } else fail('system.noiseDirections', `must be 'isotropic', 'ones', a matrix or a JSON file path (got ${shown(dirs)})`);
+  }
+  if (s.weights !== undefined) {
+    const w = typeof s.weights === 'string' ? readJson(resolve(base, s.weights), 'system.weights') : s.weights;
+    withPrefix('system.weights', () => checkRnnWeights(w));
+    options.weights = w as RnnWeights;
+  }
+  for (const k of Object.keys(options) as (keyof SystemOptions)[]) if (options[k] === undefined) delete options[k];
+  return { name, options };
+}
+
+function readJson(path: string, field: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return fail(field, `file '${path}' cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return fail(field, `file '${path}' is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function lossTerm(v: unknown, path: string, system: DynamicalSystem): LossTerm {
+  const t = table(v, path);
+  onlyKeys(t, path, ['observable', 'power', 'target', 'weight']);
+  const observable = string(t, 'observable', path, true);
+  withPrefix(join(path, 'observable'), () => findObservable(system, observable));
+  const power = number(t, 'power', path, { integer: true, positive: true });
+  const weight = number(t, 'weight', path, { nonNegative: true });
+  const term: LossTerm = { observable, target: number(t, 'target', path, { required: true }) };
+  return { ...term, ...(power !== undefined && { power }), ...(weight !== undefined && { weight }) };
+}
+
+function estimatorSection(e: Table): TrainConfig['estimator'] {
+  onlyKeys(e, 'estimator', ['method', 'options', 'steps', 'transient', 'horizon', 'samples']);
+  const method = string(e, 'method', 'estimator', true);
+  const options = e.options === undefined ? {} : table(e.options, 'estimator.options');
+  const steps = number(e, 'steps', 'estimator', { integer: true, positive: true });
+  const transient = number(e, 'transient', 'estimator', { integer: true, nonNegative: true });
+  const horizon = number(e, 'horizon', 'estimator', { integer: true, positive: true });
+  const samples = number(e, 'samples', 'estimator', { integer: true, positive: true });
+  let objective: ObjectiveSettings;
+  if (horizon !== undefined) {
+    if (steps !== undefined || transient !== undefined) fail('estimator.horizon', 'and estimator.steps/transient exclude each other: give a long-time average (steps) or a finite horizon (horizon, samples)');
+    objective = { kind: 'horizon', horizon, samples: samples ?? 1000 };
+  } else {
+    if (samples !== undefined) fail('estimator.samples', 'goes with estimator.horizon (finite-horizon objective)');
+    if (steps === undefined) fail('estimator.steps', 'is missing: give steps (long-time average) or horizon (finite horizon)');
+    objective = transient === undefined ? { kind: 'average', steps } : { kind: 'average', steps, transient };
+  }
+  return { method, options, objective };
+}
+
+function optimizerSection(o: Table, iterations: number): OptimizerConfig {
+  const name = oneOf(o, 'name', 'optimizer', OPTIMIZER_NAMES, true);
+  onlyKeys(o, 'optimizer', OPTIMIZER_KEYS[name]);
+  const lr = number(o, 'lr', 'optimizer', { positive: true, required: true });
+  const schedule = o.schedule === undefined ? undefined : scheduleSection(o.schedule, iterations);
+  const extra: Record<string, number> = {};
+  for (const k of ['beta', 'beta1', 'beta2']) {
+    const v = number(o, k, 'optimizer', { unitInterval: true });
+    if (v !== undefined) extra[k] = v;
+  }
+  const eps = number(o, 'eps', 'optimizer', { positive: true });
+  if (eps !== undefined) extra.eps = eps;
+  return { name, lr, ...(schedule && { schedule }), ...extra } as OptimizerConfig;
+}
+
+function scheduleSection(v: unknown, iterations: number): Schedule {
+  const path = 'optimizer.schedule';
+  const s = typeof v === 'string' ? { kind: v } : table(v, path);
+  const kind = oneOf(s, 'kind', path, SCHEDULE_KINDS, true);
+  onlyKeys(s, path, SCHEDULE_KEYS[kind]);
+  const warmup = number(s, 'warmup', path, { integer: true, nonNegative: true });
+  const w = warmup ? { warmup } : {};
+  switch (kind) {
+    case 'constant':
+      return { kind, ...w };
+    case 'step':
+      return { kind, every: number(s, 'every', path, { integer: true, positive: true, required: true }), factor: number(s, 'factor', path, { positive: true, required: true }), ...w };
+    case 'cosine': {
+      const min = number(s, 'min', path, { nonNegative: true });
+      // the default horizon is the run's length, so the rate reaches its minimum at the last update
+      return { kind, total: number(s, 'total', path, { integer: true, positive: true }) ?? iterations, ...(min !== undefined && { min }), ...w };
+    }
+    case 'inverse-time':
+      return { kind, tau: number(s, 'tau', path, { positive: true, required: true }), ...w };
+  }
+}
+
+function emaSection(v: unknown): { beta: number } {
+  if (v === undefined) return { beta: 0.9 };
+  if (typeof v === 'number') return { beta: number({ ema: v }, 'ema', '', { unitInterval: true })! };
+  const e = table(v, 'ema');
+  onlyKeys(e, 'ema', ['beta']);
+  return { beta: number(e, 'beta', 'ema', { unitInterval: true, required: true }) };
+}
+
+function evaluationSection(e: Table): TrainConfig['evaluation'] {
+  onlyKeys(e, 'evaluation', ['steps', 'transient', 'samples', 'batches', 'emaEvery']);
+  const out: { -readonly [K in keyof TrainConfig['evaluation']]: TrainConfig['evaluation'][K] } = {
+    emaEvery: number(e, 'emaEvery', 'evaluation', { integer: true, nonNegative: true }) ?? 0,
+  };
+  const steps = number(e, 'steps', 'evaluation', { integer: true, positive: true });
+  const transient = number(e, 'transient', 'evaluation', { integer: true, nonNegative: true });
+  const samples = number(e, 'samples', 'evaluation', { integer: true, positive: true });
+  const batches = number(e, 'batches', 'evaluation', { integer: true, positive: true });
+  if (batches !== undefined && batches < 2) fail('evaluation.batches', `must be at least 2 (got ${batches})`);
+  if (steps !== undefined) out.steps = steps;
+  if (transient !== undefined) out.transient = transient;
+  if (samples !== undefined) out.samples = samples;
+  if (batches !== undefined) out.batches = batches;
+  return out;
+}

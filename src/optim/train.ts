@@ -1,0 +1,252 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { gather, getEstimator, selectParams, type GradientEstimator } from '../gradients/index.js';
+import { Rng } from '../random/index.js';
+import { createSystem, type DynamicalSystem } from '../systems/index.js';
+import { appendLogLine, readCheckpoint, readLog, writeJsonAtomic, writeTextAtomic, type Checkpoint } from './checkpoint.js';
+import type { TrainConfig } from './config.js';
+import { firstDifference } from './configFields.js';
+import { ParameterEma } from './ema.js';
+import { lossObjective, squaredErrorLoss, type StatisticsLoss } from './loss.js';
+import { makeOptimizer } from './optimisers.js';
+import { evaluationFor, measureStatistics, type EvaluationSettings } from './statistics.js';
+
+/** One line of log.jsonl: everything about update `iteration` except wall-clock times is reproducible. */
+export interface IterationRecord {
+  /** 0-based index of the update */
+  iteration: number;
+  method: string;
+  /** L(θ_t) from the evaluation run, its delta-method standard error and its noise floor Σ w·se² */
+  loss: number;
+  lossStderr: number;
+  lossNoiseFloor: number;
+  /** Sₖ(θ_t) and standard errors, in the order of the loss terms */
+  statistics: number[];
+  statisticsStderr: number[];
+  /** ‖∇L‖ as estimated, and ‖stderr‖ of its entries (null when the method gives none) */
+  gradNorm: number;
+  gradStderrNorm: number | null;
+  /** rate of this update */
+  lr: number;
+  /** θ_t (the point evaluated) when there are at most 16 entries; its norm always */
+  params?: number[];
+  paramsNorm: number;
+  /** L at the EMA weights after this update, on iterations that evaluate it (evaluation.emaEvery) */
+  emaLoss?: number;
+  emaLossStderr?: number;
+  /** reproducible work: primal steps of the evaluation, and the estimator's counts */
+  cost: { evaluationSteps: number; steps: number; tangentSolves: number; adjointSolves: number };
+  /** wall-clock seconds (not reproducible): this iteration's parts and the cumulative totals */
+  time: { evaluation: number; gradient: number; total: number; cumulative: number; cumulativeGradient: number };
+}
+
+export interface Evaluation {
+  loss: number;
+  lossStderr: number;
+  lossNoiseFloor: number;
+  statistics: number[];
+  statisticsStderr: number[];
+}
+
+export interface TrainOptions {
+  /** used instead of getEstimator(config.estimator.method) (tests, custom methods) */
+  estimator?: GradientEstimator<any>;
+  /** any differentiable function of the statistics, instead of the config's squared error */
+  loss?: StatisticsLoss;
+  /** continue the run in config.out from its checkpoint */
+  resume?: boolean;
+  /** start afresh even when config.out already holds a run */
+  overwrite?: boolean;
+  onIteration?(record: IterationRecord): void;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface TrainResult {
+  labels: readonly string[];
+  /** θ after the last update, and the EMA weights */
+  params: Float64Array;
+  emaParams: Float64Array;
+  /** completed iterations */
+  iterations: number;
+  /** every iteration's record, those before a resume included */
+  records: IterationRecord[];
+  /** loss at the final θ and at the final EMA weights */
+  final: Evaluation;
+  finalEma: Evaluation;
+  resumedFrom: number | null;
+  logPath: string | null;
+  checkpointPath: string | null;
+}
+
+/** Seed of part `part` of iteration `it`: 0 loss evaluation, 1 gradient, 2 EMA evaluation. */
+export function iterationSeed(seed: number, it: number, part: 0 | 1 | 2): number {
+  return new Rng(seed).split(it).split(part).seed;
+}
+
+/** The part of a config that must not change across a resume (iterations and out may). */
+function resumeKey(config: TrainConfig): unknown {
+  return JSON.parse(JSON.stringify({ ...config, iterations: undefined, out: undefined }));
+}
+
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** L and its errors at a parameter point, from an evaluation run with its own seed. */
+export function evaluateLoss(sys: DynamicalSystem, loss: StatisticsLoss, ev: EvaluationSettings, seed: number): Evaluation & { steps: number; dL: Float64Array } {
+  const m = measureStatistics(sys, loss.statistics, ev, seed);
+  const dL = new Float64Array(loss.statistics.length);
+  loss.gradient(m.values, dL);
+  return {
+    loss: loss.value(m.values),
+    lossStderr: m.stderrOf(dL),
+    lossNoiseFloor: loss.noiseFloor(m.stderr),
+    statistics: Array.from(m.values),
+    statisticsStderr: Array.from(m.stderr),
+    steps: m.steps,
+    dL,
+  };
+}
+
+/**
+ * Minimises a loss of long-time statistics, L(θ) = Σₖ wₖ(Sₖ(θ) − targetₖ)². Iteration t:
+ *  1. evaluates Sₖ(θ_t) by a plain run (seed stream (t, 0)), giving L, its error and ∂L/∂Sₖ;
+ *  2. asks the estimator for ∇⟨Ψ⟩, Ψ = Σₖ (∂L/∂Sₖ)Φₖ^pₖ, which is ∇L (seed stream (t, 1));
+ *     the two runs are independent, so the estimate is unbiased when the estimator is;
+ *  3. takes one optimiser step and updates the EMA;
+ *  4. appends a record to <out>/log.jsonl and writes <out>/checkpoint.json atomically.
+ * Seeds depend only on (seed, t), so a resumed run repeats an uninterrupted one exactly.
+ */
+export async function train(config: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
+  const base = createSystem(config.system.name, config.system.options);
+  const sel = selectParams(base, config.params);
+  const loss = opts.loss ?? squaredErrorLoss(config.loss);
+  let estimator: GradientEstimator<any>;
+  try {
+    estimator = opts.estimator ?? getEstimator(config.estimator.method);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(`config: estimator.method: ${e.message}`) : e;
+  }
+  const ev = evaluationFor(config.estimator.objective, config.evaluation);
+  const theta = gather(base.p, sel);
+  const optimizer = makeOptimizer(config.optimizer, theta.length);
+  let ema = new ParameterEma(config.ema.beta, theta);
+  const records: IterationRecord[] = [];
+  let start = 0, cumulative = 0, cumulativeGradient = 0;
+  let resumedFrom: number | null = null;
+
+  const out = config.out;
+  const logPath = out === null ? null : join(out, 'log.jsonl');
+  const checkpointPath = out === null ? null : join(out, 'checkpoint.json');
+  const key = resumeKey(config);
+  if (out !== null) {
+    try {
+      mkdirSync(out, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`cannot create output directory '${out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const existing = readCheckpoint(checkpointPath!);
+    if (opts.resume) {
+      if (existing === null) throw new UsageError(`no checkpoint in '${out}' to resume (run without --resume to start)`);
+      const diff = firstDifference(existing.config, key);
+      if (diff !== null) throw new UsageError(`config: ${diff} differs from the run in '${out}' (a resume needs the same config; only iterations and out may change)`);
+      if (existing.params.length !== theta.length) throw new UsageError(`checkpoint '${checkpointPath}' holds ${existing.params.length} parameters, the config trains ${theta.length}`);
+      theta.set(existing.params);
+      optimizer.restore(existing.optimizer);
+      ema = new ParameterEma(config.ema.beta, theta);
+      ema.restore(existing.ema);
+      start = existing.iteration;
+      cumulative = existing.computeSeconds;
+      cumulativeGradient = existing.gradientSeconds;
+      resumedFrom = start;
+      records.push(...readLog<IterationRecord>(logPath!, start));
+    } else {
+      if (existing !== null && !opts.overwrite) throw new UsageError(`'${out}' already holds a run (checkpoint.json): pass --resume to continue it, or choose another --out`);
+      writeTextAtomic(logPath!, '');
+    }
+  }
+
+  const full = Float64Array.from(base.p);
+  const systemAt = (p: Float64Array): DynamicalSystem => {
+    for (let i = 0; i < p.length; i++) full[sel.indices[i]] = p[i];
+    return base.withParams(full);
+  };
+  const total = config.iterations;
+  opts.onProgress?.(start, total);
+  for (let it = start; it < total; it++) {
+    const t0 = process.hrtime.bigint();
+    const sys = systemAt(theta);
+    const e = evaluateLoss(sys, loss, ev, iterationSeed(config.seed, it, 0));
+    const evaluationSeconds = seconds(t0);
+    const t1 = process.hrtime.bigint();
+    const objective = lossObjective(loss, e.statistics, config.estimator.objective);
+    const result = await estimator.estimate({ system: sys, objective, params: config.params, seed: iterationSeed(config.seed, it, 1) }, config.estimator.options);
+    const gradientSeconds = seconds(t1);
+    const g = result.gradient;
+    if (g.length !== theta.length) throw new RuntimeFailure(`${estimator.name} returned ${g.length} gradient entries for ${theta.length} parameters`);
+    for (let i = 0; i < g.length; i++) {
+      if (!Number.isFinite(g[i])) throw new RuntimeFailure(`${estimator.name}: gradient entry ${sel.labels[i]} is not finite at iteration ${it}`);
+    }
+    const record: IterationRecord = {
+      iteration: it,
+      method: estimator.name,
+      loss: e.loss,
+      lossStderr: e.lossStderr,
+      lossNoiseFloor: e.lossNoiseFloor,
+      statistics: e.statistics,
+      statisticsStderr: e.statisticsStderr,
+      gradNorm: norm(g),
+      gradStderrNorm: result.stderr === null ? null : norm(result.stderr),
+      lr: optimizer.lr,
+      ...(theta.length <= 16 && { params: Array.from(theta) }),
+      paramsNorm: norm(theta),
+      cost: { evaluationSteps: e.steps, steps: result.cost.steps, tangentSolves: result.cost.tangentSolves, adjointSolves: result.cost.adjointSolves },
+      time: { evaluation: 0, gradient: 0, total: 0, cumulative: 0, cumulativeGradient: 0 },
+    };
+    optimizer.step(theta, g);
+    ema.update(theta);
+    for (let i = 0; i < theta.length; i++) {
+      if (!Number.isFinite(theta[i])) throw new RuntimeFailure(`parameter ${sel.labels[i]} became non-finite at iteration ${it} (lower optimizer.lr?)`);
+    }
+    if (config.evaluation.emaEvery > 0 && (it + 1) % config.evaluation.emaEvery === 0) {
+      const m = evaluateLoss(systemAt(ema.values), loss, ev, iterationSeed(config.seed, it, 2));
+      record.emaLoss = m.loss;
+      record.emaLossStderr = m.lossStderr;
+    }
+    const iterationSeconds = seconds(t0);
+    cumulative += iterationSeconds;
+    cumulativeGradient += gradientSeconds;
+    record.time = { evaluation: evaluationSeconds, gradient: gradientSeconds, total: iterationSeconds, cumulative, cumulativeGradient };
+    records.push(record);
+    if (out !== null) {
+      appendLogLine(logPath!, record);
+      const cp: Checkpoint = {
+        version: 1,
+        config: key,
+        iteration: it + 1,
+        labels: sel.labels,
+        params: Array.from(theta),
+        optimizer: optimizer.state(),
+        ema: ema.state(),
+        computeSeconds: cumulative,
+        gradientSeconds: cumulativeGradient,
+      };
+      writeJsonAtomic(checkpointPath!, cp);
+    }
+    opts.onIteration?.(record);
+    opts.onProgress?.(it + 1, total);
+  }
+  // the final evaluations use the streams the next iteration would: extending the run repeats them
+  const done = Math.max(start, total);
+  const strip = ({ steps: _s, dL: _d, ...rest }: ReturnType<typeof evaluateLoss>): Evaluation => rest;
+  const final = strip(evaluateLoss(systemAt(theta), loss, ev, iterationSeed(config.seed, done, 0)));
+  const finalEma = strip(evaluateLoss(systemAt(ema.values), loss, ev, iterationSeed(config.seed, done, 2)));
+  return { labels: sel.labels, params: theta, emaParams: Float64Array.from(ema.values), iterations: done, records, final, finalEma, resumedFrom, logPath, checkpointPath };
+}
