@@ -7,3 +7,5 @@ export * from './setup.js';
 export * from './angles.js';
 export * from './ginelli.js';
 export * from './clv.js';
+export * from './adjoint.js';
+export * from './finiteTime.js';

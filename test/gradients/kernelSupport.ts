@@ -21,8 +21,8 @@ export function pathwiseHorizon(sys: DynamicalSystem, observable: string, L: num
   const ob = findObservable(sys, observable);
   const rng = new Rng(seed);
   const n = sys.dim;
-  let x = new Float64Array(n), y = new Float64Array(n);
-  let v = new Float64Array(n), u = new Float64Array(n);
+  let x: Float64Array = new Float64Array(n), y: Float64Array = new Float64Array(n);
+  let v: Float64Array = new Float64Array(n), u: Float64Array = new Float64Array(n);
   const d = new Float64Array(n), g = new Float64Array(n), tmpR = new Float64Array(sys.noise?.rank ?? n);
   const dp = new Float64Array(sys.nParams);
   dp[k] = 1;
@@ -35,8 +35,8 @@ export function pathwiseHorizon(sys: DynamicalSystem, observable: string, L: num
       perturbation(sys, x, dp, d, projectOnB, tmpR);
       for (let j = 0; j < n; j++) u[j] += d[j];
       step(sys, x, y, rng);
-      [x, y] = [y, x];
-      [v, u] = [u, v];
+      let t1 = x; x = y; y = t1;
+      t1 = v; v = u; u = t1;
     }
     ob.gradient(x, g);
     let s = 0;
@@ -72,8 +72,8 @@ export function pathwiseAverage(sys: DynamicalSystem, observable: string, steps:
       for (let j = 0; j < n; j++) u[j] += d[j];
       step(sys, x, y, rng);
       checkFinite(y, t + 1);
-      [x, y] = [y, x];
-      [v, u] = [u, v];
+      let t1 = x; x = y; y = t1;
+      t1 = v; v = u; u = t1;
       if (t >= burn) {
         ob.gradient(x, g);
         for (let j = 0; j < n; j++) acc += g[j] * v[j];
@@ -83,4 +83,37 @@ export function pathwiseAverage(sys: DynamicalSystem, observable: string, steps:
   }
   const r = meanAndStderr(vals);
   return { mean: r.mean[0], stderr: r.stderr[0] };
+}
+
+/** Linear map x ↦ ax + c + σξ, x₀ ~ N(0, 1), noise variance v: exact moments of x_L and their derivatives. */
+export function linearHorizonExact(a: number, c: number, sigma: number, v: number, L: number): { dMeanDa: number; dMeanDc: number; dSqDa: number; dSqDc: number } {
+  let mu = 0, dmu = 0, s2 = 0, ds2 = 0;
+  for (let m = 0; m < L; m++) {
+    mu += c * a ** m;
+    dmu += m === 0 ? 0 : c * m * a ** (m - 1);
+    s2 += a ** (2 * m);
+    ds2 += m === 0 ? 0 : 2 * m * a ** (2 * m - 1);
+  }
+  return {
+    dMeanDa: dmu,
+    dMeanDc: mu / c,
+    // E[x_L²] = a^{2L}·E[x₀²] + μ_L² + σ²v Σ_{m<L} a^{2m}
+    dSqDa: 2 * L * a ** (2 * L - 1) + 2 * mu * dmu + sigma * sigma * v * ds2,
+    dSqDc: (2 * mu * mu) / c,
+  };
+}
+
+/** Stationary AR(1): ⟨x⟩ = c/(1−a), ⟨x²⟩ = σ²v/(1−a²) + c²/(1−a)², and their derivatives. */
+export function linearStationaryExact(a: number, c: number, sigma: number, v: number): { dMeanDa: number; dMeanDc: number; dSqDa: number; dSqDc: number } {
+  return {
+    dMeanDa: c / (1 - a) ** 2,
+    dMeanDc: 1 / (1 - a),
+    dSqDa: (2 * a * sigma * sigma * v) / (1 - a * a) ** 2 + (2 * c * c) / (1 - a) ** 3,
+    dSqDc: (2 * c) / (1 - a) ** 2,
+  };
+}
+
+/** Asserts |estimate − exact| ≤ k·stderr with a readable message. */
+export function within(estimate: number, stderr: number, exact: number, k = 3, what = ''): string | null {
+  return Math.abs(estimate - exact) <= k * stderr ? null : `${what}: ${estimate} ± ${stderr} vs exact ${exact} (${((estimate - exact) / stderr).toFixed(2)} stderr)`;
 }

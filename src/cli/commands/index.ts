@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { compareCommand } from './compare.js';
 import { gradCommand } from './grad.js';
 import { sigmaStudyCommand } from './sigma-study.js';
 import { simulateCommand } from './simulate.js';
@@ -6,4 +7,4 @@ import { systemsCommand } from './systems.js';
 import { trainCommand } from './train.js';
 
 /** Every CLI command; a new command is one file here and one line in this list. */
-export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand];

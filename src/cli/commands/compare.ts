@@ -1,0 +1,77 @@
+import { UsageError } from '../../errors/index.js';
+import { compareMethods } from '../../experiments/compare.js';
+import { estimatorNames } from '../../gradients/index.js';
+import { compareFigure } from '../../report/compare.js';
+import { list, num, parseNumber, readJsonFile, str, writeTextFile, type OptionValues } from '../args.js';
+import type { Command } from '../command.js';
+import { fmt, table } from '../format.js';
+import type { Progress } from '../progress.js';
+import { seedFrom, systemFrom } from '../systemArgs.js';
+import { objectiveFrom, paramsFrom } from './grad.js';
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'gradient methods side by side at an equal time budget: estimate, stderr, error against a reference, cost',
+  usage: 'compare <system> --param P --objective O --methods bptt,fd,nilsas,kernel,hybrid [--budget S | --budgets a,b,c] [--reference v,… | --reference-method fd] [--plot FILE.svg]',
+  options: {
+    methods: { type: 'string' },
+    param: { type: 'string' },
+    objective: { type: 'string' },
+    steps: { type: 'string' },
+    transient: { type: 'string' },
+    horizon: { type: 'string' },
+    samples: { type: 'string' },
+    budget: { type: 'string' },
+    budgets: { type: 'string' },
+    reference: { type: 'string' },
+    'reference-method': { type: 'string' },
+    'reference-budget': { type: 'string' },
+    'method-options': { type: 'string' },
+    plot: { type: 'string' },
+  },
+  system: true,
+  maxPositionals: 1,
+  async run(positionals: string[], values: OptionValues, progress: Progress) {
+    const { system } = systemFrom(positionals[0], values);
+    const valid = estimatorNames();
+    const methods = list(values, 'methods') ?? valid.filter((m) => m !== 'fd');
+    for (const m of methods) if (!valid.includes(m)) throw new UsageError(`unknown method '${m}' in --methods (valid: ${valid.join(', ')})`);
+    if (values.budget !== undefined && values.budgets !== undefined) throw new UsageError('give --budget or --budgets, not both');
+    const budgets = values.budgets !== undefined
+      ? list(values, 'budgets')!.map((b) => parseNumber('--budgets', b, { above: 0 }))
+      : [num(values, 'budget', 5, { above: 0 })];
+    const reference = list(values, 'reference')?.map((v) => parseNumber('--reference', v));
+    const refMethod = str(values, 'reference-method');
+    if (refMethod !== undefined && !valid.includes(refMethod)) throw new UsageError(`unknown --reference-method '${refMethod}' (valid: ${valid.join(', ')})`);
+    const moRaw = str(values, 'method-options');
+    let methodOptions: Record<string, Record<string, unknown>> | undefined;
+    if (moRaw !== undefined) {
+      const parsed = moRaw.trim().startsWith('{') ? (() => { try { return JSON.parse(moRaw); } catch (e) { throw new UsageError(`--method-options is not valid JSON: ${(e as Error).message}`); } })() : readJsonFile('method options file', moRaw);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--method-options must be a JSON object keyed by method name');
+      for (const k of Object.keys(parsed)) if (!valid.includes(k)) throw new UsageError(`--method-options: unknown method '${k}' (valid: ${valid.join(', ')})`);
+      methodOptions = parsed as Record<string, Record<string, unknown>>;
+    }
+    const params = paramsFrom(values, system);
+    const objective = objectiveFrom(values, system, system.dt !== null ? Math.round(100 / system.dt) : 10000);
+    let done = 0;
+    const total = methods.length * budgets.length + (reference ? 0 : 1);
+    const res = await compareMethods({
+      system, params, objective, methods, budgets, seed: seedFrom(values), methodOptions, reference,
+      referenceMethod: refMethod, referenceBudget: num(values, 'reference-budget', undefined, { above: 0 }),
+      onProgress: (label) => progress.update(`compare: ${label}`, done++, total),
+    });
+    progress.done();
+    if (reference && reference.length !== res.labels.length && res.labels.length > 0) {
+      throw new UsageError(`--reference has ${reference.length} values but the gradient has ${res.labels.length} entries`);
+    }
+    const plot = str(values, 'plot');
+    if (plot !== undefined) writeTextFile('plot', plot, compareFigure(res));
+    const rows = res.entries.map((e) => e.ok
+      ? [e.method, String(e.budget), String(e.size), `${fmt(e.gradient![0])} ± ${e.stderr ? fmt(e.stderr[0], 2) : '-'}`, fmt(e.absError![0], 3), fmt(e.zScore![0], 2), e.seconds!.toFixed(2)]
+      : [e.method, String(e.budget), '-', `failed: ${e.error}`, '-', '-', '-']);
+    const ref = `reference (${res.reference.method}): ${res.labels[0] ?? params[0]} = ${fmt(res.reference.gradient[0])}${res.reference.stderr ? ` ± ${fmt(res.reference.stderr[0], 2)}` : ''}`;
+    const text = `${system.name}, d${objective.kind === 'average' ? `⟨${objective.observable}⟩` : `E[${objective.observable}]`}/d${res.labels[0] ?? params[0]}, noise σ = ${res.noise}\n${ref}\n` +
+      table(['method', 'budget s', 'size', 'estimate ± stderr', '|error|', 'error/σ', 'seconds'], rows) + (plot ? `\nplot: ${plot}` : '');
+    return { json: { ...res, methods }, text };
+  },
+};

@@ -1,0 +1,131 @@
+import { UsageError } from '../../errors/index.js';
+import { lyapunovSpectrum, splitIndices } from '../../lyapunov/index.js';
+import type { DynamicalSystem } from '../../systems/index.js';
+import type { GradientCost, Objective } from '../types.js';
+
+/**
+ * Options of the NILSAS estimator. Defaults come from a short Lyapunov run (seeded by the run's
+ * seed): M = the number of unstable exponents + the neutral (near-zero) ones, which for a flow
+ * includes its vector-field direction; segments long enough for the leading adjoint to grow by
+ * about e⁴ (well-conditioned QR and Schur system, few stored interfaces).
+ */
+export interface NilsasOptions {
+  /** homogeneous adjoints (≥ unstable exponents, + 1 for a flow) */
+  M?: number;
+  /** steps per segment (interval between re-orthonormalisations) */
+  segmentSteps?: number;
+  /** number of segments K (alternative to segmentSteps) */
+  segments?: number;
+  /** independent orbits (different initial states) for the standard error; default 8 */
+  repeats?: number;
+  /** steps of the short Lyapunov run that sets the defaults and checks M (0: skip; then give M) */
+  spectrumSteps?: number;
+  /** flows: impose the neutral-direction constraint Σ⟨v, dt·F⟩ = 0 (default true; false to study its effect) */
+  neutral?: boolean;
+  /** estimate the Schur complement's condition number (default true) */
+  condition?: boolean;
+}
+
+/** What each repetition needs (structured-clonable: it crosses to worker threads). */
+export interface NilsasTaskOptions {
+  M: number;
+  segmentSteps: number;
+  neutral: boolean;
+  condition: boolean;
+}
+
+export interface NilsasPlan {
+  task: NilsasTaskOptions;
+  repeats: number;
+  /** M the short Lyapunov run asks for (unstable + neutral), null when it was skipped */
+  requiredM: number | null;
+  /** leading exponents of the short run (per step for maps, per unit time for flows) */
+  exponents: number[] | null;
+  exponentStderr: number[] | null;
+  warnings: string[];
+  cost: Omit<GradientCost, 'seconds'>;
+}
+
+export const DEFAULT_REPEATS = 8;
+/** target growth of the leading adjoint over one segment: e^GROWTH */
+const GROWTH = 4;
+
+function integerOption(name: string, v: number | undefined, min: number): void {
+  if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new UsageError(`${name} must be an integer >= ${min}, got ${v}`);
+}
+
+/** Default short-run length: 2000 steps for a map, 100 time units for a flow. */
+export function defaultSpectrumSteps(sys: DynamicalSystem): number {
+  return sys.dt === null ? 2000 : Math.max(1, Math.round(100 / sys.dt));
+}
+
+/** Validates the options and fills the defaults (running the short Lyapunov run when needed). */
+export function planNilsas(sys: DynamicalSystem, objective: Objective, o: NilsasOptions, seed: number): NilsasPlan {
+  if (objective.kind !== 'average') {
+    throw new UsageError('nilsas differentiates long-time averages (--steps T); for a finite horizon (--horizon) use bptt or kernel');
+  }
+  const n = sys.dim;
+  const flow = sys.kind === 'flow';
+  const steps = objective.steps;
+  integerOption('--M', o.M, 0);
+  integerOption('--segment-steps', o.segmentSteps, 1);
+  integerOption('--segments', o.segments, 1);
+  integerOption('--repeats', o.repeats, 1);
+  integerOption('--spectrum-steps', o.spectrumSteps, 0);
+  if (o.M !== undefined && o.M > n) throw new UsageError(`--M must be between 0 and the dimension of ${sys.name} (${n}), got ${o.M}`);
+  const neutral = flow && (o.neutral ?? true);
+  if (o.M !== undefined && neutral && o.M < 1) throw new UsageError(`--M must be >= 1 for a flow (one homogeneous adjoint spans the neutral direction), got ${o.M}`);
+  if (o.segments !== undefined && o.segments > steps) throw new UsageError(`--segments ${o.segments} exceeds --steps ${steps} (each segment needs at least one step)`);
+  if (o.segments !== undefined && o.segmentSteps !== undefined && Math.ceil(steps / o.segmentSteps) !== o.segments) {
+    throw new UsageError(`--segments ${o.segments} and --segment-steps ${o.segmentSteps} disagree for --steps ${steps} (give one of them)`);
+  }
+  const spectrumSteps = o.spectrumSteps ?? defaultSpectrumSteps(sys);
+  if (spectrumSteps === 0 && o.M === undefined) throw new UsageError('--spectrum-steps 0 skips the Lyapunov run that sets the default M: give --M');
+
+  const warnings: string[] = [];
+  const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };
+  let requiredM: number | null = null;
+  let exponents: number[] | null = null;
+  let exponentStderr: number[] | null = null;
+  let leadingPerStep: number | null = null;
+  if (spectrumSteps > 0) {
+    // enough exponents to see whether the (M+1)-th is still unstable or neutral
+    const k = o.M === undefined ? n : Math.min(n, o.M + 2);
+    const transient = objective.transient ?? sys.defaultTransient;
+    const spec = lyapunovSpectrum(sys, { k, steps: spectrumSteps, transient, seed });
+    const basis = Math.max(0, spec.basisTransient);
+    cost.steps += transient + basis + spectrumSteps;
+    cost.tangentSolves += k * (basis + spectrumSteps);
+    const split = splitIndices(spec.exponents, spec.stderr, flow);
+    requiredM = split.unstable + split.neutral;
+    exponents = Array.from(spec.exponents);
+    exponentStderr = Array.from(spec.stderr);
+    leadingPerStep = spec.exponents[0] * (sys.dt ?? 1);
+    if (o.M !== undefined && o.M < requiredM) {
+      warnings.push(
+        `M = ${o.M} is below the ${split.unstable} unstable${flow || split.neutral > 0 ? ` + ${split.neutral} neutral` : ''} direction(s) of a short Lyapunov run (${spectrumSteps} steps): ` +
+          `the adjoint is not kept bounded and the estimate is unreliable; use --M ${requiredM}`,
+      );
+    }
+  }
+  const M = o.M ?? Math.max(requiredM!, neutral ? 1 : 0);
+  if (M > n) throw new UsageError(`M = ${M} exceeds the dimension ${n}`);
+
+  let segmentSteps: number;
+  if (o.segmentSteps !== undefined) segmentSteps = o.segmentSteps;
+  else if (o.segments !== undefined) segmentSteps = Math.ceil(steps / o.segments);
+  else if (leadingPerStep !== null && leadingPerStep > 0) segmentSteps = Math.ceil(GROWTH / leadingPerStep);
+  else if (leadingPerStep !== null) segmentSteps = Math.ceil(Math.sqrt(steps)); // nothing grows: segments only bound memory
+  else segmentSteps = sys.dt === null ? 10 : Math.max(1, Math.round(1 / sys.dt));
+  segmentSteps = Math.max(1, Math.min(steps, segmentSteps));
+
+  return {
+    task: { M, segmentSteps, neutral, condition: o.condition ?? true },
+    repeats: o.repeats ?? DEFAULT_REPEATS,
+    requiredM,
+    exponents,
+    exponentStderr,
+    warnings,
+    cost,
+  };
+}
