@@ -60,6 +60,11 @@ export function defaultMaxHorizon(sys: DynamicalSystem): number {
   return sys.dt !== null ? Math.round(40 / sys.dt) : 60;
 }
 
+/** λ₁ run length: 500 time units of a flow, 50 000 steps of a map (λ₁ stderr ~1e-3 for the built-ins). */
+export function defaultLyapunovSteps(sys: DynamicalSystem): number {
+  return sys.dt !== null ? Math.round(500 / sys.dt) : 50000;
+}
+
 /** `points` integer horizons log-spaced over [max/40, max] (duplicates after rounding dropped). */
 export function logSpacedHorizons(max: number, points: number): number[] {
   if (!(Number.isInteger(max) && max >= 2)) throw new UsageError(`--max-horizon must be an integer >= 2, got ${max}`);
@@ -134,7 +139,7 @@ export async function explodeStudy(sys: DynamicalSystem, o: ExplodeOptions = {})
   }
   const times = horizons.map((h) => h * dt);
   const fit = fitGrowth(times, gradientNorms);
-  const spec = lyapunovSpectrum(sys, { k: 1, seed, steps: o.lyapunovSteps, transient: o.transient });
+  const spec = lyapunovSpectrum(sys, { k: 1, seed, steps: o.lyapunovSteps ?? defaultLyapunovSteps(sys), transient: o.transient });
   o.onProgress?.(total, total);
   const lambda1 = spec.exponents[0];
   return {

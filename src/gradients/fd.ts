@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/index.js';
 import { Rng, type RngState } from '../random/index.js';
 import { studentTQuantile } from '../stats/index.js';
-import { checkFinite, findObservable, initialState, step, type DynamicalSystem, type Observable } from '../systems/index.js';
+import { checkFinite, initialState, step, type DynamicalSystem, type Observable } from '../systems/index.js';
 import { CostMeter } from './cost.js';
 import { resolveObjective, transientOf } from './objective.js';
 import { scatter, selectParams, type ParamSelection } from './params.js';
@@ -94,7 +94,7 @@ function centralDifference(f: (sys: DynamicalSystem) => number, sys: DynamicalSy
  */
 export function fdBatchTask(arg: RepeatArg<FdOptions & { batchCount: number }>): RepeatOutcome {
   const { system, rng } = repeatContext(arg);
-  const ob = findObservable(system, arg.objective.observable);
+  const ob = resolveObjective(system, arg.objective);
   const sel = selectParams(system, arg.params);
   const probes = probesOf(system, sel, arg.options);
   const richardson = arg.options.richardson === true;

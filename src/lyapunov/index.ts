@@ -9,3 +9,4 @@ export * from './ginelli.js';
 export * from './clv.js';
 export * from './adjoint.js';
 export * from './finiteTime.js';
+export * from './ftle.js';

@@ -187,7 +187,8 @@ function lossTerm(v: unknown, path: string, system: DynamicalSystem): LossTerm {
 function estimatorSection(e: Table): TrainConfig['estimator'] {
   onlyKeys(e, 'estimator', ['method', 'options', 'steps', 'transient', 'horizon', 'samples']);
   const method = string(e, 'method', 'estimator', true);
-  const options = e.options === undefined ? {} : table(e.options, 'estimator.options');
+  // a plain copy: TOML tables have no prototype, and the options travel to workers and checkpoints
+  const options = e.options === undefined ? {} : (JSON.parse(JSON.stringify(table(e.options, 'estimator.options'))) as Record<string, unknown>);
   const steps = number(e, 'steps', 'estimator', { integer: true, positive: true });
   const transient = number(e, 'transient', 'estimator', { integer: true, nonNegative: true });
   const horizon = number(e, 'horizon', 'estimator', { integer: true, positive: true });

@@ -5,6 +5,7 @@ import { sigmaStudyCommand } from './sigma-study.js';
 import { simulateCommand } from './simulate.js';
 import { systemsCommand } from './systems.js';
 import { trainCommand } from './train.js';
+import { explodeCommand } from './explode.js';
 
 /** Every CLI command; a new command is one file here and one line in this list. */
-export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand];
+export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand, explodeCommand];

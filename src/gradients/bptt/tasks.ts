@@ -1,6 +1,6 @@
 import { norm2 } from '../../linalg/index.js';
-import { findObservable, initialState, type DynamicalSystem } from '../../systems/index.js';
-import { transientOf } from '../objective.js';
+import { initialState, type DynamicalSystem } from '../../systems/index.js';
+import { resolveObjective, transientOf } from '../objective.js';
 import { gather, selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import type { BpttOptions } from './options.js';
@@ -57,7 +57,7 @@ export function bpttAverageTask(arg: RepeatArg<BpttOptions>): RepeatOutcome {
   const { system, rng } = repeatContext(arg);
   if (arg.objective.kind !== 'average') throw new Error('bpttAverageTask needs an average objective');
   const o = arg.options;
-  const observable = findObservable(system, arg.objective.observable);
+  const observable = resolveObjective(system, arg.objective);
   const sel = selectParams(system, arg.params);
   const transient = transientOf(system, arg.objective);
   const members = o.ensemble ?? 1;
@@ -110,7 +110,7 @@ export function bpttHorizonTask(arg: RepeatArg<BpttOptions>): RepeatOutcome {
   if (arg.objective.kind !== 'horizon') throw new Error('bpttHorizonTask needs a horizon objective');
   const o = arg.options;
   const L = arg.objective.horizon;
-  const observable = findObservable(system, arg.objective.observable);
+  const observable = resolveObjective(system, arg.objective);
   const sel = selectParams(system, arg.params);
   const x0 = new Float64Array(system.dim);
   system.sampleInitial(rng, x0);

@@ -31,6 +31,37 @@ export interface KktSolution {
   readonly lambda: Float64Array[];
   /** multiplier of the neutral constraint (null for a map) */
   readonly mu: number | null;
+  /**
+   * 0 normally. When the Schur complement is numerically singular (its block Cholesky meets a
+   * non-positive pivot) it is solved as S + δ·I: the continuity constraints are then met up to
+   * δ·λ, and δ (relative to the largest diagonal entry of S) is reported here.
+   */
+  readonly regularisation: number;
+}
+
+/** δ/max diag(S) tried in turn when the block Cholesky of S fails. */
+const REGULARISATION_STEPS = [1e-14, 1e-12, 1e-10, 1e-8];
+
+/**
+ * Solves S·x = r for several right-hand sides with one shift δ for all of them: δ = 0 first,
+ * then the smallest of REGULARISATION_STEPS that lets the block Cholesky through.
+ */
+function solveSchur(diag: Float64Array[], upper: Float64Array[], M: number, rhs: Float64Array[][]): { x: Float64Array[][]; regularisation: number } {
+  let scale = 0;
+  for (const d of diag) for (let i = 0; i < M; i++) scale = Math.max(scale, Math.abs(d[i * M + i]));
+  for (const rel of [0, ...REGULARISATION_STEPS]) {
+    const shifted = rel === 0 ? diag : diag.map((d) => {
+      const c = Float64Array.from(d);
+      for (let i = 0; i < M; i++) c[i * M + i] += rel * scale;
+      return c;
+    });
+    try {
+      return { x: rhs.map((r) => solveBlockTridiagonalSPD(shifted, upper, M, r)), regularisation: rel };
+    } catch (e) {
+      if (!/not positive definite/.test((e as Error).message)) throw e;
+    }
+  }
+  throw new RuntimeFailure(`NILSAS: the least-squares (Schur) system is singular even with a relative shift of ${REGULARISATION_STEPS[REGULARISATION_STEPS.length - 1]}: the adjoint is far from bounded (non-hyperbolic dynamics); try another --M or shorter --steps`);
 }
 
 /** Checks shapes; a malformed problem is a programming error, not a user's. */
@@ -191,25 +222,34 @@ function dotBlocks(x: Float64Array[], y: Float64Array[]): number {
 export function solveNilsasKkt(p: NilsasKkt): KktSolution {
   const K = checkShapes(p);
   const M = p.M;
-  if (M === 0) return { a: Array.from({ length: K }, () => new Float64Array(0)), lambda: Array.from({ length: K - 1 }, () => new Float64Array(0)), mu: null };
+  if (M === 0) return { a: Array.from({ length: K }, () => new Float64Array(0)), lambda: Array.from({ length: K - 1 }, () => new Float64Array(0)), mu: null, regularisation: 0 };
   const inv = new SegmentInverses(p.C, M);
   const { diag, upper } = schurBlocks(p, inv);
   const y = p.d.map((d, k) => inv.apply(k, d)); // C⁻¹d
   const By = applyB(p, y);
-  const rhs1 = By.map((v, k) => v.map((x, i) => -x - p.b[k][i]));
-  const x1 = K > 1 ? solveBlockTridiagonalSPD(diag, upper, M, rhs1) : [];
+  const rhs: Float64Array[][] = [By.map((v, k) => v.map((x, i) => -x - p.b[k][i]))];
+  let z: Float64Array[] = [];
+  let Bz: Float64Array[] = [];
+  if (p.e) {
+    z = p.e.map((e, k) => inv.apply(k, e)); // C⁻¹e
+    Bz = applyB(p, z);
+    rhs.push(Bz.map((v) => v.map((x) => -x)));
+  }
+  const { x: sols, regularisation } = K > 1 ? solveSchur(diag, upper, M, rhs) : { x: rhs.map(() => []), regularisation: 0 };
+  const x1 = sols[0];
   let mu: number | null = null;
   let lambda = x1;
   if (p.e) {
-    const z = p.e.map((e, k) => inv.apply(k, e)); // C⁻¹e
-    const Bz = applyB(p, z);
-    const x2 = K > 1 ? solveBlockTridiagonalSPD(diag, upper, M, Bz.map((v) => v.map((x) => -x))) : [];
+    const x2 = sols[1];
     let G = 0;
     for (let k = 0; k < K; k++) G += p.g![k];
     // neutral constraint: Σ e_kᵀa_k + G = 0 with a = −C⁻¹(d + Bᵀ(x₁ + μx₂) + μe)
     const num = G - dotBlocks(p.e as Float64Array[], y) - dotBlocks(Bz, x1);
-    const den = dotBlocks(p.e as Float64Array[], z) + dotBlocks(Bz, x2);
-    if (!(Math.abs(den) > 0)) throw new RuntimeFailure('NILSAS: the neutral-direction constraint is degenerate (the homogeneous adjoints have no component along the vector field); increase --M');
+    const ez = dotBlocks(p.e as Float64Array[], z);
+    const den = ez + dotBlocks(Bz, x2);
+    // den = eᵀ(C⁻¹ − C⁻¹BᵀS⁻¹BC⁻¹)e ≥ 0: e's size on the feasible directions; it vanishes (up to
+    // cancellation) when no homogeneous adjoint can move ⟨v, F⟩ without growing
+    if (!(den > 1e-12 * ez)) throw new RuntimeFailure('NILSAS: the neutral-direction constraint is degenerate (the homogeneous adjoints have no component along the vector field); increase --M');
     mu = num / den;
     const m = mu;
     lambda = x1.map((v, k) => v.map((x, i) => x + m * x2[k][i]));
@@ -220,7 +260,7 @@ export function solveNilsasKkt(p: NilsasKkt): KktSolution {
     inv.solveInPlace(k, r);
     return r;
   });
-  return { a, lambda, mu };
+  return { a, lambda, mu, regularisation };
 }
 
 /**

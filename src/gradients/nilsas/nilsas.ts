@@ -1,0 +1,142 @@
+import { meanAndStderr, median } from '../../stats/index.js';
+import { findObservable, initialState } from '../../systems/index.js';
+import { CostMeter } from '../cost.js';
+import { resolveObjective, transientOf } from '../objective.js';
+import { gather, selectParams } from '../params.js';
+import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from '../repeats.js';
+import { makeResult } from '../result.js';
+import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
+import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
+import { nilsasTrajectory } from './trajectory.js';
+
+/** Stream of a repetition's generator that draws the random terminal W (the orbit uses the repetition's own stream, as BPTT does). */
+export const BASIS_STREAM = 1;
+
+/** Per-repetition diagnostics (plain data: they cross from worker threads). */
+export interface NilsasRepeatDiagnostics {
+  schurCondition: number | null;
+  /** ⟨|v|²⟩ over the orbit */
+  adjointNormSqMean: number;
+  adjointNormMax: number;
+  /** flows: (1/T)Σ⟨v_n, dt·F(x_n)⟩ (0 when the constraint is imposed) */
+  neutralMean: number | null;
+  /** flows: rms of ⟨v_n, dt·F⟩ + Φ_n − ½⟨∇Φ_n, dt·F⟩ − ⟨Φ⟩ relative to the rms of Φ_n − ⟨Φ⟩ (≈ 0 when the neutral term is removed) */
+  neutralResidual: number | null;
+  mu: number | null;
+  segments: number;
+  segmentSteps: number;
+  memoryBytes: number;
+  checkpointBytes: number;
+}
+
+/**
+ * One repetition: an orbit from the repetition's stream (initial draw, transient, noise), the
+ * terminal W from stream BASIS_STREAM of it, then NILSAS over the objective's T steps.
+ */
+export function nilsasRepeatTask(arg: RepeatArg<NilsasTaskOptions>): RepeatOutcome {
+  const { system, rng } = repeatContext(arg);
+  if (arg.objective.kind !== 'average') throw new Error('nilsasRepeatTask needs an average objective');
+  const o = arg.options;
+  const observable = findObservable(system, arg.objective.observable);
+  const sel = selectParams(system, arg.params);
+  const transient = transientOf(system, arg.objective);
+  const basisRng = rng.split(BASIS_STREAM);
+  const x0 = initialState(system, rng, transient);
+  const steps = arg.objective.steps;
+  const t = nilsasTrajectory(system, x0, steps, system.noise ? rng : null, basisRng, {
+    observable,
+    M: o.M,
+    segmentSteps: o.segmentSteps,
+    neutral: o.neutral,
+    condition: o.condition,
+    firstIndex: transient,
+  });
+  const s = t.stats;
+  const diagnostics: NilsasRepeatDiagnostics = {
+    schurCondition: t.schurCondition,
+    adjointNormSqMean: s.normSq / s.count,
+    adjointNormMax: s.maxNorm,
+    neutralMean: system.kind === 'flow' && o.neutral ? s.neutralSum / s.count : null,
+    neutralResidual: system.kind === 'flow' && o.neutral ? Math.sqrt(s.neutralResidualSq / Math.max(s.objectiveVarSum, 1e-300)) : null,
+    mu: t.mu,
+    segments: t.segments,
+    segmentSteps: t.segmentSteps,
+    memoryBytes: t.memoryBytes,
+    checkpointBytes: t.checkpointBytes,
+  };
+  return {
+    value: t.value,
+    gradient: gather(t.gradient, sel),
+    cost: { steps: transient + t.primalSteps, tangentSolves: 0, adjointSolves: t.adjointSolves },
+    diagnostics: diagnostics as unknown as Record<string, unknown>,
+  };
+}
+
+/** Across repetitions: medians and extremes of the per-orbit diagnostics and the gradient's spread. */
+function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly string[]): Record<string, unknown> {
+  const d = outcomes.map((x) => x.diagnostics as unknown as NilsasRepeatDiagnostics);
+  const conds = d.map((x) => x.schurCondition).filter((c): c is number => c !== null);
+  const shown = Math.min(labels.length, 16);
+  const spread = {
+    labels: labels.slice(0, shown),
+    min: Array.from({ length: shown }, (_, i) => Math.min(...outcomes.map((o) => o.gradient[i]))),
+    max: Array.from({ length: shown }, (_, i) => Math.max(...outcomes.map((o) => o.gradient[i]))),
+    sd: outcomes.length > 1 ? Array.from(meanAndStderr(outcomes.map((o) => o.gradient)).stderr.subarray(0, shown), (se) => se * Math.sqrt(outcomes.length)) : null,
+  };
+  const neutral = d[0].neutralResidual !== null;
+  return {
+    M: plan.task.M,
+    requiredM: plan.requiredM,
+    exponents: plan.exponents,
+    exponentStderr: plan.exponentStderr,
+    repeats: outcomes.length,
+    segments: d[0].segments,
+    segmentSteps: d[0].segmentSteps,
+    neutralConstraint: plan.task.neutral,
+    schurCondition: conds.length > 0 ? { median: median(conds), max: Math.max(...conds) } : null,
+    adjointNormSqMean: median(d.map((x) => x.adjointNormSqMean)),
+    adjointNormMax: Math.max(...d.map((x) => x.adjointNormMax)),
+    ...(neutral
+      ? {
+          neutralMean: median(d.map((x) => x.neutralMean!)),
+          neutralResidual: median(d.map((x) => x.neutralResidual!)),
+          neutralMultiplier: median(d.map((x) => x.mu!)),
+        }
+      : {}),
+    spread,
+    memoryBytes: Math.max(...d.map((x) => x.memoryBytes)),
+    checkpointBytes: Math.max(...d.map((x) => x.checkpointBytes)),
+    warnings: plan.warnings,
+  };
+}
+
+/**
+ * Non-intrusive least-squares adjoint shadowing (Ni & Talnikar 2019) for maps and flows: the
+ * derivative of a long-time average as (1/T)Σ(∂f/∂p)ᵀv with v the bounded (least-squares)
+ * adjoint, all parameters in one pass at the cost of M+2 adjoint sweeps. Standard errors from
+ * independent orbits. Shadowing omits the unstable contribution of the linear response: it is
+ * biased where the system is far from uniformly hyperbolic (see docs/nilsas.md).
+ */
+export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
+  name: 'nilsas',
+  description: 'adjoint shadowing (NILSAS): bounded least-squares adjoint of a chaotic map or flow, all parameters at (M+2)× the cost of BPTT',
+  async estimate(req: GradientRequest, options: NilsasOptions = {}): Promise<GradientResult> {
+    const meter = new CostMeter();
+    const { system, objective } = req;
+    resolveObjective(system, objective);
+    const sel = selectParams(system, req.params);
+    const plan = planNilsas(system, objective, options, req.seed);
+    meter.add(plan.cost);
+    const outcomes = await runRepeats(import.meta.url, 'nilsasRepeatTask', req, plan.task, plan.repeats);
+    const c = combineRepeats(outcomes);
+    meter.add(c.cost);
+    return makeResult('nilsas', req, sel, {
+      value: c.value,
+      valueStderr: c.valueStderr,
+      gradient: c.gradient,
+      stderr: c.stderr,
+      cost: meter,
+      diagnostics: summarise(outcomes, plan, sel.labels),
+    });
+  },
+};
