@@ -5,3 +5,4 @@ export * from './random/index.js';
 export * from './stats/index.js';
 export * from './systems/index.js';
 export * from './gradients/index.js';
+export * from './optim/index.js';

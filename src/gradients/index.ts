@@ -9,3 +9,4 @@ export * from './registry.js';
 export * from './kernel/index.js';
 export * from './bptt.js';
 export * from './fd.js';
+export * from './nilsas/index.js';

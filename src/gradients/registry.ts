@@ -4,12 +4,13 @@ import { kernelEstimator } from './kernel/index.js';
 import { bpttEstimator } from './bptt.js';
 import { fdEstimator } from './fd.js';
 import { hybridEstimator } from './hybrid/index.js';
+import { nilsasEstimator } from './nilsas/index.js';
 
 /**
  * Every gradient estimator, by name. A static list (no self-registration side effects): a new
  * method is one import and one entry here.
  */
-const ESTIMATORS: readonly GradientEstimator<any>[] = [kernelEstimator, bpttEstimator, fdEstimator, hybridEstimator];
+const ESTIMATORS: readonly GradientEstimator<any>[] = [kernelEstimator, bpttEstimator, fdEstimator, hybridEstimator, nilsasEstimator];
 
 export function estimatorNames(): string[] {
   return ESTIMATORS.map((e) => e.name);

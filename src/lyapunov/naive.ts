@@ -32,7 +32,7 @@ export interface NaiveBoundsResult {
 
 /** Samples balance accuracy against the O(n³) singular-value and eigenvalue cost per sample. */
 export function defaultNaiveSamples(sys: DynamicalSystem): number {
-  return Math.max(20, Math.min(2000, Math.round(5e7 / sys.dim ** 3)));
+  return Math.max(20, Math.min(2000, Math.round(3e7 / sys.dim ** 3)));
 }
 
 /**

@@ -33,11 +33,11 @@ export function stepsFor(sys: DynamicalSystem, time: number, mapSteps: number): 
 /**
  * Default length of a spectrum run: long enough for small systems to meet published values
  * (flows 5000 time units, maps 10⁶ steps), shortened for large ones so that the tangent work
- * (≈ k·n·min(n, 50) + 2n·k² flops per step) stays near a fixed budget (2·10⁹, about 5 s on one core).
+ * (≈ k·(n·min(n, 50) + 30n) + 2n·k² per step: a dense tangent, a per-vector overhead, the QR) stays near a fixed budget (2·10⁹, about 5 s on one core).
  */
 export function defaultSpectrumSteps(sys: DynamicalSystem, k: number): number {
   const n = sys.dim;
-  const work = k * n * Math.min(n, 50) + 2 * n * k * k;
+  const work = k * (n * Math.min(n, 50) + 30 * n) + 2 * n * k * k;
   const budget = 2e9;
   const cap = stepsFor(sys, 5000, 1_000_000);
   return Math.max(Math.min(cap, 2000), Math.min(cap, Math.round(budget / work)));

@@ -27,6 +27,9 @@ export interface IterationRecord {
   /** ‖∇L‖ as estimated, and ‖stderr‖ of its entries (null when the method gives none) */
   gradNorm: number;
   gradStderrNorm: number | null;
+  /** the gradient and its standard errors entry by entry, when there are at most 16 entries */
+  gradient?: number[];
+  gradStderr?: number[] | null;
   /** rate of this update */
   lr: number;
   /** θ_t (the point evaluated) when there are at most 16 entries; its norm always */
@@ -78,6 +81,9 @@ export interface TrainResult {
   logPath: string | null;
   checkpointPath: string | null;
 }
+
+/** Parameter vectors up to this length are logged in full each iteration (a norm otherwise). */
+const SMALL = 16;
 
 /** Seed of part `part` of iteration `it`: 0 loss evaluation, 1 gradient, 2 EMA evaluation. */
 export function iterationSeed(seed: number, it: number, part: 0 | 1 | 2): number {
@@ -204,8 +210,9 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
       statisticsStderr: e.statisticsStderr,
       gradNorm: norm(g),
       gradStderrNorm: result.stderr === null ? null : norm(result.stderr),
+      ...(g.length <= SMALL && { gradient: Array.from(g), gradStderr: result.stderr && Array.from(result.stderr) }),
       lr: optimizer.lr,
-      ...(theta.length <= 16 && { params: Array.from(theta) }),
+      ...(theta.length <= SMALL && { params: Array.from(theta) }),
       paramsNorm: norm(theta),
       cost: { evaluationSteps: e.steps, steps: result.cost.steps, tangentSolves: result.cost.tangentSolves, adjointSolves: result.cost.adjointSolves },
       time: { evaluation: 0, gradient: 0, total: 0, cumulative: 0, cumulativeGradient: 0 },

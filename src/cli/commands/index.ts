@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { compareCommand } from './compare.js';
+import { ftleCommand } from './ftle.js';
 import { gradCommand } from './grad.js';
+import { lyapunovCommand } from './lyapunov.js';
 import { sigmaStudyCommand } from './sigma-study.js';
 import { simulateCommand } from './simulate.js';
 import { systemsCommand } from './systems.js';
@@ -8,4 +10,4 @@ import { trainCommand } from './train.js';
 import { explodeCommand } from './explode.js';
 
 /** Every CLI command; a new command is one file here and one line in this list. */
-export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand, explodeCommand];
+export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand, explodeCommand, lyapunovCommand, ftleCommand];

@@ -1,5 +1,5 @@
-export { nilsasEstimator, nilsasRepeatTask, BASIS_STREAM, type NilsasRepeatDiagnostics } from './nilsas.js';
-export { planNilsas, defaultSpectrumSteps, DEFAULT_REPEATS as NILSAS_DEFAULT_REPEATS, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
+export { nilsasEstimator, nilsasRepeatTask, NILSAS_BASIS_STREAM, type NilsasRepeatDiagnostics } from './nilsas.js';
+export { planNilsas, nilsasSpectrumSteps, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
 export { nilsasTrajectory, type NilsasTrajectory, type NilsasTrajectorySpec } from './trajectory.js';
 export { solveNilsasKkt, schurComplement, schurConditionNumber, type NilsasKkt, type KktSolution } from './kkt.js';
-export { NilsasSweeper, allocSums, allocStats, type SegmentSums, type AdjointStats } from './segments.js';
+export { NilsasSweeper, allocSums as allocNilsasSums, allocStats as allocNilsasStats, type SegmentSums as NilsasSegmentSums, type AdjointStats as NilsasAdjointStats } from './segments.js';

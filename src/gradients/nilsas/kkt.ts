@@ -37,6 +37,11 @@ export interface KktSolution {
    * δ·λ, and δ (relative to the largest diagonal entry of S) is reported here.
    */
   readonly regularisation: number;
+  /**
+   * max_k |a_k − R_k a_{k+1} − b_k| / (|a_k| + |R_k a_{k+1}| + |b_k|) (∞-norms): ~1e-16 when the
+   * solve is accurate; large when S is too ill-conditioned for double precision.
+   */
+  readonly continuityResidual: number;
 }
 
 /** δ/max diag(S) tried in turn when the block Cholesky of S fails. */
@@ -222,7 +227,7 @@ function dotBlocks(x: Float64Array[], y: Float64Array[]): number {
 export function solveNilsasKkt(p: NilsasKkt): KktSolution {
   const K = checkShapes(p);
   const M = p.M;
-  if (M === 0) return { a: Array.from({ length: K }, () => new Float64Array(0)), lambda: Array.from({ length: K - 1 }, () => new Float64Array(0)), mu: null, regularisation: 0 };
+  if (M === 0) return { a: Array.from({ length: K }, () => new Float64Array(0)), lambda: Array.from({ length: K - 1 }, () => new Float64Array(0)), mu: null, regularisation: 0, continuityResidual: 0 };
   const inv = new SegmentInverses(p.C, M);
   const { diag, upper } = schurBlocks(p, inv);
   const y = p.d.map((d, k) => inv.apply(k, d)); // C⁻¹d
@@ -260,7 +265,22 @@ export function solveNilsasKkt(p: NilsasKkt): KktSolution {
     inv.solveInPlace(k, r);
     return r;
   });
-  return { a, lambda, mu, regularisation };
+  return { a, lambda, mu, regularisation, continuityResidual: continuityResidual(p, a) };
+}
+
+function continuityResidual(p: NilsasKkt, a: Float64Array[]): number {
+  const M = p.M;
+  let worst = 0;
+  for (let k = 0; k < a.length - 1; k++) {
+    const ra = matVec(p.R[k], a[k + 1], M);
+    let res = 0, scale = 0;
+    for (let i = 0; i < M; i++) {
+      res = Math.max(res, Math.abs(a[k][i] - ra[i] - p.b[k][i]));
+      scale = Math.max(scale, Math.abs(a[k][i]) + Math.abs(ra[i]) + Math.abs(p.b[k][i]));
+    }
+    if (scale > 0) worst = Math.max(worst, res / scale);
+  }
+  return worst;
 }
 
 /**
@@ -293,6 +313,11 @@ export function schurConditionNumber(p: NilsasKkt, maxIterations = 30): number {
     return rq;
   };
   const largest = iterate((x) => blockTridiagonalMultiply(diag, upper, M, x));
-  const smallestInverse = iterate((x) => solveBlockTridiagonalSPD(diag, upper, M, x));
+  let smallestInverse: number;
+  try {
+    smallestInverse = iterate((x) => solveBlockTridiagonalSPD(diag, upper, M, x));
+  } catch {
+    return Infinity; // numerically singular: the block Cholesky met a non-positive pivot
+  }
   return smallestInverse > 0 ? largest * smallestInverse : Infinity;
 }

@@ -10,7 +10,10 @@ import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions
 import { nilsasTrajectory } from './trajectory.js';
 
 /** Stream of a repetition's generator that draws the random terminal W (the orbit uses the repetition's own stream, as BPTT does). */
-export const BASIS_STREAM = 1;
+export const NILSAS_BASIS_STREAM = 1;
+
+/** Relative continuity violation above which an orbit's least-squares solve is reported as inexact. */
+export const CONTINUITY_TOLERANCE = 1e-6;
 
 /** Per-repetition diagnostics (plain data: they cross from worker threads). */
 export interface NilsasRepeatDiagnostics {
@@ -23,6 +26,8 @@ export interface NilsasRepeatDiagnostics {
   /** flows: rms of ⟨v_n, dt·F⟩ + Φ_n − ½⟨∇Φ_n, dt·F⟩ − ⟨Φ⟩ relative to the rms of Φ_n − ⟨Φ⟩ (≈ 0 when the neutral term is removed) */
   neutralResidual: number | null;
   mu: number | null;
+  regularisation: number;
+  continuityResidual: number;
   segments: number;
   segmentSteps: number;
   memoryBytes: number;
@@ -31,7 +36,7 @@ export interface NilsasRepeatDiagnostics {
 
 /**
  * One repetition: an orbit from the repetition's stream (initial draw, transient, noise), the
- * terminal W from stream BASIS_STREAM of it, then NILSAS over the objective's T steps.
+ * terminal W from stream NILSAS_BASIS_STREAM of it, then NILSAS over the objective's T steps.
  */
 export function nilsasRepeatTask(arg: RepeatArg<NilsasTaskOptions>): RepeatOutcome {
   const { system, rng } = repeatContext(arg);
@@ -40,7 +45,7 @@ export function nilsasRepeatTask(arg: RepeatArg<NilsasTaskOptions>): RepeatOutco
   const observable = findObservable(system, arg.objective.observable);
   const sel = selectParams(system, arg.params);
   const transient = transientOf(system, arg.objective);
-  const basisRng = rng.split(BASIS_STREAM);
+  const basisRng = rng.split(NILSAS_BASIS_STREAM);
   const x0 = initialState(system, rng, transient);
   const steps = arg.objective.steps;
   const t = nilsasTrajectory(system, x0, steps, system.noise ? rng : null, basisRng, {
@@ -59,6 +64,8 @@ export function nilsasRepeatTask(arg: RepeatArg<NilsasTaskOptions>): RepeatOutco
     neutralMean: system.kind === 'flow' && o.neutral ? s.neutralSum / s.count : null,
     neutralResidual: system.kind === 'flow' && o.neutral ? Math.sqrt(s.neutralResidualSq / Math.max(s.objectiveVarSum, 1e-300)) : null,
     mu: t.mu,
+    regularisation: t.regularisation,
+    continuityResidual: t.continuityResidual,
     segments: t.segments,
     segmentSteps: t.segmentSteps,
     memoryBytes: t.memoryBytes,
@@ -84,6 +91,16 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
     sd: outcomes.length > 1 ? Array.from(meanAndStderr(outcomes.map((o) => o.gradient)).stderr.subarray(0, shown), (se) => se * Math.sqrt(outcomes.length)) : null,
   };
   const neutral = d[0].neutralResidual !== null;
+  const regularised = d.filter((x) => x.regularisation > 0).length;
+  const inexact = d.filter((x) => x.continuityResidual > CONTINUITY_TOLERANCE).length;
+  const warnings = [...plan.warnings];
+  if (regularised > 0 || inexact > 0) {
+    warnings.push(
+      `the least-squares (Schur) system was too ill-conditioned for double precision on ${Math.max(regularised, inexact)} of ${d.length} orbits ` +
+        `(continuity met only to ${Math.max(...d.map((x) => x.continuityResidual)).toExponential(1)}${regularised > 0 ? `, shifted by up to ${Math.max(...d.map((x) => x.regularisation))}` : ''}): ` +
+        'the least-squares adjoint is far from bounded there (non-hyperbolic dynamics); treat the estimate with suspicion',
+    );
+  }
   return {
     M: plan.task.M,
     requiredM: plan.requiredM,
@@ -106,7 +123,9 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
     spread,
     memoryBytes: Math.max(...d.map((x) => x.memoryBytes)),
     checkpointBytes: Math.max(...d.map((x) => x.checkpointBytes)),
-    warnings: plan.warnings,
+    regularisedOrbits: regularised,
+    continuityResidual: Math.max(...d.map((x) => x.continuityResidual)),
+    warnings,
   };
 }
 

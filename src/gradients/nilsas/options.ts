@@ -55,7 +55,7 @@ function integerOption(name: string, v: number | undefined, min: number): void {
 }
 
 /** Default short-run length: 2000 steps for a map, 100 time units for a flow. */
-export function defaultSpectrumSteps(sys: DynamicalSystem): number {
+export function nilsasSpectrumSteps(sys: DynamicalSystem): number {
   return sys.dt === null ? 2000 : Math.max(1, Math.round(100 / sys.dt));
 }
 
@@ -73,13 +73,14 @@ export function planNilsas(sys: DynamicalSystem, objective: Objective, o: Nilsas
   integerOption('--repeats', o.repeats, 1);
   integerOption('--spectrum-steps', o.spectrumSteps, 0);
   if (o.M !== undefined && o.M > n) throw new UsageError(`--M must be between 0 and the dimension of ${sys.name} (${n}), got ${o.M}`);
+  if (o.neutral === false && !flow) throw new UsageError(`--no-neutral applies to flows only (${sys.name} is a map)`);
   const neutral = flow && (o.neutral ?? true);
   if (o.M !== undefined && neutral && o.M < 1) throw new UsageError(`--M must be >= 1 for a flow (one homogeneous adjoint spans the neutral direction), got ${o.M}`);
   if (o.segments !== undefined && o.segments > steps) throw new UsageError(`--segments ${o.segments} exceeds --steps ${steps} (each segment needs at least one step)`);
   if (o.segments !== undefined && o.segmentSteps !== undefined && Math.ceil(steps / o.segmentSteps) !== o.segments) {
     throw new UsageError(`--segments ${o.segments} and --segment-steps ${o.segmentSteps} disagree for --steps ${steps} (give one of them)`);
   }
-  const spectrumSteps = o.spectrumSteps ?? defaultSpectrumSteps(sys);
+  const spectrumSteps = o.spectrumSteps ?? nilsasSpectrumSteps(sys);
   if (spectrumSteps === 0 && o.M === undefined) throw new UsageError('--spectrum-steps 0 skips the Lyapunov run that sets the default M: give --M');
 
   const warnings: string[] = [];
@@ -89,14 +90,20 @@ export function planNilsas(sys: DynamicalSystem, objective: Objective, o: Nilsas
   let exponentStderr: number[] | null = null;
   let leadingPerStep: number | null = null;
   if (spectrumSteps > 0) {
-    // enough exponents to see whether the (M+1)-th is still unstable or neutral
-    const k = o.M === undefined ? n : Math.min(n, o.M + 2);
+    // enough exponents to see whether the (M+1)-th is still unstable or neutral; without M, start
+    // with 8 and double while every computed exponent is unstable or neutral
     const transient = objective.transient ?? sys.defaultTransient;
-    const spec = lyapunovSpectrum(sys, { k, steps: spectrumSteps, transient, seed });
-    const basis = Math.max(0, spec.basisTransient);
-    cost.steps += transient + basis + spectrumSteps;
-    cost.tangentSolves += k * (basis + spectrumSteps);
-    const split = splitIndices(spec.exponents, spec.stderr, flow);
+    let k = Math.min(n, o.M === undefined ? 8 : o.M + 2);
+    let spec;
+    let split;
+    for (;;) {
+      spec = lyapunovSpectrum(sys, { k, steps: spectrumSteps, transient, seed });
+      cost.steps += transient + spec.basisTransient + spectrumSteps;
+      cost.tangentSolves += k * (spec.basisTransient + spectrumSteps);
+      split = splitIndices(spec.exponents, spec.stderr, flow);
+      if (o.M !== undefined || split.unstable + split.neutral < k || k === n) break;
+      k = Math.min(n, 2 * k);
+    }
     requiredM = split.unstable + split.neutral;
     exponents = Array.from(spec.exponents);
     exponentStderr = Array.from(spec.stderr);

@@ -27,6 +27,10 @@ export interface NilsasTrajectory {
   kkt: NilsasKkt;
   a: Float64Array[];
   mu: number | null;
+  /** relative shift δ of the Schur complement when it was numerically singular (0 normally) */
+  regularisation: number;
+  /** relative violation of continuity by the solved coefficients (≈1e-16 when the solve is accurate) */
+  continuityResidual: number;
   stats: AdjointStats;
   schurCondition: number | null;
   segments: number;
@@ -132,6 +136,8 @@ export function nilsasTrajectory(
     kkt,
     a: sol.a,
     mu: sol.mu,
+    regularisation: sol.regularisation,
+    continuityResidual: sol.continuityResidual,
     stats,
     schurCondition,
     segments: K,

@@ -1,0 +1,135 @@
+import { UsageError } from '../../errors/index.js';
+import {
+  MAX_HISTORY_DOUBLES, adjointSpectrum, covariantVectors, defaultGinelliTransient, finiteTimeExponents, lyapunovSpectrum, naiveBounds, splitIndices, stepsFor,
+  type AdjointResult, type ClvResult, type FiniteTimeResult, type NaiveBoundsResult, type SpectrumResult,
+} from '../../lyapunov/index.js';
+import type { DynamicalSystem } from '../../systems/index.js';
+import { flag, num, type OptionValues } from '../args.js';
+import type { Command } from '../command.js';
+import { fmt, pm, table } from '../format.js';
+import type { Progress } from '../progress.js';
+import { seedFrom, systemFrom } from '../systemArgs.js';
+
+/**
+ * Window of the --clv/--adjoint passes: as long as the spectrum run, but at most 500 time units
+ * (20 000 map steps) and small enough that the stored k×k factors fit in a quarter of the limit.
+ */
+function defaultWindow(sys: DynamicalSystem, k: number, steps: number): number {
+  const byMemory = Math.floor(MAX_HISTORY_DOUBLES / 4 / (k * k)) - defaultGinelliTransient(sys);
+  return Math.max(2, Math.min(steps, stepsFor(sys, 500, 20000), byMemory));
+}
+
+function spectrumText(sys: DynamicalSystem, s: SpectrumResult, nb: NaiveBoundsResult, adj: AdjointResult | null, clv: ClvResult | null, fte: FiniteTimeResult | null): string {
+  const unit = s.perUnitTime ? 'per unit time' : 'per step';
+  const header = ['i', 'exponent', 'stderr', ...(adj ? ['adjoint', 'adj. stderr'] : []), ...(clv ? ['CLV growth'] : []), ...(fte ? ['FTLE sd', 'P(>0)'] : [])];
+  const rows = Array.from(s.exponents, (v, i) => [
+    String(i + 1), fmt(v), fmt(s.stderr[i], 2),
+    ...(adj ? [fmt(adj.adjointExponents[i]), fmt(adj.adjointStderr[i], 2)] : []),
+    ...(clv ? [fmt(clv.clvExponents[i])] : []),
+    ...(fte ? [fmt(fte.stats[i].sd, 3), fmt(fte.stats[i].fractionPositive, 3)] : []),
+  ]);
+  const shown = rows.length > 20 ? [...rows.slice(0, 10), ['…'], ...rows.slice(-5)] : rows;
+  const lines = [
+    `${sys.name}: ${s.k} Lyapunov exponents ${unit}, ${s.steps} steps (QR every ${s.qrEvery}) after ${s.transient} + ${s.basisTransient} transient steps`,
+    table(header, shown),
+    `Kaplan–Yorke dimension ${fmt(s.kaplanYorke, 5)}; ${s.positiveCount} positive, ${s.nearZeroCount} near zero (|λ| ≤ 3·stderr); sum of positive ${fmt(s.sumPositive)}`,
+    `naive one-step bounds (${nb.samples} states): ⟨log‖J‖₂⟩ = ${pm(nb.logNormJ, nb.logNormJStderr)}, ⟨log ρ(J)⟩ = ${pm(nb.logSpectralRadius, nb.logSpectralRadiusStderr)} vs λ₁ = ${pm(s.exponents[0], s.stderr[0])}`,
+  ];
+  if (adj) lines.push(`adjoint (window ${adj.steps} steps): duality residual ${fmt(adj.dualityResidual, 3)} stderr (max |λ−λ*| = ${fmt(adj.dualityDifference, 3)}), bi-orthogonality residual ${fmt(adj.biorthogonalityResidual, 3)}`);
+  if (clv && clv.angleSummary) {
+    const a = clv.angleSummary;
+    lines.push(`CLV angles between unstable (${clv.unstableDim}) and stable subspaces${clv.neutralDim ? ` (${clv.neutralDim} neutral excluded)` : ''}, radians: min ${fmt(a.min, 3)}, 5% ${fmt(a.p05, 3)}, median ${fmt(a.median, 3)} over ${a.count} steps`);
+  } else if (clv) lines.push('CLV angles: undefined (no unstable or no stable direction among the k computed)');
+  return lines.join('\n');
+}
+
+export const lyapunovCommand: Command = {
+  name: 'lyapunov',
+  summary: 'Lyapunov spectrum with standard errors, Kaplan–Yorke dimension, naive bounds; optional CLV angles and adjoint duality',
+  usage: 'lyapunov <system> [--k K] [--steps N] [--transient N] [--basis-transient N] [--qr-every m] [--batches B] [--clv] [--adjoint] [--window N] [--tau N] [system options]',
+  options: {
+    k: { type: 'string' },
+    steps: { type: 'string' },
+    transient: { type: 'string' },
+    'basis-transient': { type: 'string' },
+    'qr-every': { type: 'string' },
+    batches: { type: 'string' },
+    clv: { type: 'boolean' },
+    adjoint: { type: 'boolean' },
+    window: { type: 'string' },
+    tau: { type: 'string' },
+  },
+  system: true,
+  maxPositionals: 1,
+  run(positionals: string[], values: OptionValues, progress: Progress) {
+    const { system: sys } = systemFrom(positionals[0], values);
+    const seed = seedFrom(values);
+    const n = sys.dim;
+    const k = num(values, 'k', n, { integer: true, min: 1, max: n });
+    const transient = num(values, 'transient', undefined, { integer: true, min: 0 });
+    const wantClv = flag(values, 'clv'), wantAdjoint = flag(values, 'adjoint');
+    if (values.window !== undefined && !wantClv && !wantAdjoint) throw new UsageError('--window applies with --clv or --adjoint');
+    const s = lyapunovSpectrum(sys, {
+      k,
+      steps: num(values, 'steps', undefined, { integer: true, min: 1 }),
+      transient,
+      basisTransient: num(values, 'basis-transient', undefined, { integer: true, min: 0 }),
+      qrEvery: num(values, 'qr-every', undefined, { integer: true, min: 1 }),
+      batches: num(values, 'batches', undefined, { integer: true, min: 2 }),
+      seed,
+      onProgress: (d, t) => progress.update('spectrum', d, t),
+    });
+    const nb = naiveBounds(sys, { seed, transient, onProgress: (d, t) => progress.update('naive bounds', d, t) });
+    const window = num(values, 'window', defaultWindow(sys, k, s.steps), { integer: true, min: 2 });
+    let clv: ClvResult | null = null;
+    if (wantClv) {
+      // the long spectrum run decides which directions are unstable and neutral
+      const split = splitIndices(s.exponents, s.stderr, sys.kind === 'flow');
+      clv = covariantVectors(sys, { k, steps: window, transient, seed, unstableDim: split.unstable, neutralDim: split.neutral, onProgress: (d, t) => progress.update('CLVs', d, t) });
+    }
+    const adj = wantAdjoint ? adjointSpectrum(sys, { k, steps: window, transient, seed, onProgress: (d, t) => progress.update('adjoint', d, t) }) : null;
+    const tau = num(values, 'tau', undefined, { integer: true, min: 1 });
+    const fte = tau !== undefined ? finiteTimeExponents(sys, { k, tau, transient, seed, onProgress: (d, t) => progress.update('finite-time', d, t) }) : null;
+    progress.done();
+    const json: Record<string, unknown> = {
+      system: sys.name,
+      seed,
+      k: s.k,
+      steps: s.steps,
+      transient: s.transient,
+      basisTransient: s.basisTransient,
+      qrEvery: s.qrEvery,
+      perUnitTime: s.perUnitTime,
+      exponents: s.exponents,
+      stderr: s.stderr,
+      kaplanYorke: s.kaplanYorke,
+      positiveCount: s.positiveCount,
+      nearZeroCount: s.nearZeroCount,
+      sumPositive: s.sumPositive,
+      trace: s.trace,
+      naiveBounds: {
+        logNormJ: nb.logNormJ, logNormJStderr: nb.logNormJStderr,
+        logSpectralRadius: nb.logSpectralRadius, logSpectralRadiusStderr: nb.logSpectralRadiusStderr,
+        logAbsDetJ: nb.logAbsDetJ, samples: nb.samples,
+      },
+    };
+    if (adj) {
+      Object.assign(json, {
+        adjointExponents: adj.adjointExponents,
+        adjointStderr: adj.adjointStderr,
+        dualityResidual: adj.dualityResidual,
+        biorthogonalityResidual: adj.biorthogonalityResidual,
+        adjoint: { window: adj.steps, forwardExponents: adj.exponents, forwardStderr: adj.stderr, dualityDifference: adj.dualityDifference, minPairing: adj.minPairing, checks: adj.checks },
+      });
+    }
+    if (clv) {
+      const a = clv.angleSummary;
+      Object.assign(json, {
+        clvAngles: a ? { units: 'radians', min: a.min, p05: a.p05, median: a.median, mean: a.mean, fractionBelow01: a.fractionBelow01, count: a.count } : null,
+        clv: { window: clv.steps, unstableDim: clv.unstableDim, neutralDim: clv.neutralDim, clvExponents: clv.clvExponents },
+      });
+    }
+    if (fte) json.finiteTime = { tau: fte.tau, windows: fte.windows, stats: fte.stats };
+    return { json, text: spectrumText(sys, s, nb, adj, clv, fte) };
+  },
+};
