@@ -16,6 +16,8 @@ export const bpttMethod: MethodAdapter<BpttOptions> = {
     l2: { type: 'string' },
     ensemble: { type: 'string' },
   },
+  // the BPTT gradient grows like e^(λ₁T): a short default orbit keeps it representable (20 time units, 200 steps)
+  defaultSteps: (req) => (req.system.dt !== null ? Math.round(20 / req.system.dt) : 200),
   parse(values: OptionValues): BpttOptions {
     return {
       repeats: num(values, 'repeats', undefined, { integer: true, min: 1 }),
