@@ -21,20 +21,17 @@ interface Case {
 }
 
 export const CASES: Case[] = [
-  { label: 'lorenz63', system: 'lorenz63', options: {}, observable: 'z', steps: 20000, M: 2, segmentSteps: 900 },
-  { label: 'rnn n=64', system: 'rnn', options: {}, observable: 'meansq', steps: 2000, M: 9, segmentSteps: 15 },
-  { label: 'solenoid n=21', system: 'solenoid', options: {}, observable: 'phi', steps: 20000, M: 21, segmentSteps: 6 },
+  // M and segment lengths as the estimator's defaults choose them (growth e⁸ of the leading adjoint per segment)
+  { label: 'lorenz63', system: 'lorenz63', options: {}, observable: 'z', steps: 20000, M: 2, segmentSteps: 1780 },
+  { label: 'rnn n=64', system: 'rnn', options: {}, observable: 'meansq', steps: 2000, M: 9, segmentSteps: 30 },
+  { label: 'solenoid n=21', system: 'solenoid', options: {}, observable: 'phi', steps: 20000, M: 20, segmentSteps: 12 },
 ];
 
-function seconds(f: () => void, repeats: number): number {
-  f(); // warm-up (JIT)
-  let best = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return best;
+/** Wall time of one call. */
+function timed(f: () => void): number {
+  const t0 = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 export interface CostMeasurement {
@@ -49,19 +46,30 @@ export interface CostMeasurement {
   trajectoryBytes: number;
 }
 
-export function measure(c: Case, repeats = 3): CostMeasurement {
+/**
+ * Best of `rounds` interleaved timings of both methods on the same orbit: the machine is shared, so
+ * alternating the two keeps a load change from landing on one method only.
+ */
+export function measure(c: Case, rounds = 5): CostMeasurement {
   const sys = createSystem(c.system, c.options);
   const ob = findObservable(sys, c.observable);
   const x0 = initialState(sys, new Rng(1), sys.defaultTransient);
+  let memoryBytes = 0, checkpointBytes = 0;
   // chunked (truncated) BPTT does exactly the work of BPTT — one primal, one recomputation and one
   // backward step with the parameter adjoint per step — without overflowing on a chaotic orbit
-  const bptt = seconds(() => bpttTrajectory(sys, x0, c.steps, null, { observable: ob, kind: 'average', truncate: 500 }), repeats);
-  let memoryBytes = 0, checkpointBytes = 0;
-  const nil = seconds(() => {
+  const runBptt = () => bpttTrajectory(sys, x0, c.steps, null, { observable: ob, kind: 'average', truncate: 500 });
+  const runNilsas = () => {
     const t = nilsasTrajectory(sys, x0, c.steps, null, new Rng(2), { observable: ob, M: c.M, segmentSteps: c.segmentSteps, neutral: true, condition: false });
     memoryBytes = t.memoryBytes;
     checkpointBytes = t.checkpointBytes;
-  }, repeats);
+  };
+  runBptt(); // warm-up (JIT)
+  runNilsas();
+  let bptt = Infinity, nil = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    bptt = Math.min(bptt, timed(runBptt));
+    nil = Math.min(nil, timed(runNilsas));
+  }
   return { label: c.label, M: c.M, bpttSeconds: bptt, nilsasSeconds: nil, ratio: nil / bptt, memoryBytes, checkpointBytes, trajectoryBytes: 8 * (c.steps + 1) * sys.dim };
 }
 

@@ -7,6 +7,10 @@ import type { BenchRow } from './types.js';
 const SUITES: [string, string][] = [
   ['systems', './systems.js'],
   ['random', './random.js'],
+  ['lyapunov', './lyapunov.js'],
+  ['gradients', './gradients.js'],
+  ['kernel', './kernel.js'],
+  ['nilsas', './nilsas.js'],
 ];
 
 async function main(): Promise<void> {

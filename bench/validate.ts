@@ -5,7 +5,11 @@
  */
 import { writeFileSync } from 'node:fs';
 
-const STUDIES: [string, string][] = [];
+const STUDIES: [string, string][] = [
+  ['gradients', './validate-gradients.js'],
+  ['kernel', './validate-kernel.js'],
+  ['nilsas', './validate-nilsas.js'],
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -10,3 +10,4 @@ export * from './kernel/index.js';
 export * from './bptt.js';
 export * from './fd.js';
 export * from './nilsas/index.js';
+export * from './explode.js';

@@ -10,3 +10,4 @@ export * from './clv.js';
 export * from './adjoint.js';
 export * from './finiteTime.js';
 export * from './ftle.js';
+export * from './growth.js';

@@ -220,6 +220,21 @@ describe('BPTT baselines (estimator level)', () => {
     assert.ok(ratio > 3 && ratio < 5, `memory ratio for 16× the steps: ${ratio}`);
   });
 
+  it('worker threads give the same bits as one thread (repetition i always uses stream i)', async () => {
+    const saved = process.env.CHAOSGRAD_WORKERS;
+    try {
+      process.env.CHAOSGRAD_WORKERS = '1';
+      const one = await bpttEstimator.estimate(req, { repeats: 3, truncate: 50 });
+      process.env.CHAOSGRAD_WORKERS = '2';
+      const two = await bpttEstimator.estimate(req, { repeats: 3, truncate: 50 });
+      assert.deepEqual(two.gradient, one.gradient);
+      assert.deepEqual(two.stderr, one.stderr);
+    } finally {
+      if (saved === undefined) delete process.env.CHAOSGRAD_WORKERS;
+      else process.env.CHAOSGRAD_WORKERS = saved;
+    }
+  });
+
   it('options are validated; an overflowing adjoint is a runtime failure that names the fix', async () => {
     await assert.rejects(bpttEstimator.estimate(req, { clip: 0 }), (e: Error) => e instanceof UsageError && /--clip must be/.test(e.message));
     await assert.rejects(bpttEstimator.estimate(req, { truncate: 1.5 }), /--truncate must be a positive integer/);

@@ -52,7 +52,7 @@ describe('NILSAS estimator', () => {
     assert.equal(d.requiredM, 2);
     assert.ok(Math.abs(d.neutralMean) < 1e-9, `(1/T)Σ⟨v, F dt⟩ = ${d.neutralMean}`);
     assert.ok(d.neutralResidual < 1e-2, `pointwise neutral residual ${d.neutralResidual}`);
-    assert.ok(d.schurCondition.median > 1 && d.schurCondition.median < 1e8);
+    assert.ok(d.schurCondition > 1 && d.schurCondition < 1e8, `condition ${d.schurCondition}`);
     assert.ok(d.continuityResidual < 1e-7, `continuity residual ${d.continuityResidual}`);
   });
 

@@ -25,6 +25,8 @@ describe('finiteTimeExponents', () => {
     // sd of 4000 windows is known to ±1.2%; the diffusive limit is 2
     assert.ok(ratio > 1.8 && ratio < 2.2, `sd ratio ${ratio}`);
     assert.ok(long.stats[0].p05 <= long.stats[0].median && long.stats[0].median <= long.stats[0].p95);
-    assert.ok(short.stats[0].fractionPositive < 1 && short.stats[0].fractionPositive > 0.9);
+    // short windows sometimes contract: the finite-time exponent is a distribution, not a number
+    const tiny = finiteTimeExponents(sys, { k: 1, tau: 10, windows: 4000, seed: 6 });
+    assert.ok(tiny.stats[0].fractionPositive < 1 && tiny.stats[0].fractionPositive > 0.9, `${tiny.stats[0].fractionPositive}`);
   });
 });

@@ -74,6 +74,7 @@ export const ftleCommand: Command = {
     if (method !== undefined && !FTLE_METHODS.includes(method as FtleMethod)) throw new UsageError(`unknown --method '${method}' (valid: ${FTLE_METHODS.join(', ')})`);
     const plot = str(values, 'plot');
     if (plot !== undefined && !/\.(svg|png)$/i.test(plot)) throw new UsageError(`--plot must name a .svg or .png file, got '${plot}'`);
+    if (sys.dim < 2) throw new UsageError(`an FTLE field needs a system of dimension >= 2; ${sys.name} has ${sys.dim}`);
     const { dirs, label } = directionsFrom(values, sys, seed);
     const res = ftleField(sys, {
       horizon: num(values, 'horizon', undefined, { integer: true, min: 1 }),

@@ -1,10 +1,10 @@
 import { UsageError } from '../../errors/index.js';
 import {
-  MAX_HISTORY_DOUBLES, adjointSpectrum, covariantVectors, defaultGinelliTransient, finiteTimeExponents, lyapunovSpectrum, naiveBounds, splitIndices, stepsFor,
-  type AdjointResult, type ClvResult, type FiniteTimeResult, type NaiveBoundsResult, type SpectrumResult,
+  MAX_HISTORY_DOUBLES, adjointSpectrum, gradientGrowth, covariantVectors, defaultGinelliTransient, finiteTimeExponents, lyapunovSpectrum, naiveBounds, splitIndices, stepsFor,
+  type AdjointResult, type ClvResult, type FiniteTimeResult, type GrowthRow, type NaiveBoundsResult, type SpectrumResult,
 } from '../../lyapunov/index.js';
 import type { DynamicalSystem } from '../../systems/index.js';
-import { flag, num, type OptionValues } from '../args.js';
+import { flag, list, num, parseNumber, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
 import { fmt, pm, table } from '../format.js';
 import type { Progress } from '../progress.js';
@@ -19,7 +19,7 @@ function defaultWindow(sys: DynamicalSystem, k: number, steps: number): number {
   return Math.max(2, Math.min(steps, stepsFor(sys, 500, 20000), byMemory));
 }
 
-function spectrumText(sys: DynamicalSystem, s: SpectrumResult, nb: NaiveBoundsResult, adj: AdjointResult | null, clv: ClvResult | null, fte: FiniteTimeResult | null): string {
+function spectrumText(sys: DynamicalSystem, s: SpectrumResult, nb: NaiveBoundsResult, adj: AdjointResult | null, clv: ClvResult | null, fte: FiniteTimeResult | null, growth: GrowthRow[] | null): string {
   const unit = s.perUnitTime ? 'per unit time' : 'per step';
   const header = ['i', 'exponent', 'stderr', ...(adj ? ['adjoint', 'adj. stderr'] : []), ...(clv ? ['CLV growth'] : []), ...(fte ? ['FTLE sd', 'P(>0)'] : [])];
   const rows = Array.from(s.exponents, (v, i) => [
@@ -40,13 +40,14 @@ function spectrumText(sys: DynamicalSystem, s: SpectrumResult, nb: NaiveBoundsRe
     const a = clv.angleSummary;
     lines.push(`CLV angles between unstable (${clv.unstableDim}) and stable subspaces${clv.neutralDim ? ` (${clv.neutralDim} neutral excluded)` : ''}, radians: min ${fmt(a.min, 3)}, 5% ${fmt(a.p05, 3)}, median ${fmt(a.median, 3)} over ${a.count} steps`);
   } else if (clv) lines.push('CLV angles: undefined (no unstable or no stable direction among the k computed)');
+  if (growth) lines.push(`measured gradient growth (1/L)·log‖(∂x_L/∂x₀)ᵀw‖: ${growth.map((g) => `L=${g.horizon}: ${pm(g.rate, g.stderr)}`).join(', ')}`);
   return lines.join('\n');
 }
 
 export const lyapunovCommand: Command = {
   name: 'lyapunov',
   summary: 'Lyapunov spectrum with standard errors, Kaplan–Yorke dimension, naive bounds; optional CLV angles and adjoint duality',
-  usage: 'lyapunov <system> [--k K] [--steps N] [--transient N] [--basis-transient N] [--qr-every m] [--batches B] [--clv] [--adjoint] [--window N] [--tau N] [system options]',
+  usage: 'lyapunov <system> [--k K] [--steps N] [--transient N] [--basis-transient N] [--qr-every m] [--batches B] [--clv] [--adjoint] [--window N] [--tau N] [--growth L1,L2,…] [system options]',
   options: {
     k: { type: 'string' },
     steps: { type: 'string' },
@@ -58,6 +59,7 @@ export const lyapunovCommand: Command = {
     adjoint: { type: 'boolean' },
     window: { type: 'string' },
     tau: { type: 'string' },
+    growth: { type: 'string' },
   },
   system: true,
   maxPositionals: 1,
@@ -90,6 +92,8 @@ export const lyapunovCommand: Command = {
     const adj = wantAdjoint ? adjointSpectrum(sys, { k, steps: window, transient, seed, onProgress: (d, t) => progress.update('adjoint', d, t) }) : null;
     const tau = num(values, 'tau', undefined, { integer: true, min: 1 });
     const fte = tau !== undefined ? finiteTimeExponents(sys, { k, tau, transient, seed, onProgress: (d, t) => progress.update('finite-time', d, t) }) : null;
+    const horizons = list(values, 'growth')?.map((h) => parseNumber('--growth', h, { integer: true, min: 1 }));
+    const growth = horizons ? gradientGrowth(sys, { horizons, transient, seed, onProgress: (d, t) => progress.update('growth', d, t) }) : null;
     progress.done();
     const json: Record<string, unknown> = {
       system: sys.name,
@@ -130,6 +134,7 @@ export const lyapunovCommand: Command = {
       });
     }
     if (fte) json.finiteTime = { tau: fte.tau, windows: fte.windows, stats: fte.stats };
-    return { json, text: spectrumText(sys, s, nb, adj, clv, fte) };
+    if (growth) json.gradientGrowth = growth;
+    return { json, text: spectrumText(sys, s, nb, adj, clv, fte, growth) };
   },
 };

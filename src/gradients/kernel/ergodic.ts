@@ -1,5 +1,6 @@
 import { BatchMeans } from '../../stats/index.js';
-import { checkFinite, findObservable, initialState, step } from '../../systems/index.js';
+import { checkFinite, initialState, step } from '../../systems/index.js';
+import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { chunkSamples } from './horizon.js';
@@ -35,7 +36,7 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   const obj = arg.objective;
   if (obj.kind !== 'average') throw new Error('kernelErgodicOrbit needs an average objective');
   const { window: W, baseline, transient } = arg.options;
-  const ob = findObservable(sys, obj.observable);
+  const ob = resolveObjective(sys, obj); // a combined objective (training loss) too
   const sel = selectParams(sys, arg.params);
   const idx = sel.indices, P = idx.length;
   const T = chunkSamples(obj.steps, arg.options.orbits, arg.stream);

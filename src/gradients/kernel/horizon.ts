@@ -1,4 +1,5 @@
-import { checkFinite, findObservable, step } from '../../systems/index.js';
+import { checkFinite, step } from '../../systems/index.js';
+import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { addSample, emptyMoments, momentEstimate } from './moments.js';
@@ -25,7 +26,7 @@ export function kernelHorizonChunk(arg: RepeatArg<HorizonChunkOptions>): RepeatO
   const { system: sys, rng } = repeatContext(arg);
   const obj = arg.objective;
   if (obj.kind !== 'horizon') throw new Error('kernelHorizonChunk needs a horizon objective');
-  const ob = findObservable(sys, obj.observable);
+  const ob = resolveObjective(sys, obj); // a combined objective (training loss) too
   const sel = selectParams(sys, arg.params);
   const idx = sel.indices, P = idx.length, L = obj.horizon;
   const samples = chunkSamples(obj.samples, arg.options.chunks, arg.stream);

@@ -48,13 +48,14 @@ export interface KktSolution {
 const REGULARISATION_STEPS = [1e-14, 1e-12, 1e-10, 1e-8];
 
 /**
- * Solves S·x = r for several right-hand sides with one shift δ for all of them: δ = 0 first,
- * then the smallest of REGULARISATION_STEPS that lets the block Cholesky through.
+ * Solves S·x = r for several right-hand sides with one shift δ for all of them: δ = `from` first
+ * (0 by default), then the smallest larger entry of REGULARISATION_STEPS that lets the block
+ * Cholesky through.
  */
-function solveSchur(diag: Float64Array[], upper: Float64Array[], M: number, rhs: Float64Array[][]): { x: Float64Array[][]; regularisation: number } {
+function solveSchur(diag: Float64Array[], upper: Float64Array[], M: number, rhs: Float64Array[][], from = 0): { x: Float64Array[][]; regularisation: number } {
   let scale = 0;
   for (const d of diag) for (let i = 0; i < M; i++) scale = Math.max(scale, Math.abs(d[i * M + i]));
-  for (const rel of [0, ...REGULARISATION_STEPS]) {
+  for (const rel of [0, ...REGULARISATION_STEPS].filter((r) => r >= from)) {
     const shifted = rel === 0 ? diag : diag.map((d) => {
       const c = Float64Array.from(d);
       for (let i = 0; i < M; i++) c[i * M + i] += rel * scale;
@@ -97,7 +98,7 @@ class SegmentInverses {
       try {
         cholesky(l, M);
       } catch (e) {
-        throw new RuntimeFailure(`NILSAS: the Gram matrix of the homogeneous adjoints on segment ${k} is singular (${(e as Error).message}); use a smaller --M`);
+        throw new RuntimeFailure(`NILSAS: the Gram matrix of the homogeneous adjoints on segment ${k} is singular (${(e as Error).message}): the segments are too long for the growth of the adjoints; use shorter --segment-steps (or a smaller --M)`);
       }
       return l;
     });
@@ -218,54 +219,104 @@ function dotBlocks(x: Float64Array[], y: Float64Array[]): number {
   return s;
 }
 
+/** The factorised pieces shared by the solve and its refinement. */
+interface KktFactors {
+  inv: SegmentInverses;
+  diag: Float64Array[];
+  upper: Float64Array[];
+  /** C⁻¹e and B·C⁻¹e (flows) */
+  z: Float64Array[];
+  Bz: Float64Array[];
+  /** S⁻¹(−B·C⁻¹e) (flows), and eᵀ(C⁻¹ − C⁻¹BᵀS⁻¹BC⁻¹)e */
+  x2: Float64Array[];
+  den: number;
+  regularisation: number;
+}
+
+function factorise(p: NilsasKkt, K: number): KktFactors {
+  const M = p.M;
+  const inv = new SegmentInverses(p.C, M);
+  const { diag, upper } = schurBlocks(p, inv);
+  const f: KktFactors = { inv, diag, upper, z: [], Bz: [], x2: [], den: 0, regularisation: 0 };
+  if (p.e) {
+    f.z = p.e.map((e, k) => inv.apply(k, e));
+    f.Bz = applyB(p, f.z);
+    if (K > 1) {
+      const { x, regularisation } = solveSchur(diag, upper, M, [f.Bz.map((v) => v.map((t) => -t))]);
+      f.x2 = x[0];
+      f.regularisation = regularisation;
+    }
+    const ez = dotBlocks(p.e as Float64Array[], f.z);
+    f.den = ez + dotBlocks(f.Bz, f.x2);
+    // den = eᵀ(C⁻¹ − C⁻¹BᵀS⁻¹BC⁻¹)e ≥ 0: e's size on the feasible directions; it vanishes (up to
+    // cancellation) when no homogeneous adjoint can move ⟨v, F⟩ without growing
+    if (!(f.den > 1e-12 * ez)) throw new RuntimeFailure('NILSAS: the neutral-direction constraint is degenerate (the homogeneous adjoints have no component along the vector field); increase --M');
+  }
+  return f;
+}
+
+/**
+ * One solve of C·a + Bᵀλ + μe = −d, B·a = b, eᵀa = −G with the factors of `f` (the problem's own
+ * d, b, G, or residuals during refinement).
+ */
+function solveWith(p: NilsasKkt, f: KktFactors, K: number, d: Float64Array[], b: Float64Array[], G: number): { a: Float64Array[]; lambda: Float64Array[]; mu: number | null } {
+  const M = p.M;
+  const y = d.map((v, k) => f.inv.apply(k, v)); // C⁻¹d
+  const By = applyB(p, y);
+  const rhs = By.map((v, k) => v.map((x, i) => -x - b[k][i]));
+  let x1: Float64Array[] = [];
+  if (K > 1) {
+    const r = solveSchur(f.diag, f.upper, M, [rhs], f.regularisation);
+    x1 = r.x[0];
+    f.regularisation = Math.max(f.regularisation, r.regularisation);
+  }
+  let mu: number | null = null;
+  let lambda = x1;
+  if (p.e) {
+    // neutral constraint: Σ e_kᵀa_k + G = 0 with a = −C⁻¹(d + Bᵀ(x₁ + μx₂) + μe)
+    mu = (G - dotBlocks(p.e as Float64Array[], y) - dotBlocks(f.Bz, x1)) / f.den;
+    const m = mu;
+    lambda = x1.map((v, k) => v.map((x, i) => x + m * f.x2[k][i]));
+  }
+  const bt = applyBt(p, lambda, K);
+  const a = bt.map((v, k) => {
+    const r = v.map((x, i) => -(x + d[k][i] + (mu !== null ? mu * p.e![k][i] : 0)));
+    f.inv.solveInPlace(k, r);
+    return r;
+  });
+  return { a, lambda, mu };
+}
+
 /**
  * Solves the KKT system of {@link NilsasKkt} in O(K·M³): the coefficients are eliminated,
  * a = −C⁻¹(d + Bᵀλ + μe), leaving S·λ = −b − B·C⁻¹d − μ·B·C⁻¹e with S block tridiagonal SPD.
- * For a flow the one dense row/column of μ is removed by bordering: solve S for the two
+ * For a flow the one dense row/column of μ is removed by bordering: S is solved for two
  * right-hand sides (x₁ without μ, x₂ per unit μ), then the neutral constraint fixes μ.
+ * One step of iterative refinement on the full KKT residual follows: long segments make C_k and
+ * S ill-conditioned, and the refinement restores continuity to near rounding level.
  */
 export function solveNilsasKkt(p: NilsasKkt): KktSolution {
   const K = checkShapes(p);
   const M = p.M;
   if (M === 0) return { a: Array.from({ length: K }, () => new Float64Array(0)), lambda: Array.from({ length: K - 1 }, () => new Float64Array(0)), mu: null, regularisation: 0, continuityResidual: 0 };
-  const inv = new SegmentInverses(p.C, M);
-  const { diag, upper } = schurBlocks(p, inv);
-  const y = p.d.map((d, k) => inv.apply(k, d)); // C⁻¹d
-  const By = applyB(p, y);
-  const rhs: Float64Array[][] = [By.map((v, k) => v.map((x, i) => -x - p.b[k][i]))];
-  let z: Float64Array[] = [];
-  let Bz: Float64Array[] = [];
-  if (p.e) {
-    z = p.e.map((e, k) => inv.apply(k, e)); // C⁻¹e
-    Bz = applyB(p, z);
-    rhs.push(Bz.map((v) => v.map((x) => -x)));
-  }
-  const { x: sols, regularisation } = K > 1 ? solveSchur(diag, upper, M, rhs) : { x: rhs.map(() => []), regularisation: 0 };
-  const x1 = sols[0];
-  let mu: number | null = null;
-  let lambda = x1;
-  if (p.e) {
-    const x2 = sols[1];
-    let G = 0;
-    for (let k = 0; k < K; k++) G += p.g![k];
-    // neutral constraint: Σ e_kᵀa_k + G = 0 with a = −C⁻¹(d + Bᵀ(x₁ + μx₂) + μe)
-    const num = G - dotBlocks(p.e as Float64Array[], y) - dotBlocks(Bz, x1);
-    const ez = dotBlocks(p.e as Float64Array[], z);
-    const den = ez + dotBlocks(Bz, x2);
-    // den = eᵀ(C⁻¹ − C⁻¹BᵀS⁻¹BC⁻¹)e ≥ 0: e's size on the feasible directions; it vanishes (up to
-    // cancellation) when no homogeneous adjoint can move ⟨v, F⟩ without growing
-    if (!(den > 1e-12 * ez)) throw new RuntimeFailure('NILSAS: the neutral-direction constraint is degenerate (the homogeneous adjoints have no component along the vector field); increase --M');
-    mu = num / den;
-    const m = mu;
-    lambda = x1.map((v, k) => v.map((x, i) => x + m * x2[k][i]));
-  }
-  const bt = applyBt(p, lambda, K);
-  const a = bt.map((v, k) => {
-    const r = v.map((x, i) => -(x + p.d[k][i] + (mu !== null ? mu * p.e![k][i] : 0)));
-    inv.solveInPlace(k, r);
-    return r;
+  const f = factorise(p, K);
+  let G = 0;
+  if (p.g) for (let k = 0; k < K; k++) G += p.g[k];
+  const x = solveWith(p, f, K, p.d as Float64Array[], p.b as Float64Array[], G);
+  // residuals of the three block rows, then the correction from the same factors
+  const bt = applyBt(p, x.lambda, K);
+  const rd = x.a.map((a, k) => {
+    const ca = matVec(p.C[k], a, M);
+    return ca.map((v, i) => v + bt[k][i] + p.d[k][i] + (x.mu !== null ? x.mu * p.e![k][i] : 0));
   });
-  return { a, lambda, mu, regularisation, continuityResidual: continuityResidual(p, a) };
+  const Ba = applyB(p, x.a);
+  const rb = Ba.map((v, k) => v.map((t, i) => p.b[k][i] - t));
+  const rg = p.e ? G + dotBlocks(p.e as Float64Array[], x.a) : 0;
+  const c = solveWith(p, f, K, rd, rb, rg);
+  const a = x.a.map((v, k) => v.map((t, i) => t + c.a[k][i]));
+  const lambda = x.lambda.map((v, k) => v.map((t, i) => t + c.lambda[k][i]));
+  const mu = x.mu !== null ? x.mu + c.mu! : null;
+  return { a, lambda, mu, regularisation: f.regularisation, continuityResidual: continuityResidual(p, a) };
 }
 
 function continuityResidual(p: NilsasKkt, a: Float64Array[]): number {

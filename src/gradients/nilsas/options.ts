@@ -7,7 +7,7 @@ import type { GradientCost, Objective } from '../types.js';
  * Options of the NILSAS estimator. Defaults come from a short Lyapunov run (seeded by the run's
  * seed): M = the number of unstable exponents + the neutral (near-zero) ones, which for a flow
  * includes its vector-field direction; segments long enough for the leading adjoint to grow by
- * about e⁴ (well-conditioned QR and Schur system, few stored interfaces).
+ * about e⁸ (well-conditioned Gram matrices, few stored interfaces).
  */
 export interface NilsasOptions {
   /** homogeneous adjoints (≥ unstable exponents, + 1 for a flow) */
@@ -47,8 +47,12 @@ export interface NilsasPlan {
 }
 
 export const DEFAULT_REPEATS = 8;
-/** target growth of the leading adjoint over one segment: e^GROWTH */
-const GROWTH = 4;
+/**
+ * Target growth of the leading adjoint over one segment, e^GROWTH. Longer segments mean fewer
+ * interfaces (memory and KKT work O(K·M²), O(K·M³)) but Gram matrices C_k with entries up to
+ * e^(2·GROWTH): e⁸ keeps them far from the e^(2·18) where double precision loses C ≥ I.
+ */
+const GROWTH = 8;
 
 function integerOption(name: string, v: number | undefined, min: number): void {
   if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new UsageError(`${name} must be an integer >= ${min}, got ${v}`);

@@ -5,6 +5,9 @@ import { CheckpointedOrbit } from '../orbit.js';
 import { schurConditionNumber, solveNilsasKkt, type NilsasKkt } from './kkt.js';
 import { allocStats, allocSums, NilsasSweeper, type AdjointStats, type SegmentSums } from './segments.js';
 
+/** Power/inverse iterations of the condition estimate (a lower bound, usually within a factor 2). */
+const CONDITION_ITERATIONS = 10;
+
 export interface NilsasTrajectorySpec {
   readonly observable: Observable;
   /** homogeneous adjoints (unstable directions, + 1 for a flow's neutral one) */
@@ -12,7 +15,7 @@ export interface NilsasTrajectorySpec {
   readonly segmentSteps: number;
   /** flows: impose Σ⟨v_n, dt·F(x_n)⟩ = 0 (the neutral-direction constraint); false only to study it */
   readonly neutral: boolean;
-  /** estimate the Schur complement's condition number (a diagnostic, a few extra solves) */
+  /** estimate the Schur complement's condition number (a diagnostic: up to 10 extra solves of the Schur system) */
   readonly condition: boolean;
   /** index of x₀ in the whole run, for error messages */
   readonly firstIndex?: number;
@@ -108,7 +111,7 @@ export function nilsasTrajectory(
     ...(neutral ? { e: sums.map((x) => x.e!), g: sums.map((x) => x.g) } : {}),
   };
   const sol = solveNilsasKkt(kkt);
-  const schurCondition = spec.condition ? schurConditionNumber(kkt) : null;
+  const schurCondition = spec.condition ? schurConditionNumber(kkt, CONDITION_ITERATIONS) : null;
 
   const gradient = new Float64Array(sys.nParams);
   const stats = allocStats();
