@@ -53,9 +53,9 @@ export function explosionCases(size: ExperimentSize): ExplosionCase[] {
       lyapunovSteps: s(5000, 20000, 50000),
     },
     {
-      label: `rnn (n = ${s(16, 32, 64)})`,
+      label: `rnn (n = ${s(32, 32, 64)})`,
       system: 'rnn',
-      options: { dim: s(16, 32, 64) },
+      options: { dim: s(32, 32, 64) },
       note: 'tanh network, g = 3, W ~ N(0, 1/n) (net seed 1), b = 0; d/dg of Σ mean',
       maxHorizon: s(40, 60, 60),
       points: s(6, 10, 12),

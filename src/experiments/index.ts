@@ -1,0 +1,32 @@
+import type { ExperimentOptions } from './common.js';
+import { runEstimators, type EstimatorsData } from './estimators.js';
+import { runExplosion, type ExplosionData } from './explosion.js';
+import { runInverseLorenz, type InverseLorenzData } from './inverseLorenz.js';
+import { runTeacherRnn, type TeacherRnnData } from './teacherRnn.js';
+
+export * from './common.js';
+export * from './compare.js';
+export * from './explosion.js';
+export * from './estimators.js';
+export * from './inverseLorenz.js';
+export * from './teacherRnn.js';
+
+/** The data object of any experiment (discriminated by `experiment`). */
+export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData;
+export type ExperimentName = ExperimentData['experiment'];
+
+export interface Experiment {
+  readonly name: ExperimentName;
+  readonly title: string;
+  run(opts: ExperimentOptions): Promise<ExperimentData>;
+}
+
+/** Every experiment, in report order; a new one is one file and one line here. */
+export const EXPERIMENTS: readonly Experiment[] = [
+  { name: 'explosion', title: 'Why backpropagation fails: BPTT gradients explode at the rate λ₁', run: runExplosion },
+  { name: 'estimators', title: 'Gradient methods at equal compute against independent references', run: runEstimators },
+  { name: 'inverse-lorenz', title: 'Inverse problem: find ρ with ⟨z⟩ = 30 in Lorenz 63', run: runInverseLorenz },
+  { name: 'teacher-rnn', title: 'A chaotic student RNN learns a chaotic teacher’s statistics', run: runTeacherRnn },
+];
+
+export const EXPERIMENT_NAMES = EXPERIMENTS.map((e) => e.name);
