@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/index.js';
 import { lyapunovSpectrum } from '../lyapunov/index.js';
 import { train, type IterationRecord, type TrainConfig, type TrainOptions, type TrainResult } from '../optim/index.js';
+import type { GradientEstimator, GradientRequest } from '../gradients/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 
 /**
@@ -48,9 +49,17 @@ export class ProgressCounter {
   }
 }
 
+/** CPU seconds of this process (all threads): compute that other processes on the machine do not inflate. */
+export function cpuSeconds(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+}
+
 export interface RecordedTraining {
   /** every completed iteration, also when the run failed later */
   records: IterationRecord[];
+  /** CPU seconds since the start of the run after each iteration (evaluation and gradient) */
+  cpuSeconds: number[];
   result: TrainResult | null;
   /** first line of the failure (a blow-up of the orbit, a non-finite gradient or parameter) */
   error: string | null;
@@ -63,18 +72,43 @@ export interface RecordedTraining {
  */
 export async function trainRecording(config: TrainConfig, opts: TrainOptions = {}): Promise<RecordedTraining> {
   const records: IterationRecord[] = [];
+  const cpu: number[] = [];
+  const cpu0 = cpuSeconds();
   try {
     const result = await train(config, {
       ...opts,
       onIteration(rec) {
         records.push(rec);
+        cpu.push(cpuSeconds() - cpu0);
         opts.onIteration?.(rec);
       },
     });
-    return { records, result, error: null };
+    return { records, cpuSeconds: cpu, result, error: null };
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    return { records, result: null, error: (e as Error).message.split('\n')[0] };
+    return { records, cpuSeconds: cpu, result: null, error: (e as Error).message.split('\n')[0] };
+  }
+}
+
+/**
+ * Steps of an average objective for which one estimate costs about `budget` CPU seconds: after a
+ * warm-up run (the first call pays for JIT compilation), the size grows until one run costs at
+ * least the budget, then scales down in proportion. CPU time, not wall time, so a loaded machine
+ * does not skew it; a fixed set-up cost makes the answer slightly conservative.
+ */
+export async function calibrateSteps(estimator: GradientEstimator<any>, req: GradientRequest, options: unknown, budget: number, minSteps = 200): Promise<number> {
+  if (req.objective.kind !== 'average') throw new UsageError('calibrateSteps needs an average objective');
+  const objective = req.objective;
+  const timed = async (steps: number): Promise<number> => {
+    const c0 = cpuSeconds();
+    await estimator.estimate({ ...req, objective: { ...objective, steps }, onProgress: undefined }, options);
+    return cpuSeconds() - c0;
+  };
+  await timed(minSteps);
+  for (let steps = minSteps; ; ) {
+    const t = await timed(steps);
+    if (t >= budget || steps >= 1e7) return Math.max(minSteps, Math.round((steps * budget) / t));
+    steps = Math.round(steps * Math.min(8, Math.max(2, (1.2 * budget) / Math.max(t, 1e-6))));
   }
 }
 

@@ -38,8 +38,9 @@ export interface InverseRun extends InverseMethod {
   zStderr: number[];
   gradient: number[];
   gradStderr: (number | null)[];
-  /** cumulative seconds in the estimator after each iteration */
+  /** cumulative wall-clock seconds in the estimator, and CPU seconds of the whole run, after each iteration */
   gradientSeconds: number[];
+  cpuSeconds: number[];
   error: string | null;
   /** where the last update sent ρ when the run failed (SGD: ρ − α·g) */
   rhoAfterFailure: number | null;
@@ -169,11 +170,11 @@ export async function runInverseLorenz(opts: ExperimentOptions): Promise<Inverse
       seed,
       evaluation: { steps: settings.evaluationSteps },
     });
-    const { records, result, error } = await trainRecording(config, {
+    const { records, cpuSeconds, result, error } = await trainRecording(config, {
       onIteration: (rec) => progress.start(`inverse-lorenz: ${m.label} (iteration ${rec.iteration + 1}/${iterations})`),
     });
     progress.finish(`inverse-lorenz: ${m.label}`);
-    runs.push(summariseRun(m, records, result && { ema: result.emaParams[0], last: result.params[0] }, error, settings, seed, seconds(t1)));
+    runs.push(summariseRun(m, records, cpuSeconds, result && { ema: result.emaParams[0], last: result.params[0] }, error, settings, seed, seconds(t1)));
   }
   return { experiment: 'inverse-lorenz', size, seed, settings, runs, seconds: seconds(t0) };
 }
@@ -181,6 +182,7 @@ export async function runInverseLorenz(opts: ExperimentOptions): Promise<Inverse
 function summariseRun(
   m: InverseMethod,
   records: IterationRecord[],
+  cpuSeconds: number[],
   end: { ema: number; last: number } | null,
   error: string | null,
   settings: InverseLorenzData['settings'],
@@ -197,6 +199,7 @@ function summariseRun(
     gradient: records.map((r) => r.gradient![0]),
     gradStderr: records.map((r) => r.gradStderr?.[0] ?? null),
     gradientSeconds: records.map((r) => r.time.cumulativeGradient),
+    cpuSeconds,
     error,
     rhoAfterFailure: error !== null && last ? last.params![0] - last.lr * last.gradient![0] : null,
     seconds: elapsed,

@@ -1,10 +1,9 @@
-import { planNilsas, selectParams, type GradientRequest } from '../gradients/index.js';
+import { getEstimator, planNilsas, selectParams, type GradientRequest } from '../gradients/index.js';
 import { resolveHybridOptions } from '../gradients/hybrid/index.js';
 import { evaluateLoss, lossObjective, measureStatistics, parseTrainConfig, squaredErrorLoss, type LossTerm, type Statistic } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { createSystem, randomRnnWeights, type DynamicalSystem } from '../systems/index.js';
-import { runWithBudget } from './compare.js';
-import { bySize, chaosCheck, ProgressCounter, seconds, trainRecording, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, calibrateSteps, chaosCheck, ProgressCounter, seconds, trainRecording, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 
 /**
  * Experiment `teacher-rnn`: a chaotic student rnn (all of W and b trained, gain g fixed) learns the
@@ -31,9 +30,10 @@ export interface TeacherRun extends TeacherMethod {
   lossNoiseFloor: number[];
   gradNorm: number[];
   gradStderrNorm: (number | null)[];
-  /** cumulative seconds in the estimator / in the whole iteration, after each iteration */
+  /** cumulative wall-clock seconds in the estimator after each iteration (inflated on a loaded machine) */
   gradientSeconds: number[];
-  totalSeconds: number[];
+  /** cumulative CPU seconds of the whole run (gradients and the loss evaluations every method shares) */
+  cpuSeconds: number[];
   error: string | null;
   /** at the final EMA weights, from an independent long evaluation */
   final: {
@@ -43,6 +43,8 @@ export interface TeacherRun extends TeacherMethod {
     /** root-mean-square error over units of ⟨xᵢ⟩ and of ⟨xᵢ²⟩ */
     rmsMean: number;
     rmsMeanSquare: number;
+    /** the student's ⟨xᵢ⟩, ⟨xᵢ²⟩ interleaved as in `unitStatistics` */
+    statistics: number[];
     chaos: ChaosCheck;
   } | null;
 }
@@ -61,7 +63,7 @@ export interface TeacherRnnData {
     iterations: number;
     optimizer: { name: 'adam'; lr: number };
     emaBeta: number;
-    /** seconds of estimator time per iteration each method is calibrated to */
+    /** CPU seconds per gradient each method's steps are calibrated to (at the initial student) */
     budget: number;
     evaluationSteps: number;
     finalSteps: number;
@@ -70,7 +72,7 @@ export interface TeacherRnnData {
     lyapunovSteps: number;
   };
   teacher: { chaos: ChaosCheck; means: number[]; meanSquares: number[]; targetStderrMax: number };
-  student: { chaos: ChaosCheck; initialLoss: number; initialLossStderr: number; initialNoiseFloor: number };
+  student: { chaos: ChaosCheck; initialLoss: number; initialLossStderr: number; initialNoiseFloor: number; initialStatistics: number[] };
   runs: TeacherRun[];
   seconds: number;
 }
@@ -137,7 +139,7 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
     teacherBiasScale: BIAS_SCALE,
     studentNetSeed: 1 + seed,
     iterations: s(2, 16, 120),
-    optimizer: { name: 'adam', lr: 0.03 },
+    optimizer: { name: 'adam', lr: 0.01 },
     emaBeta: s(0.5, 0.7, 0.9),
     budget: s(0.03, 0.2, 1),
     evaluationSteps: s(500, 3000, 10000),
@@ -164,10 +166,7 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
     progress.start(`teacher-rnn: ${m.label} (calibrating)`);
     // steps per gradient such that one gradient at the initial student takes about `budget` seconds
     const probeRequest = { system: student, objective: lossObjective(loss, initial.statistics, { kind: 'average', steps: 2000, transient: TRANSIENT }), params: ['W', 'b'], seed: rng.split(4).seed };
-    // twice: the first pass runs cold (JIT compilation, first-call set-up) and would overstate the cost
-    await runWithBudget(m.method, probeRequest, m.options, settings.budget / 2);
-    const calibration = await runWithBudget(m.method, probeRequest, m.options, settings.budget);
-    const steps = Math.max(calibration.size, 100);
+    const steps = await calibrateSteps(getEstimator(m.method), probeRequest, m.options, settings.budget);
     const config = parseTrainConfig({
       system: { name: 'rnn', dim: n, netSeed: settings.studentNetSeed, noise },
       params: ['W', 'b'],
@@ -179,7 +178,7 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
       seed,
       evaluation: { steps: settings.evaluationSteps, transient: TRANSIENT },
     });
-    const { records, result, error } = await trainRecording(config, {
+    const { records, cpuSeconds, result, error } = await trainRecording(config, {
       onIteration: (rec) => progress.start(`teacher-rnn: ${m.label} (iteration ${rec.iteration + 1}/${settings.iterations})`),
     });
     let final: TeacherRun['final'] = null;
@@ -195,6 +194,7 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
         noiseFloor: e.lossNoiseFloor,
         rmsMean: rms(e.statistics, target.values, 0),
         rmsMeanSquare: rms(e.statistics, target.values, 1),
+        statistics: e.statistics,
         chaos: chaosCheck(trained, settings.lyapunovSteps, seed),
       };
     }
@@ -207,7 +207,7 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
       gradNorm: records.map((r) => r.gradNorm),
       gradStderrNorm: records.map((r) => r.gradStderrNorm),
       gradientSeconds: records.map((r) => r.time.cumulativeGradient),
-      totalSeconds: records.map((r) => r.time.cumulative),
+      cpuSeconds,
       error,
       final,
     });
@@ -224,7 +224,7 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
       meanSquares: Array.from(target.values.filter((_, k) => k % 2 === 1)),
       targetStderrMax: Math.max(...target.stderr),
     },
-    student: { chaos: chaosCheck(student, settings.lyapunovSteps, seed), initialLoss: initial.loss, initialLossStderr: initial.lossStderr, initialNoiseFloor: initial.lossNoiseFloor },
+    student: { chaos: chaosCheck(student, settings.lyapunovSteps, seed), initialLoss: initial.loss, initialLossStderr: initial.lossStderr, initialNoiseFloor: initial.lossNoiseFloor, initialStatistics: initial.statistics },
     runs,
     seconds: seconds(t0),
   };

@@ -26,6 +26,8 @@ export interface ChartOptions {
   /** horizontal reference lines */
   hLines?: { y: number; label: string; color?: string }[];
   yRange?: [number, number];
+  /** explicit x tick positions and labels (categories, say) instead of the automatic ones */
+  xTicks?: { value: number; label: string }[];
 }
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
@@ -85,9 +87,11 @@ export function lineChart(series: Series[], o: ChartOptions = {}): string {
   if (o.title) parts.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(o.title)}</text>`);
   const xt = o.logX ? niceTicks(Math.floor(x0), Math.ceil(x1)).filter((v) => Number.isInteger(v) && v >= x0 && v <= x1) : niceTicks(x0, x1);
   const yt = o.logY ? niceTicks(Math.floor(y0), Math.ceil(y1)).filter((v) => Number.isInteger(v) && v >= y0 && v <= y1) : niceTicks(y0, y1);
-  for (const v of xt) {
-    const X = m.l + ((v - x0) / (x1 - x0)) * (W - m.l - m.r);
-    parts.push(`<line x1="${X}" y1="${m.t}" x2="${X}" y2="${H - m.b}" stroke="#eee"/><text x="${X}" y="${H - m.b + 16}" text-anchor="middle">${tickLabel(v, !!o.logX)}</text>`);
+  const xTicks = o.xTicks ?? xt.map((v) => ({ value: o.logX ? 10 ** v : v, label: tickLabel(v, !!o.logX) }));
+  for (const t of xTicks) {
+    const X = px(t.value);
+    if (!Number.isFinite(X)) continue;
+    parts.push(`<line x1="${X}" y1="${m.t}" x2="${X}" y2="${H - m.b}" stroke="#eee"/><text x="${X}" y="${H - m.b + 16}" text-anchor="middle">${esc(t.label)}</text>`);
   }
   for (const v of yt) {
     const Y = H - m.b - ((v - y0) / (y1 - y0)) * (H - m.t - m.b);

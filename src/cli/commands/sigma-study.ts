@@ -79,7 +79,11 @@ export const sigmaStudyCommand: Command = {
     const text = `σ-study of ${study.system} (${study.kernel} noise, ${study.directions})\n` +
       table(['σ', 'parameter', 'derivative ± stderr'], rows) +
       `\n\nextrapolation to σ → 0 (weighted least squares, degree ${degree}):\n` +
-      table(['parameter', 'σ → 0', 'χ² / dof'], ext) + (plot ? `\nplot: ${plot}` : '');
+      table(['parameter', 'σ → 0', 'χ² / dof'], ext) +
+      (study.extrapolation.some((e) => e.dof > 0 && e.chi2 > 2 * e.dof)
+        ? '\nwarning: the estimates scatter beyond their error bars around the fit (χ²/dof > 2): the derivative may not be smooth in σ; the error is inflated by √(χ²/dof)'
+        : '') +
+      (plot ? `\nplot: ${plot}` : '');
     const o = study.objective;
     return {
       json: {

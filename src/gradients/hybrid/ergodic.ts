@@ -11,11 +11,19 @@ import type { HybridRunOptions } from './options.js';
 import { makeSplit } from './make.js';
 
 /**
- * One orbit of the ergodic hybrid estimator (a runRepeats task). With ψ_n = Σ_{j=1..W}(Φ(x_{n+j}) − Φ̄)
+ * One orbit of the ergodic hybrid estimator (a runRepeats task). With ψ_n = Σ_{j=1..W}(Φ(x_{n+j}) − b_n)
  * and k_n = ψ_n·B s(ξ_n)/σ, the adjoint runs backward from ν_T = ∇Φ(x_T):
  *   g_n = (I − P_n)ν_{n+1} + P_n k_n,  ν_n = J_nᵀ g_n + ∇Φ(x_n),  d⟨Φ⟩/dp ≈ (1/T) Σ_n (∂f/∂p)(x_n)ᵀ g_n.
  * Pathwise and kernel parts carry the same 1/T: ν sums unscaled sources ∇Φ, ψ_n sums unscaled Φ,
  * and the single 1/T is applied at the end (a factor-T mismatch between them is the classic bug).
+ *
+ * The baseline b_n is the running mean of Φ(x_0 … x_n), as in the kernel estimator: it is known
+ * before ξ_n is drawn, so E[b_n·s(ξ_n)] = 0 and it removes variance without bias (a mean over the
+ * whole orbit would depend on ξ_n through the future and bias the estimate by O(W/T)).
+ *
+ * Memory O(K·(1 + u)·n + S·(1 + u)·n + W) for K = T/S checkpointed segments of S steps: the
+ * backward sweep recomputes each segment's states, frames and Φ values, and the window sums
+ * ψ_n run backward through a ring of the last W values of Φ. Nothing of length T is stored.
  */
 export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcome {
   const { system: sys, rng } = repeatContext(arg);
@@ -29,7 +37,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   const split = makeSplit(sys, o);
   const u = split.frameSize;
 
-  let x = initialState(sys, rng, transientOf(sys, obj));
+  const x = initialState(sys, rng, transientOf(sys, obj));
   const frame = u > 0 ? new TangentFrame(sys, u, rng.split(1)) : null;
   if (frame) {
     // the frame settles onto the Gram–Schmidt vectors along the orbit before statistics start
@@ -45,36 +53,42 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   const S = Math.min(o.segmentSteps, T);
   const K = Math.ceil(T / S);
   const qStarts = frame ? new Float64Array(K * u * n) : null;
-  const phi = new Float64Array(T + 1);
+  // Σ_{m<a} Φ(x_m) at every segment start a: the running-mean baseline is rebuilt per segment
+  const phiBefore = new Float64Array(K);
+  let phiRun = 0;
+  let phi0 = 0;
   const orbit = new CheckpointedOrbit(sys, x, T, rng, S, (xn, t) => {
-    phi[t] = ob.value(xn);
-    if (frame && t < T) {
-      if (t % S === 0) qStarts!.set(frame.q, (t / S) * u * n);
-      frame.advance(xn);
+    if (t < T && t % S === 0) {
+      phiBefore[t / S] = phiRun;
+      if (frame) qStarts!.set(frame.q, (t / S) * u * n);
     }
+    const v = ob.value(xn);
+    if (t === 0) phi0 = v;
+    phiRun += v;
+    if (frame && t < T) frame.advance(xn);
   });
-
-  // window sums from prefix sums of Φ: ψ_t = Σ_{j=1..W} Φ(x_{t+j}) − (#terms)·Φ̄, truncated at T
-  const prefix = new Float64Array(T + 1);
-  for (let t = 1; t <= T; t++) prefix[t] = prefix[t - 1] + phi[t];
-  const mean = prefix[T] / T;
-  const psi = (t: number) => {
-    const end = Math.min(t + W, T);
-    return prefix[end] - prefix[t] - (end - t) * mean;
-  };
+  const value = (phiRun - phi0) / T; // (1/T) Σ_{m=1..T} Φ(x_m)
 
   const score = new ScoreCovector(sys);
   const buf = orbit.allocSegment();
   const qbuf = frame ? new Float64Array(S * u * n) : null;
+  const segPhi = new Float64Array(S + 1);
+  // ring of the W most recent (in backward order) values Φ(x_{t+1}) … Φ(x_{t+W})
+  const ring = new Float64Array(W);
+  let ringPos = 0, ringCount = 0, winSum = 0;
   const nu = new Float64Array(n), g = new Float64Array(n), tx = new Float64Array(n), xn = new Float64Array(n), dphi = new Float64Array(n);
-  const tp = new Float64Array(sys.nParams), grad = new Float64Array(P), contrib = new Float64Array(P);
-  const bm = new BatchMeans(P, T, Math.min(32, T));
+  const tp = new Float64Array(sys.nParams), row = new Float64Array(P + 1);
+  const bm = new BatchMeans(P + 1, T, Math.min(32, T));
   for (let i = 0; i < n; i++) xn[i] = orbit.finalState[i];
   ob.gradient(xn, nu);
   let nuMax = 0, nuSum = 0;
   for (let s = K - 1; s >= 0; s--) {
     const len = orbit.segment(s, buf);
     const a = orbit.segmentStart(s);
+    for (let j = 0; j <= len; j++) {
+      for (let i = 0; i < n; i++) xn[i] = buf.states[j * n + i];
+      segPhi[j] = ob.value(xn);
+    }
     if (frame) {
       frame.q.set(qStarts!.subarray(s * u * n, (s + 1) * u * n));
       for (let j = 0; j < len; j++) {
@@ -83,18 +97,30 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
         qbuf!.set(frame.q, j * u * n);
       }
     }
+    let cum = phiBefore[s]; // becomes Σ_{m≤t} Φ(x_m) for t = a + len − 1, then walks down
+    for (let j = 0; j < len; j++) cum += segPhi[j];
     for (let j = len - 1; j >= 0; j--) {
       const t = a + j;
+      // the window of step t gains Φ(x_{t+1}) and, once full, loses Φ(x_{t+W+1})
+      const incoming = segPhi[j + 1];
+      winSum += incoming - (ringCount === W ? ring[ringPos] : 0);
+      ring[ringPos] = incoming;
+      ringPos = ringPos + 1 === W ? 0 : ringPos + 1;
+      if (ringCount < W) ringCount++;
+      if (ringPos === 0) {
+        // exact re-sum once per lap keeps the running sum from drifting over 10⁷ steps
+        winSum = 0;
+        for (let i = 0; i < ringCount; i++) winSum += ring[i];
+      }
+      const psi = winSum - ringCount * (cum / (t + 1));
+      cum -= segPhi[j];
       for (let i = 0; i < n; i++) xn[i] = buf.states[j * n + i];
-      const k = score.set(buf.xi, psi(t), j * r);
+      const k = score.set(buf.xi, psi, j * r);
       split.apply(nu, k, g, qbuf, j * u * n);
       sys.backward(xn, g, tx, tp);
-      for (let q = 0; q < P; q++) {
-        const c = tp[sel.indices[q]];
-        grad[q] += c;
-        contrib[q] = c;
-      }
-      bm.push(contrib);
+      for (let q = 0; q < P; q++) row[q] = tp[sel.indices[q]];
+      row[P] = incoming;
+      bm.push(row);
       ob.gradient(xn, dphi);
       let norm2 = 0;
       for (let i = 0; i < n; i++) {
@@ -109,17 +135,18 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
       if (nrm > nuMax) nuMax = nrm;
     }
   }
-  for (let q = 0; q < P; q++) grad[q] /= T;
-  const se = bm.stderr();
+  const mean = bm.mean(), se = bm.stderr();
   return {
-    value: mean,
-    gradient: grad,
+    value,
+    gradient: mean.slice(0, P),
     cost: { steps: 2 * T + transientOf(sys, obj) + (frame ? o.basisTransient : 0), tangentSolves: frame ? (2 * T + o.basisTransient) * u : 0, adjointSolves: T },
     diagnostics: {
-      batchStderr: Array.from(se),
+      batchStderr: Array.from(se.subarray(0, P)),
+      valueStderr: se[P],
       adjointNormMean: nuSum / T,
       adjointNormMax: nuMax,
-      memoryBytes: orbit.checkpointBytes + buf.states.byteLength + buf.xi.byteLength + phi.byteLength * 2 + (qbuf?.byteLength ?? 0) + (qStarts?.byteLength ?? 0),
+      memoryBytes: orbit.checkpointBytes + buf.states.byteLength + buf.xi.byteLength + segPhi.byteLength + phiBefore.byteLength + ring.byteLength +
+        (qbuf?.byteLength ?? 0) + (qStarts?.byteLength ?? 0),
     },
   };
 }

@@ -9,18 +9,28 @@ import { ScoreCovector, requireNoise } from '../kernel/score.js';
 import type { HybridRunOptions } from './options.js';
 import { makeSplit } from './make.js';
 
-/** A block of samples [first, first + count) of the finite-horizon hybrid, with the leave-one-out baseline data. */
+/** A block of samples [first, first + count) of the finite-horizon hybrid, with the baseline. */
 export interface HybridHorizonOptions extends HybridRunOptions {
   first: number;
   count: number;
-  /** Σ_i Φ(x_L^i) over all N samples (pass 1), for the leave-one-out baseline */
-  phiTotal: number;
-  total: number;
+  /** b in ψ = Φ(x_L) − b: the mean of Φ(x_L) over pilot samples independent of every estimate sample */
+  baseline: number;
 }
 
-/** Sample i draws from its own stream, so pass 1 and pass 2 replay the same noise whatever the chunking. */
+/** Sample i draws from its own stream, so the bits do not depend on how samples are chunked. */
 export function sampleRng(seed: number, i: number): Rng {
   return new Rng(seed).split(i);
+}
+
+/**
+ * Pilot samples for the baseline come from stream PILOT_STREAM of the seed, split again per pilot
+ * sample: no estimate sample (stream i < N of the seed) shares their noise.
+ */
+export const PILOT_STREAM = 2 ** 52;
+
+/** Pilot sample size: enough that the baseline's error adds ≤ 1/M to the variance, cheap next to N samples. */
+export function pilotSamples(N: number): number {
+  return Math.min(256, Math.max(8, Math.ceil(N / 4)));
 }
 
 let stepXi = new Float64Array(0);
@@ -42,8 +52,22 @@ export function runSample(sys: DynamicalSystem, ob: Observable, L: number, rng: 
 }
 
 /**
- * One block of the finite-horizon hybrid (a runRepeats task). For each sample, with
- * ψ = Φ(x_L) − b (b the mean of the OTHER samples, independent of this one, so unbiased):
+ * The baseline b: the mean of Φ(x_L) over M pilot samples. They are independent of the estimate's
+ * samples, so b is a constant for them and E[(Φ − b)·score] = E[Φ·score] exactly (no bias); given
+ * b the samples are i.i.d., so their spread is the right standard error. Costs M·L forward steps,
+ * where a leave-one-out mean would cost a second forward pass over all N samples.
+ */
+export function pilotBaseline(sys: DynamicalSystem, ob: Observable, L: number, M: number, seed: number): number {
+  const n = sys.dim, r = sys.noise?.rank ?? 0;
+  const states = new Float64Array((L + 1) * n), xi = new Float64Array(L * r), x = new Float64Array(n), y = new Float64Array(n);
+  const pilot = new Rng(seed).split(PILOT_STREAM);
+  let total = 0;
+  for (let j = 0; j < M; j++) total += runSample(sys, ob, L, pilot.split(j), states, xi, x, y);
+  return total / M;
+}
+
+/**
+ * One block of the finite-horizon hybrid (a runBlocks task). For each sample, with ψ = Φ(x_L) − b:
  *   ν_L = ∇Φ(x_L);  g_m = (I − P_m)ν_{m+1} + P_m·ψ·B s(ξ_m)/σ;  ν_m = J_mᵀ g_m;  dE[Φ(x_L)]/dp ≈ Σ_m (∂f/∂p)(x_m)ᵀ g_m.
  * Returns Σ of per-sample gradients (and of their squares in diagnostics) for the merge.
  */
@@ -60,6 +84,8 @@ export function hybridHorizonChunk(arg: RepeatArg<HybridHorizonOptions>): Repeat
   const u = split.frameSize;
   const states = new Float64Array((L + 1) * n), xi = new Float64Array(L * r);
   const qs = u > 0 ? new Float64Array(L * u * n) : null;
+  // one frame for the block, restarted per sample from a random basis of the sample's sub-stream
+  const frame = u > 0 ? new TangentFrame(sys, u, new Rng(0)) : null;
   const x = new Float64Array(n), y = new Float64Array(n), xn = new Float64Array(n);
   const nu = new Float64Array(n), g = new Float64Array(n), tx = new Float64Array(n), tp = new Float64Array(sys.nParams);
   const score = new ScoreCovector(sys);
@@ -70,14 +96,15 @@ export function hybridHorizonChunk(arg: RepeatArg<HybridHorizonOptions>): Repeat
     const phiL = runSample(sys, ob, L, rng, states, xi, x, y);
     phiSum += phiL;
     phiSq += phiL * phiL;
-    const psi = o.total > 1 ? phiL - (o.phiTotal - phiL) / (o.total - 1) : phiL;
-    if (qs) {
-      // the frame starts from a fixed random basis of the sample's own sub-stream (past-adapted)
-      const frame = new TangentFrame(sys, u, rng.split(1));
+    const psi = phiL - o.baseline;
+    if (frame) {
+      // Q_0 is random (x₀ has no past to adapt to); Q_{m+1} spans J_m·Q_m, so P_m depends on the past only
+      rng.split(1).fillNormal(frame.q);
+      frame.orthonormalise();
       for (let m = 0; m < L; m++) {
         for (let c = 0; c < n; c++) xn[c] = states[m * n + c];
         frame.advance(xn);
-        qs.set(frame.q, m * u * n);
+        qs!.set(frame.q, m * u * n);
       }
     }
     for (let c = 0; c < n; c++) xn[c] = states[L * n + c];
@@ -100,16 +127,7 @@ export function hybridHorizonChunk(arg: RepeatArg<HybridHorizonOptions>): Repeat
   return {
     value: phiSum,
     gradient: sum,
-    cost: { steps: 2 * o.count * L, tangentSolves: o.count * L * u, adjointSolves: o.count * L },
+    cost: { steps: o.count * L, tangentSolves: o.count * L * u, adjointSolves: o.count * L },
     diagnostics: { sumSq: Array.from(sumSq), phiSq, count: o.count },
   };
-}
-
-/** Pass 1: Σ_i Φ(x_L^i) over all samples (forward only), for the leave-one-out baseline. */
-export function horizonPhiTotal(sys: DynamicalSystem, ob: Observable, L: number, N: number, seed: number): number {
-  const n = sys.dim, r = sys.noise?.rank ?? 0;
-  const states = new Float64Array((L + 1) * n), xi = new Float64Array(L * r), x = new Float64Array(n), y = new Float64Array(n);
-  let total = 0;
-  for (let i = 0; i < N; i++) total += runSample(sys, ob, L, sampleRng(seed, i), states, xi, x, y);
-  return total;
 }

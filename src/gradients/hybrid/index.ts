@@ -1,15 +1,14 @@
-import { UsageError } from '../../errors/index.js';
+import { UsageError, requirePositiveInteger } from '../../errors/index.js';
 import { lyapunovSpectrum } from '../../lyapunov/index.js';
-import { requirePositiveInteger } from '../../errors/index.js';
 import { CostMeter } from '../cost.js';
 import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { combineRepeats, runBlocks, runRepeats } from '../repeats.js';
 import { makeResult } from '../result.js';
-import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
+import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { requireNoise } from '../kernel/score.js';
-import { horizonPhiTotal, type HybridHorizonOptions } from './horizon.js';
-import type { HybridOptions, HybridRunOptions } from './options.js';
+import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
+import { DEFAULT_ALPHA, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
 
 export type { HybridOptions } from './options.js';
 export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
@@ -20,34 +19,48 @@ export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
  * a flow's neutral direction grows linearly, and a weakly contracting remainder still has long
  * finite-time excursions (measured on rnn g = 3: u = #{λ ≥ 0} = 9 gave adjoint norms up to 10⁴,
  * u = 12 (λ > −λ₁/2) up to 2·10²). Larger u costs kernel variance (∝ u), so stop there.
+ * Returns u with the cost of the Lyapunov run that chose it.
  */
-function defaultU(req: GradientRequest): number {
+function defaultU(req: GradientRequest): { u: number; cost: Omit<GradientCost, 'seconds'> } {
   const n = req.system.dim;
   const steps = req.system.kind === 'flow' ? 20000 : 3000;
+  const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };
   for (let k = Math.min(n, 16); ; k = Math.min(n, 2 * k)) {
     const spec = lyapunovSpectrum(req.system, { k, steps, seed: req.seed });
+    cost.steps += spec.transient + spec.basisTransient + spec.steps;
+    cost.tangentSolves += k * (spec.basisTransient + spec.steps);
     const cut = -Math.max(0, spec.exponents[0]) / 2;
     let u = 0;
     while (u < k && spec.exponents[u] > cut) u++;
-    if (u < k || k === n) return Math.max(1, u);
+    if (u < k || k === n) return { u: Math.max(1, u), cost };
   }
 }
 
-export function resolveHybridOptions(req: GradientRequest, o: HybridOptions): HybridRunOptions {
+/** Validated options with defaults filled in, and the cost of choosing them (the Lyapunov run for u). */
+function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridRunOptions; cost: Omit<GradientCost, 'seconds'> | null } {
   const sys = req.system;
-  const split = o.split ?? 'shadowing';
+  const split = o.split ?? DEFAULT_SPLIT;
   if (split !== 'pathkernel' && split !== 'shadowing') throw new UsageError(`unknown split '${String(split)}' (valid: pathkernel, shadowing)`);
+  if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw new UsageError(`--alpha must be in [0, 1], got ${o.alpha}`);
   const T = req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon;
   const window = o.window ?? (sys.dt !== null ? Math.max(1, Math.round(1 / sys.dt)) : 10);
   requirePositiveInteger('--window', window);
+  const chosen = split === 'shadowing' && o.u === undefined ? defaultU(req) : null;
   return {
-    split,
-    alpha: o.alpha ?? 0.5,
-    u: split === 'shadowing' ? (o.u ?? defaultU(req)) : 0,
-    window,
-    segmentSteps: requirePositiveInteger('--segment-steps', o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
-    basisTransient: requirePositiveInteger('--basis-transient', o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
+    run: {
+      split,
+      alpha: o.alpha ?? DEFAULT_ALPHA,
+      u: split === 'shadowing' ? (o.u ?? chosen!.u) : 0,
+      window,
+      segmentSteps: requirePositiveInteger('--segment-steps', o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
+      basisTransient: requirePositiveInteger('--basis-transient', o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
+    },
+    cost: chosen?.cost ?? null,
   };
+}
+
+export function resolveHybridOptions(req: GradientRequest, o: HybridOptions): HybridRunOptions {
+  return resolveWithCost(req, o).run;
 }
 
 const MODULE_ERGODIC = new URL('./ergodic.js', import.meta.url).href;
@@ -60,16 +73,17 @@ const MODULE_HORIZON = new URL('./horizon.js', import.meta.url).href;
 export const hybridEstimator: GradientEstimator<HybridOptions> = {
   name: 'hybrid',
   description: 'adjoint with part of each perturbation absorbed by the noise kernel (path-kernel or shadowing split)',
-  async estimate(req: GradientRequest, o: HybridOptions): Promise<GradientResult> {
+  async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {
     const cost = new CostMeter();
     const sys = req.system;
     const noise = requireNoise(sys);
     const ob = resolveObjective(sys, req.objective);
     const sel = selectParams(sys, req.params);
-    const run = resolveHybridOptions(req, o);
+    const { run, cost: setupCost } = resolveWithCost(req, o);
+    if (setupCost) cost.add(setupCost);
     const common = {
       split: run.split,
-      ...(run.split === 'pathkernel' ? { alpha: run.alpha } : { u: run.u }),
+      ...(run.split === 'pathkernel' ? { alpha: run.alpha } : { u: run.u, uFrom: setupCost ? 'Lyapunov spectrum: exponents > −λ₁/2' : 'given' }),
       sigma: noise.sigma,
       kernel: noise.kernel.name,
       directions: noise.directionsLabel,
@@ -79,19 +93,20 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       const outs = await runRepeats(MODULE_ERGODIC, 'hybridErgodicRun', req, run, repeats);
       const c = combineRepeats(outs);
       cost.add(c.cost);
-      const stderr = repeats >= 2 ? c.stderr : Float64Array.from(outs[0].diagnostics.batchStderr as number[]);
+      const single = repeats < 2;
       return makeResult('hybrid', req, sel, {
         value: c.value,
-        valueStderr: c.valueStderr,
+        valueStderr: single ? (outs[0].diagnostics.valueStderr as number) : c.valueStderr,
         gradient: c.gradient,
-        stderr,
+        stderr: single ? Float64Array.from(outs[0].diagnostics.batchStderr as number[]) : c.stderr,
         cost,
         diagnostics: {
           form: 'ergodic',
           ...common,
           window: run.window,
+          baseline: 'running mean',
           repeats,
-          stderrFrom: repeats >= 2 ? 'independent orbits' : 'batch means of per-step contributions',
+          stderrFrom: single ? 'batch means of per-step contributions' : 'independent orbits',
           adjointNormMean: outs.map((x) => x.diagnostics.adjointNormMean),
           adjointNormMax: Math.max(...outs.map((x) => x.diagnostics.adjointNormMax as number)),
           memoryBytes: outs[0].diagnostics.memoryBytes,
@@ -99,15 +114,16 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       });
     }
     const N = req.objective.samples, L = req.objective.horizon;
-    const phiTotal = horizonPhiTotal(sys, ob, L, N, req.seed);
-    cost.add({ steps: N * L, tangentSolves: 0, adjointSolves: 0 });
+    const M = pilotSamples(N);
+    const baseline = pilotBaseline(sys, ob, L, M, req.seed);
+    cost.add({ steps: M * L, tangentSolves: 0, adjointSolves: 0 });
     // a fixed number of blocks (not the core count), so the bits do not depend on the machine
     const chunks = Math.min(N, 8);
     const blocks = Array.from({ length: chunks }, (_, i) => {
       const first = Math.floor((i * N) / chunks);
-      return { first, count: Math.floor(((i + 1) * N) / chunks) - first };
+      return { ...run, first, count: Math.floor(((i + 1) * N) / chunks) - first, baseline };
     });
-    const flat = await runBlocks<HybridHorizonOptions>(MODULE_HORIZON, 'hybridHorizonChunk', req, blocks.map((b) => ({ ...run, ...b, phiTotal, total: N })));
+    const flat = await runBlocks<HybridHorizonOptions>(MODULE_HORIZON, 'hybridHorizonChunk', req, blocks);
     const P = sel.indices.length;
     const sum = new Float64Array(P), sumSq = new Float64Array(P);
     let phiSum = 0, phiSq = 0;
@@ -130,7 +146,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       gradient: mean,
       stderr,
       cost,
-      diagnostics: { form: 'finite-time', ...common, horizon: L, samples: N, baseline: 'leave-one-out' },
+      diagnostics: { form: 'finite-time', ...common, horizon: L, samples: N, baseline: `mean of ${M} independent pilot samples`, baselineValue: baseline },
     });
   },
 };

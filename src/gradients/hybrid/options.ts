@@ -1,10 +1,10 @@
 /** Options of the hybrid (shadowing/path-kernel) estimator. */
 export interface HybridOptions {
-  /** 'pathkernel' (P = α·I) or 'shadowing' (P = QQᵀ on the first u Gram–Schmidt vectors); default 'shadowing' */
+  /** 'pathkernel' (P = α·I) or 'shadowing' (P = QQᵀ on the first u Gram–Schmidt vectors); default DEFAULT_SPLIT */
   split?: 'pathkernel' | 'shadowing';
-  /** path-kernel fraction α ∈ [0, 1] (default 0.5) */
+  /** path-kernel fraction α ∈ [0, 1] (default DEFAULT_ALPHA) */
   alpha?: number;
-  /** shadowing: number of unstable directions given to the kernel (default: positive exponents, ≥ 1) */
+  /** shadowing: number of unstable directions given to the kernel (default: exponents λᵢ > −λ₁/2, ≥ 1) */
   u?: number;
   /** ergodic decorrelation window W in steps (default 10 for maps, 1 time unit for flows) */
   window?: number;
@@ -15,6 +15,9 @@ export interface HybridOptions {
   /** steps for the Gram–Schmidt frame to settle before the orbit (shadowing, ergodic) */
   basisTransient?: number;
 }
+
+export const DEFAULT_SPLIT = 'shadowing';
+export const DEFAULT_ALPHA = 0.5;
 
 /** Resolved options as sent to a repetition (plain data). */
 export interface HybridRunOptions {

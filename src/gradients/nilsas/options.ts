@@ -63,6 +63,27 @@ export function nilsasSpectrumSteps(sys: DynamicalSystem): number {
   return sys.dt === null ? 2000 : Math.max(1, Math.round(100 / sys.dt));
 }
 
+/** A kept or dropped exponent closer to zero than this fraction of λ₁ means no spectral gap at M. */
+export const GAP_FRACTION = 0.1;
+
+/**
+ * Shadowing needs a gap in the spectrum where W is cut off: the smallest unstable exponent kept and
+ * the first exponent dropped (exponents[M], when computed) should both be well away from zero.
+ * A flow's neutral exponent is expected and not counted. Returns the warning, or null.
+ */
+export function spectralGapWarning(exponents: ArrayLike<number>, unstable: number, M: number): string | null {
+  const lead = exponents[0];
+  if (!(lead > 0)) return null;
+  const near: string[] = [];
+  if (unstable >= 1 && unstable <= M && exponents[unstable - 1] < GAP_FRACTION * lead) near.push(`the smallest unstable exponent kept is ${exponents[unstable - 1].toFixed(3)}`);
+  if (M < exponents.length && M >= unstable && Math.abs(exponents[M]) < GAP_FRACTION * lead) near.push(`the first exponent left out is ${exponents[M].toFixed(3)}`);
+  if (near.length === 0) return null;
+  return (
+    `no spectral gap at M = ${M}: ${near.join(' and ')}, within ${GAP_FRACTION}·λ₁ = ${(GAP_FRACTION * lead).toFixed(3)} of zero. ` +
+    'The dynamics is far from hyperbolic there, the least-squares adjoint is ill-conditioned and its estimates heavy-tailed: compare with a kernel or hybrid estimate'
+  );
+}
+
 /** Validates the options and fills the defaults (running the short Lyapunov run when needed). */
 export function planNilsas(sys: DynamicalSystem, objective: Objective, o: NilsasOptions, seed: number): NilsasPlan {
   if (objective.kind !== 'average') {
@@ -112,6 +133,8 @@ export function planNilsas(sys: DynamicalSystem, objective: Objective, o: Nilsas
     exponents = Array.from(spec.exponents);
     exponentStderr = Array.from(spec.stderr);
     leadingPerStep = spec.exponents[0] * (sys.dt ?? 1);
+    const gapWarning = spectralGapWarning(spec.exponents, split.unstable, o.M ?? Math.max(requiredM, neutral ? 1 : 0));
+    if (gapWarning) warnings.push(gapWarning);
     if (o.M !== undefined && o.M < requiredM) {
       warnings.push(
         `M = ${o.M} is below the ${split.unstable} unstable${flow || split.neutral > 0 ? ` + ${split.neutral} neutral` : ''} direction(s) of a short Lyapunov run (${spectrumSteps} steps): ` +

@@ -2,7 +2,8 @@ import { RuntimeFailure } from '../../errors/index.js';
 import type { Rng } from '../../random/index.js';
 import type { DynamicalSystem, Observable } from '../../systems/index.js';
 import { CheckpointedOrbit } from '../orbit.js';
-import { schurConditionNumber, solveNilsasKkt, type NilsasKkt } from './kkt.js';
+import { solveNilsasKkt, type NilsasKkt } from './kkt.js';
+import { schurConditionNumber } from './schur.js';
 import { allocStats, allocSums, NilsasSweeper, type AdjointStats, type SegmentSums } from './segments.js';
 
 /** Power/inverse iterations of the condition estimate (a lower bound, usually within a factor 2). */
