@@ -3,17 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, runJson } from '../helpers/cli.js';
+import { expectUsage, runCli, runJson } from '../helpers/cli.js';
 
-function expectUsage(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code} (${r.stderr})`);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line expected: ${r.stderr}`);
-  assert.match(lines[0], /^chaosgrad: error: /);
-  assert.match(lines[0], pattern);
-}
 
 describe('CLI contract', () => {
   it('systems --json lists every system with kind, dim, parameters and observables', () => {

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -22,4 +23,15 @@ export function runJson(args: string[]): Record<string, any> {
   const lines = r.stdout.trim().split('\n');
   if (lines.length !== 1) throw new Error(`expected exactly one JSON line, got ${lines.length}`);
   return JSON.parse(lines[0]);
+}
+
+/** Asserts the usage-error contract: exit 2, nothing on stdout, one line `chaosgrad: error: …` matching `pattern`. */
+export function expectUsage(args: string[], pattern: RegExp): void {
+  const r = runCli(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code} (${r.stderr})`);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected: ${r.stderr}`);
+  assert.match(lines[0], /^chaosgrad: error: /);
+  assert.match(lines[0], pattern);
 }
