@@ -4,7 +4,7 @@
  * docs/figures/nilsas-rho-sweep.svg. Run one part: `node dist/bench/validate-nilsas.js lorenz sweep …`.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bpttEstimator, fdEstimator, type GradientRequest, type GradientResult, type Objective } from '../src/gradients/index.js';
 import { nilsasEstimator, type NilsasOptions } from '../src/gradients/nilsas/index.js';
@@ -187,7 +187,21 @@ async function rssRun(T: number): Promise<void> {
   const sys = createSystem('lorenz63', {} as SystemOptions);
   const x0 = initialState(sys, new Rng(1), 4000);
   const t = nilsasTrajectory(sys, x0, T, null, new Rng(2), { observable: findObservable(sys, 'z'), M: 2, segmentSteps: 1800, neutral: true, condition: false });
-  process.stdout.write(JSON.stringify({ memoryBytes: t.memoryBytes, maxRSS: process.resourceUsage().maxRSS }) + '\n');
+  process.stdout.write(JSON.stringify({ memoryBytes: t.memoryBytes, maxRSS: peakRssKiB() }) + '\n');
+}
+
+/**
+ * Peak resident set of this process in KiB: VmHWM of /proc/self/status where there is one (Linux's
+ * getrusage maxrss survives fork+exec, so a child would report its parent's peak).
+ */
+function peakRssKiB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
 }
 
 const PARTS: [string, string, () => Promise<string>][] = [

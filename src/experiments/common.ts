@@ -1,7 +1,6 @@
 import { UsageError } from '../errors/index.js';
 import { lyapunovSpectrum } from '../lyapunov/index.js';
 import { train, type IterationRecord, type TrainConfig, type TrainOptions, type TrainResult } from '../optim/index.js';
-import type { GradientEstimator, GradientRequest } from '../gradients/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 
 /**
@@ -87,28 +86,6 @@ export async function trainRecording(config: TrainConfig, opts: TrainOptions = {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     return { records, cpuSeconds: cpu, result: null, error: (e as Error).message.split('\n')[0] };
-  }
-}
-
-/**
- * Steps of an average objective for which one estimate costs about `budget` CPU seconds: after a
- * warm-up run (the first call pays for JIT compilation), the size grows until one run costs at
- * least the budget, then scales down in proportion. CPU time, not wall time, so a loaded machine
- * does not skew it; a fixed set-up cost makes the answer slightly conservative.
- */
-export async function calibrateSteps(estimator: GradientEstimator<any>, req: GradientRequest, options: unknown, budget: number, minSteps = 200): Promise<number> {
-  if (req.objective.kind !== 'average') throw new UsageError('calibrateSteps needs an average objective');
-  const objective = req.objective;
-  const timed = async (steps: number): Promise<number> => {
-    const c0 = cpuSeconds();
-    await estimator.estimate({ ...req, objective: { ...objective, steps }, onProgress: undefined }, options);
-    return cpuSeconds() - c0;
-  };
-  await timed(minSteps);
-  for (let steps = minSteps; ; ) {
-    const t = await timed(steps);
-    if (t >= budget || steps >= 1e7) return Math.max(minSteps, Math.round((steps * budget) / t));
-    steps = Math.round(steps * Math.min(8, Math.max(2, (1.2 * budget) / Math.max(t, 1e-6))));
   }
 }
 

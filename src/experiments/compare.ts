@@ -1,12 +1,14 @@
-import { getEstimator, type GradientRequest, type GradientResult, type Objective } from '../gradients/index.js';
+import { getEstimator, planNilsas, type GradientRequest, type GradientResult, type Objective } from '../gradients/index.js';
+import { resolveHybridOptions } from '../gradients/hybrid/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
+import { cpuSeconds, seconds } from './common.js';
 
 export interface CompareOptions {
   system: DynamicalSystem;
   params: string[];
   objective: Objective;
   methods: string[];
-  /** seconds per method per run; several budgets give the error-vs-compute curve */
+  /** CPU seconds per method per run; several budgets give the error-vs-compute curve */
   budgets: number[];
   seed: number;
   /** method options by method name */
@@ -31,8 +33,20 @@ export interface CompareEntry {
   absError?: number[];
   /** error in units of the combined standard error (method's and reference's) */
   zScore?: number[];
+  /** wall-clock seconds of the run (inflated when other processes share the cores) */
   seconds?: number;
+  /** CPU seconds of the run, all threads: the compute the budget is measured in */
+  cpuSeconds?: number;
+  /** stderr·√cpuSeconds per entry: the standard error one CPU second buys (smaller is better) */
+  stderrAtOneSecond?: number[] | null;
   cost?: GradientResult['cost'];
+}
+
+/** Per-system analyses done once, before the budgets, so that the budgets buy gradient work only. */
+export interface CompareSetup {
+  /** method options filled in (hybrid's u, NILSAS's M and segment length) */
+  filled: Record<string, Record<string, unknown>>;
+  seconds: number;
 }
 
 export interface CompareResult {
@@ -41,7 +55,8 @@ export interface CompareResult {
   params: string[];
   labels: string[];
   noise: number;
-  reference: { gradient: number[]; stderr: number[] | null; method: string; seconds: number | null };
+  reference: { gradient: number[]; stderr: number[] | null; method: string; seconds: number | null; cpuSeconds: number | null };
+  setup: CompareSetup;
   entries: CompareEntry[];
 }
 
@@ -54,34 +69,76 @@ export function sizeOf(o: Objective): number {
   return o.kind === 'average' ? o.steps : o.samples;
 }
 
+/** One estimate with the CPU time it took (process-wide, so worker threads count too). */
+async function timed(method: string, req: GradientRequest, options: Record<string, unknown>): Promise<{ result: GradientResult; cpuSeconds: number }> {
+  const c0 = cpuSeconds();
+  const result = await getEstimator(method).estimate({ ...req, onProgress: undefined }, options);
+  return { result, cpuSeconds: cpuSeconds() - c0 };
+}
+
 /**
- * Runs a method for about `budget` seconds. Fixed overheads (worker start-up, a Lyapunov pilot)
+ * Runs a method for about `budget` CPU seconds. Fixed overheads (worker start-up, a Lyapunov pilot)
  * make a single small pilot misleading, so the size (steps or samples) grows geometrically until
  * a run takes at least half the budget; that run is the answer. Costs are linear in the size.
+ * CPU time, not wall time: on a shared machine wall time depends on the other processes.
  */
-export async function runWithBudget(method: string, req: GradientRequest, options: Record<string, unknown>, budget: number): Promise<{ result: GradientResult; size: number }> {
-  const est = getEstimator(method);
+export async function runWithBudget(method: string, req: GradientRequest, options: Record<string, unknown>, budget: number): Promise<{ result: GradientResult; size: number; cpuSeconds: number }> {
   let size = Math.max(req.objective.kind === 'average' ? 200 : 20, Math.round(sizeOf(req.objective) / 100));
   for (;;) {
-    const result = await est.estimate({ ...req, objective: resize(req.objective, size), onProgress: undefined }, options);
-    const t = result.cost.seconds;
-    if (t >= 0.5 * budget || size >= 1e9) return { result, size };
+    const { result, cpuSeconds: t } = await timed(method, { ...req, objective: resize(req.objective, size) }, options);
+    if (t >= 0.5 * budget || size >= 1e9) return { result, size, cpuSeconds: t };
     size = Math.round(size * Math.min(20, Math.max(2, (0.9 * budget) / Math.max(t, 1e-3))));
   }
+}
+
+/**
+ * Fills the options that hybrid (u of the shadowing split) and NILSAS (M, segment length) would
+ * otherwise derive from a Lyapunov run inside EVERY call — runWithBudget's growing pilot runs
+ * would repeat it, and at short budgets the analysis, not the gradient, would be measured.
+ * Options already given are kept. Shared by the compare command and the experiments.
+ */
+export function fillSetup(req: GradientRequest, methods: readonly string[], given: Record<string, Record<string, unknown>> = {}): CompareSetup {
+  const t0 = process.hrtime.bigint();
+  const filled: Record<string, Record<string, unknown>> = { ...given };
+  // a failure here (no noise, bad options) is left to the method's own run, which records it
+  if (methods.includes('hybrid') && req.system.noise !== null) {
+    const h = given.hybrid ?? {};
+    try {
+      const run = resolveHybridOptions(req, h);
+      if (run.split === 'shadowing' && h.u === undefined) filled.hybrid = { ...h, u: run.u };
+    } catch {
+      /* reported by the hybrid's entry */
+    }
+  }
+  if (methods.includes('nilsas') && req.objective.kind === 'average') {
+    const o = given.nilsas ?? {};
+    if (o.M === undefined || (o.segmentSteps === undefined && o.segments === undefined)) {
+      try {
+        const plan = planNilsas(req.system, req.objective, o, req.seed);
+        filled.nilsas = { ...o, M: plan.task.M, segmentSteps: plan.task.segmentSteps, spectrumSteps: 0 };
+      } catch {
+        /* reported by the NILSAS entry */
+      }
+    }
+  }
+  return { filled, seconds: seconds(t0) };
 }
 
 /** Method comparison at equal compute: estimate, standard error, error against a reference, cost. */
 export async function compareMethods(o: CompareOptions): Promise<CompareResult> {
   const req: GradientRequest = { system: o.system, objective: o.objective, params: o.params, seed: o.seed };
+  const setup = fillSetup(req, [...o.methods, ...(o.reference ? [] : [o.referenceMethod ?? 'fd'])], o.methodOptions ?? {});
+  const opts = setup.filled;
   let reference: CompareResult['reference'];
   let labels: string[] = [];
   if (o.reference) {
-    reference = { gradient: o.reference, stderr: null, method: 'given', seconds: null };
+    reference = { gradient: o.reference, stderr: null, method: 'given', seconds: null, cpuSeconds: null };
   } else {
     const m = o.referenceMethod ?? 'fd';
     o.onProgress?.(`reference (${m})`);
-    const { result } = await runWithBudget(m, { ...req, seed: o.seed + 1000003 }, o.methodOptions?.[m] ?? {}, o.referenceBudget ?? 4 * Math.max(...o.budgets));
-    reference = { gradient: Array.from(result.gradient), stderr: result.stderr ? Array.from(result.stderr) : null, method: m, seconds: result.cost.seconds };
+    // its own seed: the reference's noise is independent of every method's (no shared samples)
+    const { result, cpuSeconds: cpu } = await runWithBudget(m, { ...req, seed: o.seed + 1000003 }, opts[m] ?? {}, o.referenceBudget ?? 4 * Math.max(...o.budgets));
+    reference = { gradient: Array.from(result.gradient), stderr: result.stderr ? Array.from(result.stderr) : null, method: m, seconds: result.cost.seconds, cpuSeconds: cpu };
     labels = [...result.labels];
   }
   const entries: CompareEntry[] = [];
@@ -89,17 +146,20 @@ export async function compareMethods(o: CompareOptions): Promise<CompareResult> 
     for (const budget of o.budgets) {
       o.onProgress?.(`${method} (${budget} s)`);
       try {
-        const { result, size } = await runWithBudget(method, req, o.methodOptions?.[method] ?? {}, budget);
+        const { result, size, cpuSeconds: cpu } = await runWithBudget(method, req, opts[method] ?? {}, budget);
         labels = [...result.labels];
         const g = Array.from(result.gradient);
         const se = result.stderr ? Array.from(result.stderr) : null;
         const absError = g.map((v, i) => Math.abs(v - reference.gradient[i]));
         const zScore = absError.map((e, i) => e / Math.sqrt((se?.[i] ?? 0) ** 2 + (reference.stderr?.[i] ?? 0) ** 2));
-        entries.push({ method, budget, size, ok: true, gradient: g, stderr: se, absError, zScore, seconds: result.cost.seconds, cost: result.cost });
+        entries.push({
+          method, budget, size, ok: true, gradient: g, stderr: se, absError, zScore,
+          seconds: result.cost.seconds, cpuSeconds: cpu, stderrAtOneSecond: se ? se.map((s) => s * Math.sqrt(cpu)) : null, cost: result.cost,
+        });
       } catch (e) {
         entries.push({ method, budget, size: 0, ok: false, error: (e as Error).message.split('\n')[0] });
       }
     }
   }
-  return { system: o.system.name, objective: o.objective, params: o.params, labels, noise: o.system.noise?.sigma ?? 0, reference, entries };
+  return { system: o.system.name, objective: o.objective, params: o.params, labels, noise: o.system.noise?.sigma ?? 0, reference, setup, entries };
 }

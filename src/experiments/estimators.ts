@@ -14,6 +14,8 @@ export type ReferenceKind = 'exact' | 'transfer-operator' | 'published' | 'fd';
 
 export interface EstimatorCase {
   label: string;
+  /** a few characters for a figure's axis */
+  short: string;
   system: string;
   options: SystemOptions;
   param: string;
@@ -53,6 +55,7 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
   return [
     {
       label: 'linear (σ = 1)',
+      short: 'linear',
       system: 'linear',
       options: { noise: 1 },
       param: 'c',
@@ -64,6 +67,7 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
     },
     {
       label: 'tent (σ = 0.1)',
+      short: 'tent',
       system: 'tent',
       options: { noise: 0.1 },
       param: 'gamma',
@@ -74,6 +78,7 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
     },
     {
       label: 'lorenz63',
+      short: 'lorenz63',
       system: 'lorenz63',
       options: {},
       param: 'rho',
@@ -84,6 +89,7 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
     },
     {
       label: 'lorenz63 (σ = 0.2)',
+      short: 'lorenz63 σ=0.2',
       system: 'lorenz63',
       options: { noise: 0.2 },
       param: 'rho',
@@ -95,6 +101,7 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
     },
     {
       label: 'ni9 (σ = 0.5)',
+      short: 'ni9',
       system: 'ni9',
       options: { noise: 0.5 },
       param: 'gamma',
@@ -105,6 +112,7 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
     },
     {
       label: `rnn (n = ${rnnDim}, σ = 0.1)`,
+      short: 'rnn',
       system: 'rnn',
       options: { dim: rnnDim, noise: 0.1 },
       param: 'g',
@@ -115,6 +123,7 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
     },
     {
       label: 'solenoid (σ = 0.1)',
+      short: 'solenoid',
       system: 'solenoid',
       options: { noise: 0.1, dim: bySize(size, { smoke: 5, demo: 11, full: 21 }) },
       param: 'gamma2',

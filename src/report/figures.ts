@@ -10,6 +10,9 @@ export interface Figure {
   svg: string;
 }
 
+/** relative errors outside [CLAMP_LOW, CLAMP_HIGH] are drawn at the edge */
+const CLAMP_LOW = 1e-6;
+const CLAMP_HIGH = 1e3;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 const nan = (v: number | null | undefined): number => (v === null || v === undefined || !Number.isFinite(v) ? NaN : v);
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => i + from);
@@ -57,8 +60,9 @@ export function estimatorsFigures(d: EstimatorsData): Figure[] {
       const se = Math.hypot(e.stderr?.[0] ?? 0, row.comparison.reference.stderr?.[0] ?? 0);
       // side by side within a system's column
       x.push(i + 1 + (k - (methods.length - 1) / 2) * 0.1);
-      y.push(Math.max(e.absError![0] / ref, 1e-8));
-      err.push(se / ref);
+      // an exploded BPTT estimate (error 10^70) would squash every other point: clamp at the top
+      y.push(Math.min(Math.max(e.absError![0] / ref, CLAMP_LOW), CLAMP_HIGH));
+      err.push(Math.min(se / ref, CLAMP_HIGH));
     });
     return { label: m, x, y, err, style: 'points', color: COLORS[k % COLORS.length] };
   });
@@ -66,15 +70,16 @@ export function estimatorsFigures(d: EstimatorsData): Figure[] {
     {
       id: 'errors',
       title: 'Relative error of each method at equal compute',
-      caption: `|estimate − reference| / |reference| at ${budget} s per estimate (log scale); bars: the combined standard error of estimate and reference, relative. A point well above its bar is a bias, not noise. Missing points are failures (see the table).`,
+      caption: `|estimate − reference| / |reference| at ${budget} s per estimate (log scale, clamped to [10⁻⁶, 10³]: points on the top line are exploded estimates); bars: the combined standard error of estimate and reference, relative. A point well above its bar is a bias, not noise. Missing points are failures (see the table).`,
       svg: lineChart(series, {
         title: `Relative error at ${budget} s per estimate`,
         yLabel: '|error| / |reference|',
         logY: true,
         width: 760,
         height: 440,
-        xTicks: d.rows.map((r, i) => ({ value: i + 1, label: r.label.replace(/ \(.*\)$/, '') })),
-        hLines: [{ y: 1, label: '100 % error' }],
+        xTicks: d.rows.map((r, i) => ({ value: i + 1, label: r.short })),
+        hLines: [{ y: 1, label: '100 % error' }, { y: CLAMP_HIGH, label: '≥ 10³ (clamped)', color: '#999' }],
+        legend: 'bottom-right',
       }),
     },
   ];
@@ -83,16 +88,16 @@ export function estimatorsFigures(d: EstimatorsData): Figure[] {
 /** Inverse Lorenz: ρ and ⟨z⟩ against iteration (the diverged run leaves the axes), and the gradient size. */
 export function inverseLorenzFigures(d: InverseLorenzData): Figure[] {
   const inRange = (v: number, lo: number, hi: number) => (v >= lo && v <= hi ? v : NaN);
-  const rhoSeries: Series[] = d.runs.map((r, k) => ({ label: r.label, x: range(r.rho.length), y: r.rho.map((v) => inRange(v, 20, 45)), style: 'both', color: COLORS[k % COLORS.length] }));
-  const zSeries: Series[] = d.runs.map((r, k) => ({ label: r.label, x: range(r.z.length), y: r.z.map((v) => inRange(v, 15, 40)), err: r.zStderr, style: 'both', color: COLORS[k % COLORS.length] }));
+  const rhoSeries: Series[] = d.runs.map((r, k) => ({ label: r.label, x: range(r.rho.length), y: r.rho.map((v) => inRange(v, 26, 40)), style: 'both', color: COLORS[k % COLORS.length] }));
+  const zSeries: Series[] = d.runs.map((r, k) => ({ label: r.label, x: range(r.z.length), y: r.z.map((v) => inRange(v, 18, 32)), err: r.zStderr, style: 'both', color: COLORS[k % COLORS.length] }));
   const gSeries: Series[] = d.runs.map((r, k) => ({ label: r.label, x: range(r.gradient.length), y: r.gradient.map((v) => Math.abs(v)), style: 'both', color: COLORS[k % COLORS.length] }));
   const t = d.settings.target;
   return [
     {
       id: 'rho',
       title: 'ρ against iteration',
-      caption: 'The parameter at each iteration (SGD with inverse-time decay from ρ = 28). Points outside 20–45 are not drawn (plain BPTT jumps to ~10^15 after its first step).',
-      svg: lineChart(rhoSeries, { title: 'ρ_t', xLabel: 'iteration', yLabel: 'ρ', yRange: [26, 38] }),
+      caption: 'The parameter at each iteration (SGD with inverse-time decay from ρ = 28). Points outside 26–40 are not drawn (plain BPTT jumps to ~10^15 after its first step).',
+      svg: lineChart(rhoSeries, { title: 'ρ_t', xLabel: 'iteration', yLabel: 'ρ', yRange: [26, 40], legend: 'top-right' }),
     },
     {
       id: 'z',
@@ -102,7 +107,8 @@ export function inverseLorenzFigures(d: InverseLorenzData): Figure[] {
         title: '⟨z⟩ at ρ_t',
         xLabel: 'iteration',
         yLabel: '⟨z⟩',
-        yRange: [22, 32],
+        yRange: [18, 32],
+        legend: 'bottom-right',
         hLines: [{ y: t, label: `target ${t}` }, { y: t + d.settings.tolerance, label: '', color: '#bbb' }, { y: t - d.settings.tolerance, label: '', color: '#bbb' }],
       }),
     },
@@ -110,7 +116,7 @@ export function inverseLorenzFigures(d: InverseLorenzData): Figure[] {
       id: 'gradient',
       title: 'Size of the loss gradient',
       caption: '|∂L/∂ρ| as each estimator returned it (log scale). Plain BPTT over a long orbit returns ~10^15 or more; clipping caps it at 1 but keeps a random sign; the others shrink as ⟨z⟩ approaches the target.',
-      svg: lineChart(gSeries, { title: '|∂L/∂ρ| per iteration', xLabel: 'iteration', yLabel: '|∂L/∂ρ|', logY: true }),
+      svg: lineChart(gSeries, { title: '|∂L/∂ρ| per iteration', xLabel: 'iteration', yLabel: '|∂L/∂ρ|', logY: true, legend: 'top-right' }),
     },
   ];
 }
@@ -120,18 +126,20 @@ export function teacherRnnFigures(d: TeacherRnnData): Figure[] {
   const byIteration: Series[] = d.runs.map((r, k) => ({ label: r.label, x: range(r.loss.length), y: r.loss, color: COLORS[k % COLORS.length] }));
   const byCompute: Series[] = d.runs.map((r, k) => ({ label: r.label, x: r.cpuSeconds, y: r.loss, color: COLORS[k % COLORS.length] }));
   const floor = { y: d.student.initialLoss, label: 'initial loss', color: '#999' };
+  const top = 1.1 * Math.max(d.student.initialLoss, ...d.runs.flatMap((r) => r.loss.filter(Number.isFinite)));
+  const axes = { yLabel: 'loss', yRange: [0, top] as [number, number], legend: 'bottom-left' as const, hLines: [floor] };
   const figures: Figure[] = [
     {
       id: 'loss-iteration',
       title: 'Loss against iteration',
       caption: `L = Σᵢ (⟨xᵢ⟩ − mᵢ)² + (⟨xᵢ²⟩ − sᵢ)² over ${d.settings.n} units, measured at each iteration by the loop's evaluation run (${d.settings.evaluationSteps} steps).`,
-      svg: lineChart(byIteration, { title: 'teacher–student loss', xLabel: 'iteration', yLabel: 'loss', logY: true, hLines: [floor] }),
+      svg: lineChart(byIteration, { title: 'teacher–student loss', xLabel: 'iteration', ...axes }),
     },
     {
       id: 'loss-compute',
       title: 'Loss against compute',
-      caption: `The same curves against cumulative CPU seconds of each run (gradients calibrated to ≈ ${d.settings.budget} s each, plus the shared loss evaluations).`,
-      svg: lineChart(byCompute, { title: 'loss against compute', xLabel: 'CPU seconds', yLabel: 'loss', logY: true, hLines: [floor] }),
+      caption: `The same curves against cumulative CPU seconds of each run (steps per gradient chosen for ≈ ${d.settings.budget} CPU s each, plus the loss evaluations every method shares).`,
+      svg: lineChart(byCompute, { title: 'loss against compute', xLabel: 'CPU seconds', ...axes }),
     },
   ];
   const done = d.runs.filter((r) => r.final !== null);

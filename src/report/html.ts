@@ -72,7 +72,9 @@ function explosionSection(d: ExplosionData): Section {
 
 function estimatorsSection(d: EstimatorsData): Section {
   const rows: string[][] = [];
-  let within = 0, total = 0;
+  let useful = 0, total = 0;
+  const biased: string[] = [];
+  const exploded: string[] = [];
   const failed: string[] = [];
   for (const row of d.rows) {
     const c = row.comparison;
@@ -84,7 +86,12 @@ function estimatorsSection(d: EstimatorsData): Section {
         continue;
       }
       total++;
-      if (e.zScore![0] <= 3) within++;
+      const ref0 = Math.abs(c.reference.gradient[0]);
+      const se = e.stderr?.[0] ?? 0;
+      // consistent (within 3σ) AND informative (an error bar smaller than the value itself)
+      if (e.zScore![0] <= 3 && se < ref0) useful++;
+      else if (e.absError![0] > 1e3 * Math.max(ref0, 1e-12)) exploded.push(`${e.method} on ${row.label}`);
+      else if (e.zScore![0] > 3) biased.push(`${e.method} on ${row.label} (${num(e.zScore![0], 2)}σ)`);
       rows.push([row.label, e.method, pm(e.gradient![0], e.stderr?.[0]), ref, num(e.absError![0], 2), num(e.zScore![0], 2), String(e.budget), String(e.size)]);
     }
   }
@@ -94,8 +101,10 @@ function estimatorsSection(d: EstimatorsData): Section {
       'error/σ is |estimate − reference| divided by the combined standard error of both: values far above 3 are bias, not noise. BPTT and NILSAS on the deterministic linear map have zero spread across orbits, so their tiny O(1/T) finite-time bias shows as a huge error/σ.',
     ],
     finding: [
-      `${within} of ${total} successful estimates lie within 3 standard errors of their reference.`,
-      failed.length > 0 ? `Failed: ${failed.join('; ')}.` : 'No method failed.',
+      `${useful} of ${total} estimates that ran are within 3 standard errors of their reference with a standard error smaller than the reference itself.`,
+      exploded.length > 0 ? `Exploded (error over 1000× the reference, with an error bar as large): ${exploded.join('; ')}.` : 'No estimate exploded.',
+      biased.length > 0 ? `Off by more than 3σ (bias): ${biased.join('; ')}.` : 'No estimate is off by more than 3σ.',
+      failed.length > 0 ? `Failed (overflow): ${failed.join('; ')}.` : 'No method failed.',
     ],
     tables: [table(['system', 'method', 'estimate ± stderr', 'reference', '|error|', 'error/σ', 'budget s', 'steps'], rows, 'wide')],
     settings: {
@@ -165,7 +174,7 @@ function teacherRnnSection(d: TeacherRnnData): Section {
   return {
     intro: [
       `A student rnn x ↦ tanh(g·W·x + b) with n = ${s.n} units (g = ${s.g} fixed; all ${s.n * s.n} entries of W and ${s.n} of b trained) learns the long-time statistics of a teacher rnn with other weights (net seed ${s.teacherNetSeed}) and biases bᵢ ~ N(0, ${s.teacherBiasScale}²) (with b = 0 the symmetry x → −x makes every mean zero). Loss: L = Σᵢ (⟨xᵢ⟩ − mᵢ)² + (⟨xᵢ²⟩ − sᵢ)², the teacher's statistics mᵢ, sᵢ from a ${s.targetSteps}-step run.`,
-      `Both networks get noise σ = ${s.noise} per step (kernel and hybrid need it; every method trains the same noisy student). Every method uses Adam (rate ${s.optimizer.lr}) and the EMA of the weights (β = ${s.emaBeta}); each method's steps per gradient are calibrated so that one gradient costs ≈ ${s.budget} CPU s at the start. The final loss is measured at the EMA weights by an independent ${s.finalSteps}-step run.`,
+      `Both networks get noise σ = ${s.noise} per step (kernel and hybrid need it; every method trains the same noisy student). Every method uses Adam (rate ${s.optimizer.lr}) and the EMA of the weights (β = ${s.emaBeta}); each method's steps per gradient were chosen so that one gradient costs about ${s.budget} CPU s at the start (the table gives the CPU time each actually used). The final loss is measured at the EMA weights by an independent ${s.finalSteps}-step run.`,
     ],
     finding: [
       `Teacher λ₁ = ${pm(d.teacher.chaos.lambda1, d.teacher.chaos.stderr, 3)}, initial student λ₁ = ${pm(d.student.chaos.lambda1, d.student.chaos.stderr, 3)} per step (${d.teacher.chaos.chaotic && d.student.chaos.chaotic ? 'both chaotic' : 'NOT both chaotic'}); initial loss ${pm(d.student.initialLoss, d.student.initialLossStderr)}.`,
@@ -188,6 +197,11 @@ function sectionOf(d: ExperimentData): Section {
     case 'teacher-rnn':
       return teacherRnnSection(d);
   }
+}
+
+/** The finding sentences of an experiment (what the CLI prints as text). */
+export function findings(d: ExperimentData): string[] {
+  return sectionOf(d).finding;
 }
 
 /** One experiment as an HTML <section>. */
@@ -233,7 +247,7 @@ export function renderReport(meta: ReportMeta, sections: { data: ExperimentData;
     '<body>',
     `<h1>${esc(meta.title)}</h1>`,
     `<p>Generated ${esc(meta.generated)}${meta.seconds !== undefined ? ` in ${num(meta.seconds, 3)} s` : ''} by <code>${esc(meta.command)}</code>. ${esc(versions)}.</p>`,
-    '<p>Every number below comes from the run that wrote this page and is reproduced bit for bit by the same command and seed (wall-clock and CPU times excepted).</p>',
+    '<p>Every number below comes from the run that wrote this page. Every random draw derives from the seed, so the same command reproduces it bit for bit (times excepted) — except the estimators comparison, whose sizes are chosen by a time budget and so depend on the machine.</p>',
     `<nav>${sections.map((s, i) => `<a href="#${esc(s.data.experiment)}">${i + 1}. ${esc(s.data.experiment)}</a>`).join('')}</nav>`,
     ...sections.map((s, i) => experimentSection(s.data, s.title, i + 1)),
     '</body>',

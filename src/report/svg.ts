@@ -28,6 +28,8 @@ export interface ChartOptions {
   yRange?: [number, number];
   /** explicit x tick positions and labels (categories, say) instead of the automatic ones */
   xTicks?: { value: number; label: string }[];
+  /** corner of the legend (default top-left, drawn without a box); other corners get a white box */
+  legend?: 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 }
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
@@ -105,6 +107,14 @@ export function lineChart(series: Series[], o: ChartOptions = {}): string {
     const Y = py(h.y);
     parts.push(`<line x1="${m.l}" y1="${Y}" x2="${W - m.r}" y2="${Y}" stroke="${h.color ?? '#555'}" stroke-dasharray="6 4"/><text x="${W - m.r - 4}" y="${Y - 4}" text-anchor="end" fill="${h.color ?? '#555'}">${esc(h.label)}</text>`);
   }
+  // legend placement: the default keeps the original layout byte for byte
+  const corner = o.legend ?? 'top-left';
+  const legendW = 24 + 6.5 * Math.max(0, ...series.map((s) => s.label.length));
+  const legendX = corner.endsWith('left') ? m.l + 10 : W - m.r - 10 - legendW;
+  const legendY = corner.startsWith('top') ? m.t + 8 : H - m.b - 8 - 16 * series.length;
+  // a boxed legend goes on top of the lines; the default one is interleaved as it always was
+  const boxed = corner !== 'top-left';
+  const legendParts: string[] = boxed ? [`<rect x="${legendX - 4}" y="${legendY - 4}" width="${legendW + 8}" height="${16 * series.length + 4}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`] : parts;
   series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length];
     const style = s.style ?? 'line';
@@ -120,8 +130,9 @@ export function lineChart(series: Series[], o: ChartOptions = {}): string {
       }
       if (style !== 'line') parts.push(`<circle cx="${X.toFixed(2)}" cy="${Y.toFixed(2)}" r="3" fill="${color}"/>`);
     }
-    parts.push(`<rect x="${m.l + 10}" y="${m.t + 8 + 16 * k}" width="12" height="3" fill="${color}"/><text x="${m.l + 28}" y="${m.t + 13 + 16 * k}">${esc(s.label)}</text>`);
+    legendParts.push(`<rect x="${legendX}" y="${legendY + 16 * k}" width="12" height="3" fill="${color}"/><text x="${legendX + 18}" y="${legendY + 5 + 16 * k}">${esc(s.label)}</text>`);
   });
+  if (boxed) parts.push(...legendParts);
   parts.push('</svg>');
   return parts.join('\n');
 }

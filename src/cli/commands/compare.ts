@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors/index.js';
 import { compareMethods } from '../../experiments/compare.js';
-import { estimatorNames } from '../../gradients/index.js';
+import { estimatorNames, selectParams } from '../../gradients/index.js';
 import { compareFigure } from '../../report/compare.js';
 import { list, num, parseNumber, readJsonFile, str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
@@ -11,8 +11,8 @@ import { objectiveFrom, paramsFrom } from './grad.js';
 
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'gradient methods side by side at an equal time budget: estimate, stderr, error against a reference, cost',
-  usage: 'compare <system> --param P --objective O --methods bptt,fd,nilsas,kernel,hybrid [--budget S | --budgets a,b,c] [--reference v,… | --reference-method fd] [--plot FILE.svg]',
+  summary: 'gradient methods side by side at an equal compute budget (CPU seconds): estimate, stderr, error against a reference, cost',
+  usage: 'compare <system> --param P --objective O --methods bptt,fd,nilsas,kernel,hybrid [--budget S | --budgets a,b,c] [--reference v,… | --reference-method fd [--reference-budget S]] [--method-options JSON|FILE] [--plot FILE.svg]',
   options: {
     methods: { type: 'string' },
     param: { type: 'string' },
@@ -52,6 +52,9 @@ export const compareCommand: Command = {
       methodOptions = parsed as Record<string, Record<string, unknown>>;
     }
     const params = paramsFrom(values, system);
+    const entries = selectParams(system, params).labels.length;
+    if (reference && refMethod !== undefined) throw new UsageError('give --reference values or --reference-method, not both');
+    if (reference && reference.length !== entries) throw new UsageError(`--reference has ${reference.length} values but the gradient has ${entries} entries`);
     const objective = objectiveFrom(values, system, system.dt !== null ? Math.round(100 / system.dt) : 10000);
     let done = 0;
     const total = methods.length * budgets.length + (reference ? 0 : 1);
@@ -61,17 +64,17 @@ export const compareCommand: Command = {
       onProgress: (label) => progress.update(`compare: ${label}`, done++, total),
     });
     progress.done();
-    if (reference && reference.length !== res.labels.length && res.labels.length > 0) {
-      throw new UsageError(`--reference has ${reference.length} values but the gradient has ${res.labels.length} entries`);
-    }
     const plot = str(values, 'plot');
     if (plot !== undefined) writeTextFile('plot', plot, compareFigure(res));
     const rows = res.entries.map((e) => e.ok
-      ? [e.method, String(e.budget), String(e.size), `${fmt(e.gradient![0])} ± ${e.stderr ? fmt(e.stderr[0], 2) : '-'}`, fmt(e.absError![0], 3), fmt(e.zScore![0], 2), e.seconds!.toFixed(2)]
-      : [e.method, String(e.budget), '-', `failed: ${e.error}`, '-', '-', '-']);
+      ? [e.method, String(e.budget), String(e.size), `${fmt(e.gradient![0])} ± ${e.stderr ? fmt(e.stderr[0], 2) : '-'}`, fmt(e.absError![0], 3), fmt(e.zScore![0], 2),
+        e.cpuSeconds!.toFixed(2), e.stderrAtOneSecond ? fmt(e.stderrAtOneSecond[0], 2) : '-']
+      : [e.method, String(e.budget), '-', `failed: ${e.error}`, '-', '-', '-', '-']);
     const ref = `reference (${res.reference.method}): ${res.labels[0] ?? params[0]} = ${fmt(res.reference.gradient[0])}${res.reference.stderr ? ` ± ${fmt(res.reference.stderr[0], 2)}` : ''}`;
+    const filled = Object.entries(res.setup.filled).filter(([, v]) => Object.keys(v).length > 0).map(([m, v]) => `${m} ${JSON.stringify(v)}`).join('; ');
     const text = `${system.name}, d${objective.kind === 'average' ? `⟨${objective.observable}⟩` : `E[${objective.observable}]`}/d${res.labels[0] ?? params[0]}, noise σ = ${res.noise}\n${ref}\n` +
-      table(['method', 'budget s', 'size', 'estimate ± stderr', '|error|', 'error/σ', 'seconds'], rows) + (plot ? `\nplot: ${plot}` : '');
+      (filled ? `method options: ${filled} (setup ${res.setup.seconds.toFixed(1)} s, outside the budgets)\n` : '') +
+      table(['method', 'budget', 'size', 'estimate ± stderr', '|error|', 'error/σ', 'CPU s', 'stderr·√CPU s'], rows) + (plot ? `\nplot: ${plot}` : '');
     return { json: { ...res, methods }, text };
   },
 };

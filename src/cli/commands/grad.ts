@@ -77,7 +77,8 @@ export function resultText(r: GradientResult): string {
   for (const g of r.gradient) norm += g * g;
   const extra = n > shown ? `\n(${n - shown} more entries in --json; gradient norm ${fmt(Math.sqrt(norm))})` : '';
   const cost = `cost: ${r.cost.steps} steps, ${r.cost.tangentSolves} tangent and ${r.cost.adjointSolves} adjoint solves, ${r.cost.seconds.toFixed(2)} s`;
-  return `${head}\n${table(['parameter', 'derivative', 'stderr'], rows)}${extra}\n${cost}`;
+  const warnings = Array.isArray(r.diagnostics.warnings) ? (r.diagnostics.warnings as string[]).map((w) => `warning: ${w}`) : [];
+  return [`${head}\n${table(['parameter', 'derivative', 'stderr'], rows)}${extra}\n${cost}`, ...warnings].join('\n');
 }
 
 export const gradCommand: Command = {

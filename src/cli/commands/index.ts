@@ -8,6 +8,8 @@ import { simulateCommand } from './simulate.js';
 import { systemsCommand } from './systems.js';
 import { trainCommand } from './train.js';
 import { explodeCommand } from './explode.js';
+import { experimentCommand } from './experiment.js';
+import { demoCommand } from './demo.js';
 
 /** Every CLI command; a new command is one file here and one line in this list. */
-export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand, explodeCommand, lyapunovCommand, ftleCommand];
+export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand, explodeCommand, lyapunovCommand, ftleCommand, experimentCommand, demoCommand];

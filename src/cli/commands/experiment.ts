@@ -1,0 +1,111 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError, unknownName } from '../../errors/index.js';
+import { EXPERIMENT_NAMES, EXPERIMENT_SIZES, EXPERIMENTS, checkSize, type Experiment, type ExperimentData, type ExperimentSize } from '../../experiments/index.js';
+import { workerCount } from '../../parallel/index.js';
+import { figuresFor } from '../../report/figures.js';
+import { findings, renderReport, type ReportMeta } from '../../report/html.js';
+import { str, writeTextFile, type OptionValues } from '../args.js';
+import type { Command } from '../command.js';
+import { toJson } from '../format.js';
+import type { Progress } from '../progress.js';
+import { seedFrom } from '../systemArgs.js';
+
+export function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create output directory '${dir}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function sizeFrom(values: OptionValues, fallback: ExperimentSize): ExperimentSize {
+  const raw = str(values, 'size');
+  if (raw === undefined) return fallback;
+  try {
+    return checkSize(raw);
+  } catch {
+    throw new UsageError(`--size must be one of ${EXPERIMENT_SIZES.join(', ')}, got '${raw}'`);
+  }
+}
+
+/** chaosgrad's version from its package.json (dist/src/cli/commands → the package root). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Header data of a report: versions, machine, date and the reproducing command. */
+export function reportMeta(title: string, command: string, seconds: number): ReportMeta {
+  return {
+    title,
+    command,
+    versions: {
+      chaosgrad: packageVersion(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: cpus()[0]?.model?.trim() ?? 'unknown',
+      workers: String(workerCount(64)),
+    },
+    generated: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    seconds,
+  };
+}
+
+/** Writes <dir>/<name>.json and one SVG per figure; returns the paths written. */
+export function writeExperimentFiles(dir: string, d: ExperimentData): string[] {
+  makeDir(dir);
+  const files: string[] = [];
+  const data = join(dir, `${d.experiment}.json`);
+  writeTextFile('experiment data', data, JSON.stringify(toJson(d), null, 1) + '\n');
+  files.push(data);
+  for (const f of figuresFor(d)) {
+    const path = join(dir, `${d.experiment}-${f.id}.svg`);
+    writeTextFile('figure', path, f.svg + '\n');
+    files.push(path);
+  }
+  return files;
+}
+
+export function experimentByName(name: string | undefined): Experiment {
+  if (name === undefined) throw new UsageError(`missing <name> (valid: ${EXPERIMENT_NAMES.join(', ')})`);
+  return EXPERIMENTS.find((e) => e.name === name) ?? unknownName('experiment', name, EXPERIMENT_NAMES);
+}
+
+export const experimentCommand: Command = {
+  name: 'experiment',
+  summary: `a reproducible study (${EXPERIMENT_NAMES.join(', ')}): data JSON, SVG figures and an HTML page in --out`,
+  usage: `experiment <${EXPERIMENT_NAMES.join('|')}> [--out DIR] [--size ${EXPERIMENT_SIZES.join('|')}] [--seed S]`,
+  options: {
+    out: { type: 'string' },
+    size: { type: 'string' },
+    seed: { type: 'string' },
+  },
+  system: false,
+  maxPositionals: 1,
+  async run(positionals: string[], values: OptionValues, progress: Progress) {
+    const experiment = experimentByName(positionals[0]);
+    const size = sizeFrom(values, 'full');
+    const seed = seedFrom(values);
+    const out = str(values, 'out') ?? join('runs', experiment.name);
+    makeDir(out);
+    const t0 = process.hrtime.bigint();
+    const data = await experiment.run({ size, seed, onProgress: (label, done, total) => progress.update(label, done, total) });
+    progress.done();
+    const files = writeExperimentFiles(out, data);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const page = join(out, 'index.html');
+    const command = `chaosgrad experiment ${experiment.name} --size ${size} --seed ${seed}`;
+    writeTextFile('report', page, renderReport(reportMeta(`chaosgrad experiment: ${experiment.name}`, command, seconds), [{ data, title: experiment.title }]));
+    files.push(page);
+    const found = findings(data);
+    return {
+      json: { experiment: experiment.name, size, seed, out: resolve(out), files: files.map((f) => resolve(f)), seconds, findings: found, data },
+      text: [`${experiment.title} (size ${size}, seed ${seed}, ${seconds.toFixed(1)} s)`, ...found.map((f) => `- ${f}`), '', `wrote ${files.length} files to ${resolve(out)} (open ${resolve(page)})`].join('\n'),
+    };
+  },
+};

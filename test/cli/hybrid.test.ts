@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCli, runJson } from '../helpers/cli.js';
+
+process.env.CHAOSGRAD_WORKERS = '1';
+
+function expectUsage(args: string[], pattern: RegExp): void {
+  const r = runCli(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code} (${r.stderr})`);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected: ${r.stderr}`);
+  assert.match(lines[0], /^chaosgrad: error: /);
+  assert.match(lines[0], pattern);
+}
+
+const LIN = ['grad', 'linear', '--method', 'hybrid', '--noise', '0.5', '--param', 'a,c', '--objective', 'x0'];
+
+describe('grad --method hybrid (CLI)', () => {
+  it('path-kernel, ergodic: the grad JSON contract plus the split, α, σ and window used', () => {
+    const j = runJson([...LIN, '--split', 'pathkernel', '--alpha', '0.4', '--window', '15', '--steps', '20000']);
+    assert.equal(j.method, 'hybrid');
+    assert.deepEqual(j.params, ['a', 'c']);
+    assert.deepEqual(j.labels, ['a', 'c']);
+    assert.equal(j.objectiveKind, 'average');
+    assert.equal(j.gradient.length, 2);
+    assert.equal(j.stderr.length, 2);
+    for (const k of ['steps', 'tangentSolves', 'adjointSolves', 'seconds']) assert.equal(typeof j.cost[k], 'number', k);
+    const d = j.diagnostics;
+    assert.equal(d.form, 'ergodic');
+    assert.equal(d.split, 'pathkernel');
+    assert.equal(d.alpha, 0.4);
+    assert.equal(d.sigma, 0.5);
+    assert.equal(d.window, 15);
+    assert.equal(d.baseline, 'running mean');
+    assert.equal(typeof j.valueStderr, 'number');
+    // d⟨x⟩/dc = 1/(1 − a) = 2
+    assert.ok(Math.abs(j.gradient[1] - 2) < 4 * j.stderr[1] + 1e-9, `${j.gradient[1]} ± ${j.stderr[1]}`);
+  });
+
+  it('shadowing, finite horizon: u reported, pilot baseline reported', () => {
+    const j = runJson([...LIN, '--split', 'shadowing', '--u', '1', '--horizon', '5', '--samples', '4000']);
+    assert.equal(j.diagnostics.form, 'finite-time');
+    assert.equal(j.diagnostics.split, 'shadowing');
+    assert.equal(j.diagnostics.u, 1);
+    assert.equal(j.diagnostics.uFrom, 'given');
+    assert.match(j.diagnostics.baseline, /pilot samples/);
+    assert.equal(j.horizon, 5);
+    const dC = (1 - 0.5 ** 5) / 0.5;
+    assert.ok(Math.abs(j.gradient[1] - dC) < 4 * j.stderr[1], `${j.gradient[1]} ± ${j.stderr[1]} vs ${dC}`);
+  });
+
+  it('the default u comes from the Lyapunov spectrum and says so; text output has a table', () => {
+    const r = runCli([...LIN, '--steps', '3000']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^hybrid on linear: /);
+    assert.match(r.stdout, /parameter\s+derivative\s+stderr/);
+    const j = runJson([...LIN, '--steps', '3000']);
+    assert.equal(j.diagnostics.split, 'shadowing');
+    assert.equal(j.diagnostics.u, 1);
+    assert.match(j.diagnostics.uFrom, /Lyapunov/);
+  });
+
+  it('usage errors name the valid choices', () => {
+    expectUsage(['grad', 'linear', '--method', 'hybrid', '--param', 'c', '--objective', 'x0'], /needs noise: give --noise σ > 0/);
+    expectUsage([...LIN, '--split', 'diagonal'], /unknown --split 'diagonal' \(valid: pathkernel, shadowing\)/);
+    expectUsage([...LIN, '--split', 'pathkernel', '--alpha', '1.5'], /--alpha must be <= 1/);
+    expectUsage([...LIN, '--split', 'pathkernel', '--alpha', '-0.1'], /--alpha must be >= 0/);
+    expectUsage([...LIN, '--split', 'pathkernel', '--alpha', 'half'], /--alpha must be a finite number/);
+    expectUsage([...LIN, '--split', 'pathkernel', '--u', '1'], /--u goes with --split shadowing/);
+    expectUsage([...LIN, '--alpha', '0.5'], /--alpha goes with --split pathkernel/);
+    expectUsage([...LIN, '--split', 'shadowing', '--u', '0'], /--u must be >= 1/);
+    expectUsage([...LIN, '--split', 'shadowing', '--u', '2'], /--u must be an integer between 1 and 1, got 2/);
+    expectUsage([...LIN, '--split', 'pathkernel', '--window', '0'], /--window must be >= 1/);
+    expectUsage(['grad', 'ni9', '--method', 'hybrid', '--noise', '0.5', '--noise-dirs', 'ones', '--split', 'shadowing', '--u', '1', '--param', 'gamma', '--objective', 'sum', '--horizon', '5'], /shadowing split needs isotropic noise/);
+    expectUsage([...LIN, '--split', 'pathkernel', '--clip', '3'], /--clip does not apply to --method hybrid/);
+  });
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli, runJson } from '../helpers/cli.js';
+
+function expectUsage(args: string[], pattern: RegExp): void {
+  const r = runCli(args);
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code} (${r.stderr})`);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected: ${r.stderr}`);
+  assert.match(lines[0], /^chaosgrad: error: /);
+  assert.match(lines[0], pattern);
+}
+
+describe('experiment and demo commands', () => {
+  it('experiment --json: one object naming the files it wrote (data JSON, SVGs, a page)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'chaosgrad-exp-'));
+    const j = runJson(['experiment', 'explosion', '--size', 'smoke', '--seed', '2', '--out', out]);
+    assert.deepEqual(Object.keys(j).sort(), ['data', 'experiment', 'files', 'findings', 'out', 'seconds', 'seed', 'size']);
+    assert.equal(j.experiment, 'explosion');
+    assert.equal(j.size, 'smoke');
+    assert.equal(j.seed, 2);
+    assert.equal(j.data.experiment, 'explosion');
+    assert.equal(j.findings.length, 3);
+    for (const f of j.files) assert.ok(existsSync(f), `missing ${f}`);
+    const names = j.files.map((f: string) => f.slice(out.length + 1)).sort();
+    assert.deepEqual(names, ['explosion-norms.svg', 'explosion.json', 'index.html']);
+    // the data file is the same data as the JSON output
+    assert.deepEqual(JSON.parse(readFileSync(join(out, 'explosion.json'), 'utf8')), j.data);
+  });
+
+  it('demo --json: the report path, and every experiment with its findings', () => {
+    const out = mkdtempSync(join(tmpdir(), 'chaosgrad-demo-'));
+    const j = runJson(['demo', '--size', 'smoke', '--out', out]);
+    assert.deepEqual(Object.keys(j).sort(), ['experiments', 'files', 'out', 'report', 'seconds', 'seed', 'size']);
+    assert.equal(j.report, join(out, 'index.html'));
+    assert.deepEqual(j.experiments.map((e: { name: string }) => e.name), ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn']);
+    const html = readFileSync(j.report, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.equal((html.match(/<svg /g) ?? []).length, (html.match(/<figure /g) ?? []).length);
+    for (const f of j.files) assert.ok(existsSync(f), `missing ${f}`);
+  });
+
+  it('without --json, experiment prints its findings and where the page is', () => {
+    const out = mkdtempSync(join(tmpdir(), 'chaosgrad-exp-'));
+    const r = runCli(['experiment', 'inverse-lorenz', '--size', 'smoke', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Inverse problem: find ρ/);
+    assert.ok(r.stdout.includes(`open ${join(out, 'index.html')}`), r.stdout);
+  });
+
+  it('usage errors: unknown or missing experiment, bad size, bad seed, extra argument', () => {
+    expectUsage(['experiment', 'explode'], /unknown experiment 'explode' \(valid: explosion, estimators, inverse-lorenz, teacher-rnn\)/);
+    expectUsage(['experiment'], /missing <name> \(valid: explosion, estimators, inverse-lorenz, teacher-rnn\)/);
+    expectUsage(['experiment', 'explosion', '--size', 'huge'], /--size must be one of smoke, demo, full, got 'huge'/);
+    expectUsage(['experiment', 'explosion', '--seed', '-1'], /--seed must be >= 0/);
+    expectUsage(['demo', '--size', 'big'], /--size must be one of smoke, demo, full/);
+    expectUsage(['demo', 'extra'], /unexpected argument 'extra'/);
+    expectUsage(['experiment', 'explosion', '--frob'], /Unknown option '--frob'/);
+  });
+
+  it('an output directory that cannot be created is a usage error naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaosgrad-exp-'));
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a directory');
+    expectUsage(['demo', '--size', 'smoke', '--out', join(file, 'sub')], /cannot create output directory '.*a-file\/sub'/);
+    expectUsage(['experiment', 'explosion', '--size', 'smoke', '--out', join(file, 'sub')], /cannot create output directory/);
+  });
+});
