@@ -9,6 +9,7 @@ const STUDIES: [string, string][] = [
   ['gradients', './validate-gradients.js'],
   ['kernel', './validate-kernel.js'],
   ['nilsas', './validate-nilsas.js'],
+  ['hybrid', './validate-hybrid.js'],
 ];
 
 async function main(): Promise<void> {

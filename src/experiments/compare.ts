@@ -1,5 +1,6 @@
 import { getEstimator, planNilsas, type GradientRequest, type GradientResult, type Objective } from '../gradients/index.js';
 import { resolveHybridOptions } from '../gradients/hybrid/index.js';
+import { RuntimeFailure } from '../errors/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import { cpuSeconds, seconds } from './common.js';
 
@@ -15,6 +16,8 @@ export interface CompareOptions {
   methodOptions?: Record<string, Record<string, unknown>>;
   /** reference gradient (one entry per selected parameter entry); otherwise `referenceMethod` at `referenceBudget` */
   reference?: number[];
+  /** standard error of a given reference (z-scores then include it) */
+  referenceStderr?: number[];
   referenceMethod?: string;
   referenceBudget?: number;
   onProgress?: (label: string) => void;
@@ -37,6 +40,8 @@ export interface CompareEntry {
   seconds?: number;
   /** CPU seconds of the run, all threads: the compute the budget is measured in */
   cpuSeconds?: number;
+  /** set when the method could not use its budget (e.g. BPTT overflowed at a larger size): the failure, and this entry is its largest finished run */
+  limitedBy?: string;
   /** stderr·√cpuSeconds per entry: the standard error one CPU second buys (smaller is better) */
   stderrAtOneSecond?: number[] | null;
   cost?: GradientResult['cost'];
@@ -81,13 +86,36 @@ async function timed(method: string, req: GradientRequest, options: Record<strin
  * make a single small pilot misleading, so the size (steps or samples) grows geometrically until
  * a run takes at least half the budget; that run is the answer. Costs are linear in the size.
  * CPU time, not wall time: on a shared machine wall time depends on the other processes.
+ *
+ * A first run more than twice over the budget is discarded and the size shrunk in proportion.
+ * A method that cannot use the whole budget — BPTT's adjoint overflows past λ₁T ≈ 709 — returns
+ * its largest run that finished, with `limitedBy` naming the failure (the size is first shrunk
+ * tenfold at a time when even the starting size fails); if none finishes, the failure is thrown.
  */
-export async function runWithBudget(method: string, req: GradientRequest, options: Record<string, unknown>, budget: number): Promise<{ result: GradientResult; size: number; cpuSeconds: number }> {
-  let size = Math.max(req.objective.kind === 'average' ? 200 : 20, Math.round(sizeOf(req.objective) / 100));
+export async function runWithBudget(method: string, req: GradientRequest, options: Record<string, unknown>, budget: number): Promise<{ result: GradientResult; size: number; cpuSeconds: number; limitedBy?: string }> {
+  const minSize = req.objective.kind === 'average' ? 200 : 20;
+  let size = Math.max(minSize, Math.round(sizeOf(req.objective) / 100));
+  let last: { result: GradientResult; size: number; cpuSeconds: number } | null = null;
   for (;;) {
-    const { result, cpuSeconds: t } = await timed(method, { ...req, objective: resize(req.objective, size) }, options);
-    if (t >= 0.5 * budget || size >= 1e9) return { result, size, cpuSeconds: t };
-    size = Math.round(size * Math.min(20, Math.max(2, (0.9 * budget) / Math.max(t, 1e-3))));
+    let run: { result: GradientResult; cpuSeconds: number };
+    try {
+      run = await timed(method, { ...req, objective: resize(req.objective, size) }, options);
+    } catch (e) {
+      if (!(e instanceof RuntimeFailure)) throw e;
+      const limitedBy = (e as Error).message.split('\n')[0];
+      if (last) return { ...last, limitedBy };
+      if (size <= minSize) throw e;
+      size = Math.max(minSize, Math.round(size / 10));
+      continue;
+    }
+    // far over budget (a starting size too large for this method): shrink once it is known how far
+    if (run.cpuSeconds > 2 * budget && size > minSize && !last) {
+      size = Math.max(minSize, Math.round((size * 0.9 * budget) / run.cpuSeconds));
+      continue;
+    }
+    last = { result: run.result, size, cpuSeconds: run.cpuSeconds };
+    if (run.cpuSeconds >= 0.5 * budget || size >= 1e9) return last;
+    size = Math.round(size * Math.min(20, Math.max(2, (0.9 * budget) / Math.max(run.cpuSeconds, 1e-3))));
   }
 }
 
@@ -132,7 +160,7 @@ export async function compareMethods(o: CompareOptions): Promise<CompareResult> 
   let reference: CompareResult['reference'];
   let labels: string[] = [];
   if (o.reference) {
-    reference = { gradient: o.reference, stderr: null, method: 'given', seconds: null, cpuSeconds: null };
+    reference = { gradient: o.reference, stderr: o.referenceStderr ?? null, method: 'given', seconds: null, cpuSeconds: null };
   } else {
     const m = o.referenceMethod ?? 'fd';
     o.onProgress?.(`reference (${m})`);
@@ -146,7 +174,7 @@ export async function compareMethods(o: CompareOptions): Promise<CompareResult> 
     for (const budget of o.budgets) {
       o.onProgress?.(`${method} (${budget} s)`);
       try {
-        const { result, size, cpuSeconds: cpu } = await runWithBudget(method, req, opts[method] ?? {}, budget);
+        const { result, size, cpuSeconds: cpu, limitedBy } = await runWithBudget(method, req, opts[method] ?? {}, budget);
         labels = [...result.labels];
         const g = Array.from(result.gradient);
         const se = result.stderr ? Array.from(result.stderr) : null;
@@ -155,6 +183,7 @@ export async function compareMethods(o: CompareOptions): Promise<CompareResult> 
         entries.push({
           method, budget, size, ok: true, gradient: g, stderr: se, absError, zScore,
           seconds: result.cost.seconds, cpuSeconds: cpu, stderrAtOneSecond: se ? se.map((s) => s * Math.sqrt(cpu)) : null, cost: result.cost,
+          ...(limitedBy ? { limitedBy } : {}),
         });
       } catch (e) {
         entries.push({ method, budget, size: 0, ok: false, error: (e as Error).message.split('\n')[0] });

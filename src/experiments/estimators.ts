@@ -1,5 +1,4 @@
-import { planNilsas, type GradientRequest, type Objective } from '../gradients/index.js';
-import { resolveHybridOptions } from '../gradients/hybrid/index.js';
+import type { Objective } from '../gradients/index.js';
 import { createSystem, type SystemOptions } from '../systems/index.js';
 import { compareMethods, type CompareResult } from './compare.js';
 import { bySize, ProgressCounter, seconds, type ExperimentOptions, type ExperimentSize } from './common.js';
@@ -26,9 +25,8 @@ export interface EstimatorCase {
 }
 
 export interface EstimatorRow extends EstimatorCase {
-  /** split sizes fixed once per system (a Lyapunov run), so the budgets buy gradient work only */
-  setup: { hybridU: number | null; nilsasM: number | null; nilsasSegmentSteps: number | null; seconds: number };
-  /** the comparison: reference (value, stderr) and one entry per method and budget */
+  /** the comparison: reference (value, stderr), the split sizes fixed before the clock starts
+   *  (`setup`: hybrid's u, NILSAS's M and segment length) and one entry per method and budget */
   comparison: CompareResult;
 }
 
@@ -135,27 +133,6 @@ export function estimatorCases(size: ExperimentSize): EstimatorCase[] {
   ];
 }
 
-/**
- * Without them, hybrid and NILSAS run a Lyapunov analysis inside every call — and runWithBudget's
- * pilot runs repeat it, so at short budgets the analysis, not the gradient, would be measured.
- */
-function fixSplits(c: EstimatorCase, req: GradientRequest): { setup: EstimatorRow['setup']; methodOptions: EstimatorCase['methodOptions'] } {
-  const t0 = process.hrtime.bigint();
-  const methodOptions = { ...c.methodOptions };
-  let hybridU: number | null = null, nilsasM: number | null = null, nilsasSegmentSteps: number | null = null;
-  if (c.methods.includes('hybrid')) {
-    hybridU = resolveHybridOptions(req, methodOptions.hybrid ?? {}).u;
-    methodOptions.hybrid = { ...methodOptions.hybrid, u: hybridU };
-  }
-  if (c.methods.includes('nilsas')) {
-    const plan = planNilsas(req.system, req.objective, {}, req.seed);
-    nilsasM = plan.task.M;
-    nilsasSegmentSteps = plan.task.segmentSteps;
-    methodOptions.nilsas = { ...methodOptions.nilsas, M: nilsasM, segmentSteps: nilsasSegmentSteps, spectrumSteps: 0 };
-  }
-  return { setup: { hybridU, nilsasM, nilsasSegmentSteps, seconds: seconds(t0) }, methodOptions };
-}
-
 export async function runEstimators(opts: ExperimentOptions): Promise<EstimatorsData> {
   const t0 = process.hrtime.bigint();
   const budgets = bySize(opts.size, { smoke: [0.05], demo: [0.3], full: [1, 4] });
@@ -168,7 +145,6 @@ export async function runEstimators(opts: ExperimentOptions): Promise<Estimators
     const system = createSystem(c.system, c.options);
     // the starting size only: runWithBudget grows it to fill each budget
     const objective: Objective = { kind: 'average', observable: c.observable, steps: 20000 };
-    const { setup, methodOptions } = fixSplits(c, { system, objective, params: [c.param], seed: opts.seed });
     const comparison = await compareMethods({
       system,
       params: [c.param],
@@ -176,12 +152,12 @@ export async function runEstimators(opts: ExperimentOptions): Promise<Estimators
       methods: c.methods,
       budgets,
       seed: opts.seed,
-      methodOptions,
+      methodOptions: c.methodOptions,
       reference: c.reference.value === undefined ? undefined : [c.reference.value],
       referenceMethod: 'fd',
       referenceBudget,
     });
-    rows.push({ ...c, setup, comparison });
+    rows.push({ ...c, comparison });
     progress.finish(`estimators: ${c.label}`);
   }
   return { experiment: 'estimators', size: opts.size, seed: opts.seed, budgets, referenceBudget, rows, seconds: seconds(t0) };

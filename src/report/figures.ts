@@ -126,8 +126,11 @@ export function teacherRnnFigures(d: TeacherRnnData): Figure[] {
   const byIteration: Series[] = d.runs.map((r, k) => ({ label: r.label, x: range(r.loss.length), y: r.loss, color: COLORS[k % COLORS.length] }));
   const byCompute: Series[] = d.runs.map((r, k) => ({ label: r.label, x: r.cpuSeconds, y: r.loss, color: COLORS[k % COLORS.length] }));
   const floor = { y: d.student.initialLoss, label: 'initial loss', color: '#999' };
-  const top = 1.1 * Math.max(d.student.initialLoss, ...d.runs.flatMap((r) => r.loss.filter(Number.isFinite)));
-  const axes = { yLabel: 'loss', yRange: [0, top] as [number, number], legend: 'bottom-left' as const, hLines: [floor] };
+  const losses = d.runs.flatMap((r) => r.loss.filter((v) => Number.isFinite(v) && v > 0));
+  const top = 1.1 * Math.max(d.student.initialLoss, ...losses);
+  // a log axis once the losses span decades (a long run), a linear one from 0 otherwise
+  const log = top / Math.min(top, ...losses) > 30;
+  const axes = { yLabel: 'loss', ...(log ? { logY: true } : { yRange: [0, top] as [number, number] }), legend: 'bottom-left' as const, hLines: [floor] };
   const figures: Figure[] = [
     {
       id: 'loss-iteration',

@@ -3,17 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, runJson } from '../helpers/cli.js';
-
-function expectUsage(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code} (${r.stderr})`);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line expected: ${r.stderr}`);
-  assert.match(lines[0], /^chaosgrad: error: /);
-  assert.match(lines[0], pattern);
-}
+import { expectUsage, runCli, runJson } from '../helpers/cli.js';
 
 describe('experiment and demo commands', () => {
   it('experiment --json: one object naming the files it wrote (data JSON, SVGs, a page)', () => {
