@@ -90,13 +90,16 @@ function estimatorsSection(d: EstimatorsData): Section {
       total++;
       if (e.limitedBy) limited.push(`${e.method} on ${row.label} (${e.size} steps)`);
       const ref0 = Math.abs(c.reference.gradient[0]);
-      const se = e.stderr?.[0] ?? 0;
+      // an overflowing spread is Infinity in memory and null once through JSON: both mean "no error bar"
+      const rawSe = e.stderr?.[0];
+      const se = rawSe === null || rawSe === undefined || !Number.isFinite(rawSe) ? Infinity : rawSe;
+      const z = e.zScore?.[0] ?? Infinity;
       // no spread across orbits (linear map): the error is the O(1/T) finite-time bias alone
-      const spreadless = se <= 1e-9 * ref0 && e.absError![0] <= 1e-3 * ref0;
+      const spreadless = (rawSe === 0 || se <= 1e-9 * ref0) && e.absError![0] <= 1e-3 * ref0;
       // consistent (within 3σ) AND informative (an error bar smaller than the value itself)
-      if ((e.zScore![0] <= 3 && se < ref0) || spreadless) useful++;
+      if ((z <= 3 && se < ref0) || spreadless) useful++;
       else if (e.absError![0] > 1e3 * Math.max(ref0, 1e-12)) exploded.push(`${e.method} on ${row.label}`);
-      else if (e.zScore![0] > 3) biased.push(`${e.method} on ${row.label} (${num(e.zScore![0], 2)}σ)`);
+      else if (z > 3) biased.push(`${e.method} on ${row.label} (${num(z, 2)}σ)`);
       else noisy.push(`${e.method} on ${row.label}`);
       // a method that could not use its budget (BPTT overflowing at larger sizes) shows its largest finished run
       const size = e.limitedBy ? `${e.size} (largest that did not overflow)` : String(e.size);
