@@ -8,15 +8,17 @@ import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
 import type { DynamicalSystem } from '../../systems/index.js';
 
-const OWN_OPTIONS: ParseArgsOptions = {
-  method: { type: 'string' },
+/** Options choosing what is differentiated; shared by every command that estimates a gradient. */
+export const OBJECTIVE_OPTIONS = {
   param: { type: 'string' },
   objective: { type: 'string' },
   steps: { type: 'string' },
   transient: { type: 'string' },
   horizon: { type: 'string' },
   samples: { type: 'string' },
-};
+} as const satisfies ParseArgsOptions;
+
+const OWN_OPTIONS: ParseArgsOptions = { method: { type: 'string' }, ...OBJECTIVE_OPTIONS };
 
 function methodOptions(): ParseArgsOptions {
   const all: ParseArgsOptions = {};

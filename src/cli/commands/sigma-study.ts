@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { fmt, pm, table } from '../format.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
-import { objectiveFrom, paramsFrom } from './grad.js';
+import { OBJECTIVE_OPTIONS, objectiveFrom, paramsFrom } from './grad.js';
 
 /** The σ-study as a figure: estimates with error bars, the fit, and the extrapolated σ → 0 value. */
 export function sigmaStudyChart(s: SigmaStudy, title?: string): string {
@@ -34,12 +34,7 @@ export const sigmaStudyCommand: Command = {
   usage: 'sigma-study <system> --sigmas a,b,c [--param NAME,…] [--objective NAME] [--steps T | --horizon L --samples N] [--window W] [--repeats R] [--no-baseline] [--degree 1|2] [--plot FILE.svg]',
   options: {
     sigmas: { type: 'string' },
-    param: { type: 'string' },
-    objective: { type: 'string' },
-    steps: { type: 'string' },
-    transient: { type: 'string' },
-    horizon: { type: 'string' },
-    samples: { type: 'string' },
+    ...OBJECTIVE_OPTIONS,
     window: { type: 'string' },
     repeats: { type: 'string' },
     'no-baseline': { type: 'boolean' },
