@@ -11,3 +11,4 @@ export * from './bptt.js';
 export * from './fd.js';
 export * from './nilsas/index.js';
 export * from './explode.js';
+export * from './hybrid/index.js';

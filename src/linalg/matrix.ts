@@ -161,10 +161,21 @@ export function gemm(a: Matrix, b: Matrix, c: Matrix, opts?: GemmOptions): void 
   }
 }
 
+/**
+ * Four independent partial sums: a single accumulator chains every add on the previous one, and
+ * that latency, not the multiplies, bounds a dense mat-vec (measured ≈ 3× on rnn n = 64).
+ */
 export function dot(a: Float64Array, b: Float64Array, n = a.length, offA = 0, offB = 0): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[offA + i] * b[offB + i];
-  return s;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[offA + i] * b[offB + i];
+    s1 += a[offA + i + 1] * b[offB + i + 1];
+    s2 += a[offA + i + 2] * b[offB + i + 2];
+    s3 += a[offA + i + 3] * b[offB + i + 3];
+  }
+  for (; i < n; i++) s0 += a[offA + i] * b[offB + i];
+  return s0 + s1 + (s2 + s3);
 }
 
 // Below this the sum of squares may have lost digits to underflow.

@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors/index.js';
 import { Rng } from '../../random/index.js';
+import { dot } from '../../linalg/index.js';
 import type { SystemModel } from '../model.js';
 
 export interface RnnWeights {
@@ -80,12 +81,7 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
       const d = new Float64Array(n); // tanh'(g·W·x + b)
       const u = new Float64Array(n);
       function pre(x: Float64Array): void {
-        for (let i = 0; i < n; i++) {
-          let s = 0;
-          const o = i * n;
-          for (let j = 0; j < n; j++) s += Wv[o + j] * x[j];
-          wx[i] = s;
-        }
+        for (let i = 0; i < n; i++) wx[i] = dot(Wv, x, n, i * n, 0);
       }
       function prime(x: Float64Array): void {
         pre(x);
@@ -101,12 +97,7 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
         const g = p[0];
         for (let i = 0; i < n; i++) {
           const o = i * n, gi = g * d[i];
-          for (let q = 0; q < k; q++) {
-            let s = 0;
-            const vo = q * n;
-            for (let j = 0; j < n; j++) s += Wv[o + j] * v[vo + j];
-            out[vo + i] = gi * s;
-          }
+          for (let q = 0; q < k; q++) out[q * n + i] = gi * dot(Wv, v, n, o, q * n);
         }
       }
       /** out_j ← g·Wᵀ(d ⊙ w_j) */
