@@ -1,3 +1,4 @@
+import { maxOf } from '../stats/index.js';
 import { median } from '../stats/index.js';
 import { DEFAULT_REPEATS, checkBpttOptions, type BpttOptions } from './bptt/options.js';
 import { BPTT_TASKS, type TrajectoryDiagnostics } from './bptt/tasks.js';
@@ -21,11 +22,11 @@ function summarise(outcomes: RepeatOutcome[], o: BpttOptions, perUnitTime: boole
     trajectories: d.length,
     trajectoryGradientNorms: norms,
     gradientNormMedian: median(norms),
-    adjointNormMax: Math.max(...d.map((x) => x.adjointNormMax)),
+    adjointNormMax: maxOf(d.map((x) => x.adjointNormMax)),
     adjointNormFinal: median(d.map((x) => x.adjointNormFinal)),
     adjointGrowthRate: rates.length > 0 ? median(rates) : null,
     growthRateUnit: perUnitTime ? 'per unit time' : 'per step',
-    peakMemoryBytes: Math.max(...d.map((x) => x.peakMemoryBytes)),
+    peakMemoryBytes: maxOf(d.map((x) => x.peakMemoryBytes)),
     segments: d[0].segments,
     segmentSteps: d[0].segmentSteps,
     ...(o.clip !== undefined ? { clip: o.clip, clippedTrajectories: d.filter((x) => x.clipped).length } : {}),

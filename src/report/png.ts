@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../stats/index.js';
 import { deflateSync } from 'node:zlib';
 import { divergingColor } from './svg.js';
 
@@ -65,7 +66,7 @@ export function heatmapPng(values: number[][], o: { cell?: number; center?: numb
   const ny = values.length, nx = values[0]?.length ?? 0;
   const cell = o.cell ?? Math.max(1, Math.floor(480 / Math.max(nx, ny)));
   const flat = values.flat().filter(Number.isFinite);
-  let lo = Math.min(...flat), hi = Math.max(...flat);
+  let lo = minOf(flat), hi = maxOf(flat);
   if (o.center !== undefined) {
     const a = Math.max(Math.abs(lo - o.center), Math.abs(hi - o.center)) || 1;
     lo = o.center - a;

@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../stats/index.js';
 /**
  * Dependency-free SVG figures: line/scatter charts (linear or log axes, error bars, reference
  * lines) and heatmaps. Figures are data → string; the numerical core never imports this.
@@ -150,7 +151,7 @@ export function heatmap(values: number[][], o: { title?: string; xLabel?: string
   const ny = values.length, nx = values[0]?.length ?? 0;
   const W = 560, H = 480, m = { l: 60, r: 90, t: o.title ? 36 : 16, b: 50 };
   const flat = values.flat().filter(Number.isFinite);
-  let lo = Math.min(...flat), hi = Math.max(...flat);
+  let lo = minOf(flat), hi = maxOf(flat);
   if (o.center !== undefined) {
     const a = Math.max(Math.abs(lo - o.center), Math.abs(hi - o.center)) || 1;
     lo = o.center - a; hi = o.center + a;

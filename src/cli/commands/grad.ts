@@ -49,8 +49,9 @@ export function paramsFrom(values: OptionValues, system: DynamicalSystem): strin
 }
 
 /** JSON view of a result (the `grad` contract: method, params, objective, value, gradient, stderr, cost). */
-export function resultJson(r: GradientResult, seed: number): Record<string, unknown> {
+export function resultJson(r: GradientResult, seed: number, noiseSigma = 0): Record<string, unknown> {
   return {
+    noise: noiseSigma,
     method: r.method,
     system: r.system,
     params: r.params,
@@ -68,10 +69,11 @@ export function resultJson(r: GradientResult, seed: number): Record<string, unkn
   };
 }
 
-export function resultText(r: GradientResult): string {
+export function resultText(r: GradientResult, noiseSigma = 0): string {
   const o = r.objective;
   const head = `${r.method} on ${r.system}: ${o.kind === 'average' ? `⟨${o.observable}⟩ over ${o.steps} steps` : `E[${o.observable}(x_${o.horizon})] over ${o.samples} samples`}` +
-    ` = ${fmt(r.value)}${r.valueStderr !== null ? ` ± ${fmt(r.valueStderr, 2)}` : ''}`;
+    ` = ${fmt(r.value)}${r.valueStderr !== null ? ` ± ${fmt(r.valueStderr, 2)}` : ''}` +
+    (noiseSigma > 0 ? ` (noise σ = ${noiseSigma})` : '');
   const n = r.gradient.length;
   const shown = Math.min(n, 12);
   const rows = Array.from({ length: shown }, (_, i) => [r.labels[i], fmt(r.gradient[i]), r.stderr ? fmt(r.stderr[i], 2) : '-']);
@@ -113,6 +115,6 @@ export const gradCommand: Command = {
     const options = adapter.parse(values, base);
     const result = await adapter.estimator.estimate({ ...base, objective }, options);
     progress.done();
-    return { json: resultJson(result, seed), text: resultText(result) };
+    return { json: resultJson(result, seed, system.noise?.sigma ?? 0), text: resultText(result, system.noise?.sigma ?? 0) };
   },
 };

@@ -1,3 +1,4 @@
+import { maxOf } from '../../stats/index.js';
 import { UsageError, requirePositiveInteger } from '../../errors/index.js';
 import { lyapunovSpectrum } from '../../lyapunov/index.js';
 import { CostMeter } from '../cost.js';
@@ -108,7 +109,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
           repeats,
           stderrFrom: single ? 'batch means of per-step contributions' : 'independent orbits',
           adjointNormMean: outs.map((x) => x.diagnostics.adjointNormMean),
-          adjointNormMax: Math.max(...outs.map((x) => x.diagnostics.adjointNormMax as number)),
+          adjointNormMax: maxOf(outs.map((x) => x.diagnostics.adjointNormMax as number)),
           memoryBytes: outs[0].diagnostics.memoryBytes,
         },
       });

@@ -1,3 +1,4 @@
+import { maxOf, minOf } from '../../stats/index.js';
 import { meanAndStderr, median } from '../../stats/index.js';
 import { initialState } from '../../systems/index.js';
 import { CostMeter } from '../cost.js';
@@ -87,8 +88,8 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
   const shown = Math.min(labels.length, 16);
   const spread = {
     labels: labels.slice(0, shown),
-    min: Array.from({ length: shown }, (_, i) => Math.min(...outcomes.map((o) => o.gradient[i]))),
-    max: Array.from({ length: shown }, (_, i) => Math.max(...outcomes.map((o) => o.gradient[i]))),
+    min: Array.from({ length: shown }, (_, i) => minOf(outcomes.map((o) => o.gradient[i]))),
+    max: Array.from({ length: shown }, (_, i) => maxOf(outcomes.map((o) => o.gradient[i]))),
     sd: outcomes.length > 1 ? Array.from(meanAndStderr(outcomes.map((o) => o.gradient)).stderr.subarray(0, shown), (se) => se * Math.sqrt(outcomes.length)) : null,
   };
   const neutral = d[0].neutralResidual !== null;
@@ -98,7 +99,7 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
   if (regularised > 0 || inexact > 0) {
     warnings.push(
       `the least-squares (Schur) system was too ill-conditioned for double precision on ${Math.max(regularised, inexact)} of ${d.length} orbits ` +
-        `(continuity met only to ${Math.max(...d.map((x) => x.continuityResidual)).toExponential(1)}${regularised > 0 ? `, shifted by up to ${Math.max(...d.map((x) => x.regularisation))}` : ''}): ` +
+        `(continuity met only to ${maxOf(d.map((x) => x.continuityResidual)).toExponential(1)}${regularised > 0 ? `, shifted by up to ${maxOf(d.map((x) => x.regularisation))}` : ''}): ` +
         'the least-squares adjoint is far from bounded there (non-hyperbolic dynamics); treat the estimate with suspicion',
     );
   }
@@ -114,7 +115,7 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
     // estimated condition number of the Schur system on the first orbit (a lower bound)
     schurCondition: conds.length > 0 ? conds[0] : null,
     adjointNormSqMean: median(d.map((x) => x.adjointNormSqMean)),
-    adjointNormMax: Math.max(...d.map((x) => x.adjointNormMax)),
+    adjointNormMax: maxOf(d.map((x) => x.adjointNormMax)),
     ...(neutral
       ? {
           neutralMean: median(d.map((x) => x.neutralMean!)),
@@ -123,10 +124,10 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
         }
       : {}),
     spread,
-    memoryBytes: Math.max(...d.map((x) => x.memoryBytes)),
-    checkpointBytes: Math.max(...d.map((x) => x.checkpointBytes)),
+    memoryBytes: maxOf(d.map((x) => x.memoryBytes)),
+    checkpointBytes: maxOf(d.map((x) => x.checkpointBytes)),
     regularisedOrbits: regularised,
-    continuityResidual: Math.max(...d.map((x) => x.continuityResidual)),
+    continuityResidual: maxOf(d.map((x) => x.continuityResidual)),
     warnings,
   };
 }
