@@ -4,7 +4,8 @@
  * (Lentz continued fraction); the quantile inverts it by bisection to ~1e-12.
  */
 
-function logGamma(x: number): number {
+/** log Γ(x) (Lanczos); also the Student-t noise kernel's normalising constant. */
+export function logGamma(x: number): number {
   // Lanczos (g = 7, n = 9): relative error below 1e-14 for x > 0
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
     -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];

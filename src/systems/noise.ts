@@ -1,4 +1,5 @@
 import { UsageError, requireFinite } from '../errors/index.js';
+import { logGamma } from '../stats/studentT.js';
 import { fromRows, type Matrix } from '../linalg/index.js';
 import type { Rng } from '../random/index.js';
 import type { NoiseModel } from './types.js';
@@ -38,22 +39,11 @@ export const logisticKernel: NoiseKernel = {
   variance: 1,
 };
 
-function lgamma(x: number): number {
-  // Lanczos approximation (g = 7): the t density's normalising constant only.
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
 
 /** Standard Student-t with ν degrees of freedom (heavy tails; bounded score). */
 export function studentKernel(nu: number): NoiseKernel {
   if (!(Number.isFinite(nu) && nu > 0)) throw new UsageError(`student kernel needs ν > 0, got ${nu}`);
-  const logNorm = lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
+  const logNorm = logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI);
   return {
     name: `student:${nu}`,
     sample: (rng) => rng.studentT(nu),

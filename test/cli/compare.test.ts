@@ -3,19 +3,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, runJson } from '../helpers/cli.js';
+import { expectUsage, runCli, runJson } from '../helpers/cli.js';
 
 process.env.CHAOSGRAD_WORKERS = '1';
 
-function expectUsage(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code} (${r.stderr})`);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line expected: ${r.stderr}`);
-  assert.match(lines[0], /^chaosgrad: error: /);
-  assert.match(lines[0], pattern);
-}
 
 const BASE = ['compare', 'linear', '--noise', '0.5', '--param', 'c', '--objective', 'x0'];
 

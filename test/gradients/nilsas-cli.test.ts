@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli, runJson } from '../helpers/cli.js';
+import { expectUsage, runCli, runJson } from '../helpers/cli.js';
 
-function expectUsage(args: string[], pattern: RegExp): void {
-  const r = runCli(args);
-  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.code} (${r.stderr})`);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line expected: ${r.stderr}`);
-  assert.match(lines[0], /^chaosgrad: error: /);
-  assert.match(lines[0], pattern);
-}
 
 describe('grad --method nilsas (CLI)', () => {
   it('--json prints one object with the grad keys and the NILSAS diagnostics', () => {

@@ -7,7 +7,7 @@ import type { Command } from '../command.js';
 import { fmt, table } from '../format.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
-import { objectiveFrom, paramsFrom } from './grad.js';
+import { OBJECTIVE_OPTIONS, objectiveFrom, paramsFrom } from './grad.js';
 
 export const compareCommand: Command = {
   name: 'compare',
@@ -15,12 +15,7 @@ export const compareCommand: Command = {
   usage: 'compare <system> --param P --objective O --methods bptt,fd,nilsas,kernel,hybrid [--budget S | --budgets a,b,c] [--reference v,… | --reference-method fd [--reference-budget S]] [--method-options JSON|FILE] [--plot FILE.svg]',
   options: {
     methods: { type: 'string' },
-    param: { type: 'string' },
-    objective: { type: 'string' },
-    steps: { type: 'string' },
-    transient: { type: 'string' },
-    horizon: { type: 'string' },
-    samples: { type: 'string' },
+    ...OBJECTIVE_OPTIONS,
     budget: { type: 'string' },
     budgets: { type: 'string' },
     reference: { type: 'string' },
