@@ -87,6 +87,18 @@ function centralDifference(f: (sys: DynamicalSystem) => number, sys: DynamicalSy
   return { d: (4 * diff(probe.s / 2) - d1) / 3, evals: 4 };
 }
 
+/** The statistic at p and its central difference along every probe; `runs` counts evaluations of f. */
+function differentiateAll(f: (s: DynamicalSystem) => number, system: DynamicalSystem, probes: ReturnType<typeof probesOf>, richardson: boolean, gradient: Float64Array): { value: number; runs: number } {
+  const value = f(system);
+  let runs = 1;
+  probes.forEach((p, k) => {
+    const r = centralDifference(f, system, p, richardson);
+    gradient[k] = r.d;
+    runs += r.evals;
+  });
+  return { value, runs };
+}
+
 /**
  * One batch (an independent repetition). Average objective: x₀ = the state after the transient at
  * the nominal p (own stream), then every run (p, p ± h) starts from that x₀ with the same noise.
@@ -107,13 +119,8 @@ export function fdBatchTask(arg: RepeatArg<FdOptions & { batchCount: number }>):
     const x0 = initialState(system, rng, transient);
     const noise = system.noise ? rng.getState() : null;
     const f = (s: DynamicalSystem) => orbitStatistic(s, x0, T, noise, ob, 'average', transient);
-    value = f(system);
-    let runs = 1;
-    probes.forEach((p, k) => {
-      const r = centralDifference(f, system, p, richardson);
-      gradient[k] = r.d;
-      runs += r.evals;
-    });
+    let runs: number;
+    ({ value, runs } = differentiateAll(f, system, probes, richardson, gradient));
     cost.steps = transient + runs * T;
   } else {
     const { horizon: L, samples } = arg.objective;
@@ -133,13 +140,8 @@ export function fdBatchTask(arg: RepeatArg<FdOptions & { batchCount: number }>):
       for (let j = 0; j < starts.length; j++) sum += orbitStatistic(s, starts[j], L, noises[j], ob, 'horizon');
       return sum / starts.length;
     };
-    value = f(system);
-    let runs = 1;
-    probes.forEach((p, k) => {
-      const r = centralDifference(f, system, p, richardson);
-      gradient[k] = r.d;
-      runs += r.evals;
-    });
+    let runs: number;
+    ({ value, runs } = differentiateAll(f, system, probes, richardson, gradient));
     cost.steps = runs * L * (hi - lo);
   }
   return { value, gradient, cost, diagnostics: {} };
