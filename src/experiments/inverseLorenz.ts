@@ -92,7 +92,7 @@ export function inverseLorenzMethods(size: ExperimentSize, seed: number): Invers
   const zObjective: Objective = { kind: 'average', observable: 'z', steps, transient: TRANSIENT };
   const plan = planNilsas(det, zObjective, {}, seed);
   const noisy = createSystem('lorenz63', { noise: NOISE_SIGMA });
-  const hybrid = resolveHybridOptions({ system: noisy, objective: { ...zObjective, steps: noisySteps }, params: ['rho'], seed }, {});
+  const hybrid = resolveHybridOptions({ system: noisy, objective: { ...zObjective, steps: noisySteps }, params: ['rho'], seed }, { split: 'shadowing' });
   const methods: InverseMethod[] = [
     {
       label: 'NILSAS',

@@ -118,7 +118,7 @@ export function teacherMethods(size: ExperimentSize, student: DynamicalSystem, s
   const steps = (demo: number) => Math.max(100, Math.round(demo * scale));
   // the split sizes come from one Lyapunov run of the initial student (fixed during training)
   const probe: GradientRequest = { system: student, objective: { kind: 'average', observable: 'mean', steps: 2000, transient: TRANSIENT }, params: ['b'], seed };
-  const hybrid = resolveHybridOptions(probe, {});
+  const hybrid = resolveHybridOptions(probe, { split: 'shadowing' });
   const orbits = Math.max(1, Math.round(DEMO_STEPS.bpttClipOrbits * scale));
   const methods: TeacherMethod[] = [
     { label: 'BPTT + clip', method: 'bptt', steps: CLIP_HORIZON, options: { clip: 1, repeats: orbits }, note: `${orbits} orbits of ${CLIP_HORIZON} steps, each orbit’s gradient clipped to norm 1` },

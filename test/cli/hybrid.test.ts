@@ -41,12 +41,18 @@ describe('grad --method hybrid (CLI)', () => {
     assert.ok(Math.abs(j.gradient[1] - dC) < 4 * j.stderr[1], `${j.gradient[1]} ± ${j.stderr[1]} vs ${dC}`);
   });
 
-  it('the default u comes from the Lyapunov spectrum and says so; text output has a table', () => {
+  it('the default split is path-kernel with α = 0.5; text output has a table', () => {
     const r = runCli([...LIN, '--steps', '3000']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^hybrid on linear: /);
     assert.match(r.stdout, /parameter\s+derivative\s+stderr/);
-    const j = runJson([...LIN, '--steps', '3000']);
+    const d = runJson([...LIN, '--steps', '3000']).diagnostics;
+    assert.equal(d.split, 'pathkernel');
+    assert.equal(d.alpha, 0.5);
+  });
+
+  it('the shadowing split takes its default u from the Lyapunov spectrum and says so', () => {
+    const j = runJson([...LIN, '--split', 'shadowing', '--steps', '3000']);
     assert.equal(j.diagnostics.split, 'shadowing');
     assert.equal(j.diagnostics.u, 1);
     assert.match(j.diagnostics.uFrom, /Lyapunov/);
@@ -59,7 +65,8 @@ describe('grad --method hybrid (CLI)', () => {
     expectUsage([...LIN, '--split', 'pathkernel', '--alpha', '-0.1'], /--alpha must be >= 0/);
     expectUsage([...LIN, '--split', 'pathkernel', '--alpha', 'half'], /--alpha must be a finite number/);
     expectUsage([...LIN, '--split', 'pathkernel', '--u', '1'], /--u goes with --split shadowing/);
-    expectUsage([...LIN, '--alpha', '0.5'], /--alpha goes with --split pathkernel/);
+    expectUsage([...LIN, '--u', '1'], /--u goes with --split shadowing/);
+    expectUsage([...LIN, '--split', 'shadowing', '--alpha', '0.5'], /--alpha goes with --split pathkernel/);
     expectUsage([...LIN, '--split', 'shadowing', '--u', '0'], /--u must be >= 1/);
     expectUsage([...LIN, '--split', 'shadowing', '--u', '2'], /--u must be an integer between 1 and 1, got 2/);
     expectUsage([...LIN, '--split', 'pathkernel', '--window', '0'], /--window must be >= 1/);

@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors/index.js';
 import { hybridEstimator, type HybridOptions } from '../../gradients/hybrid/index.js';
+import { DEFAULT_SPLIT } from '../../gradients/hybrid/options.js';
 import { num, str } from '../args.js';
 import type { MethodAdapter } from './method.js';
 
@@ -15,7 +16,7 @@ export const hybridMethod: MethodAdapter<HybridOptions> = {
     'basis-transient': { type: 'string' },
   },
   parse(values) {
-    const split = str(values, 'split') ?? 'shadowing';
+    const split = str(values, 'split') ?? DEFAULT_SPLIT;
     if (split !== 'pathkernel' && split !== 'shadowing') throw new UsageError(`unknown --split '${split}' (valid: pathkernel, shadowing)`);
     if (split === 'pathkernel' && values.u !== undefined) throw new UsageError('--u goes with --split shadowing');
     if (split === 'shadowing' && values.alpha !== undefined) throw new UsageError('--alpha goes with --split pathkernel');

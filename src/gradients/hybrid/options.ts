@@ -16,7 +16,7 @@ export interface HybridOptions {
   basisTransient?: number;
 }
 
-export const DEFAULT_SPLIT = 'shadowing';
+export const DEFAULT_SPLIT = 'pathkernel';
 export const DEFAULT_ALPHA = 0.5;
 
 /** Resolved options as sent to a repetition (plain data). */
