@@ -100,19 +100,32 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
           for (let q = 0; q < k; q++) out[q * n + i] = gi * dot(Wv, v, n, o, q * n);
         }
       }
+      const coef = new Float64Array(n);
+      /**
+       * out[off…off+n) ← Σᵢ coef_i·W_i (row i of W), i.e. Wᵀ·coef. Four rows per pass: one load
+       * and store of out per four rows instead of per row (the transpose product was the slowest
+       * kernel of the network).
+       */
+      function transposeTimes(out: Float64Array, off: number): void {
+        out.fill(0, off, off + n);
+        let i = 0;
+        for (; i + 3 < n; i += 4) {
+          const c0 = coef[i], c1 = coef[i + 1], c2 = coef[i + 2], c3 = coef[i + 3];
+          const o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+          for (let j = 0; j < n; j++) out[off + j] += c0 * Wv[o0 + j] + c1 * Wv[o1 + j] + c2 * Wv[o2 + j] + c3 * Wv[o3 + j];
+        }
+        for (; i < n; i++) {
+          const c = coef[i], o = i * n;
+          for (let j = 0; j < n; j++) out[off + j] += c * Wv[o + j];
+        }
+      }
       /** out_j ← g·Wᵀ(d ⊙ w_j) */
       function adjointBlock(x: Float64Array, w: Float64Array, k: number, out: Float64Array): void {
         prime(x);
         const g = p[0];
-        out.fill(0, 0, k * n);
-        for (let i = 0; i < n; i++) {
-          const o = i * n, gi = g * d[i];
-          for (let q = 0; q < k; q++) {
-            const c = gi * w[q * n + i];
-            if (c === 0) continue;
-            const vo = q * n;
-            for (let j = 0; j < n; j++) out[vo + j] += c * Wv[o + j];
-          }
+        for (let q = 0; q < k; q++) {
+          for (let i = 0; i < n; i++) coef[i] = g * d[i] * w[q * n + i];
+          transposeTimes(out, q * n);
         }
       }
       /** (∂f/∂p)ᵀw assuming prime(x) ran: ∂/∂g = Σ dᵢwᵢ(Wx)ᵢ, ∂/∂W_ij = g·dᵢwᵢ·x_j, ∂/∂b_i = dᵢwᵢ */
@@ -156,15 +169,10 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
         backward(x, w, outX, outP) {
           prime(x);
           paramAdjointPrimed(x, w, outP);
-          // outX ← g·Wᵀu with u = d ⊙ w from the parameter pass
+          // outX ← g·Wᵀu with u = d ⊙ w from the parameter pass (same products as the adjoint)
           const g = p[0];
-          outX.fill(0, 0, n);
-          for (let i = 0; i < n; i++) {
-            const c = g * u[i];
-            if (c === 0) continue;
-            const o = i * n;
-            for (let j = 0; j < n; j++) outX[j] += c * Wv[o + j];
-          }
+          for (let i = 0; i < n; i++) coef[i] = g * d[i] * w[i];
+          transposeTimes(outX, 0);
         },
       };
     },
