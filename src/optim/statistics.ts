@@ -1,6 +1,6 @@
 import { requirePositiveInteger } from '../errors/index.js';
 import { Rng } from '../random/index.js';
-import { meanAndStderr } from '../stats/index.js';
+import { BatchMeans, meanAndStderr } from '../stats/index.js';
 import { checkFinite, findObservable, initialState, step, type DynamicalSystem } from '../systems/index.js';
 import type { ObjectiveSettings, Statistic } from './loss.js';
 
@@ -45,9 +45,8 @@ export function measureStatistics(sys: DynamicalSystem, stats: readonly Statisti
   if (ev.kind === 'average') {
     const T = requirePositiveInteger('evaluation steps', ev.steps);
     const transient = ev.transient ?? sys.defaultTransient;
-    const B = Math.min(ev.batches ?? 32, T);
-    const sums = new Float64Array(B * K);
-    const counts = new Float64Array(B);
+    const bm = new BatchMeans(K, T, Math.min(ev.batches ?? 32, T));
+    const vals = new Float64Array(K);
     x = initialState(sys, rng, transient);
     for (let n = 0; n < T; n++) {
       step(sys, x, y, rng);
@@ -55,16 +54,13 @@ export function measureStatistics(sys: DynamicalSystem, stats: readonly Statisti
       const t = x;
       x = y;
       y = t;
-      const b = Math.floor((n * B) / T);
-      counts[b]++;
-      for (let k = 0; k < K; k++) sums[b * K + k] += obs[k].value(x) ** pow[k];
+      for (let k = 0; k < K; k++) vals[k] = obs[k].value(x) ** pow[k];
+      bm.push(vals);
     }
-    rows = Array.from({ length: B }, (_, b) => sums.slice(b * K, (b + 1) * K).map((v) => v / counts[b]));
+    rows = bm.batchRows();
     steps = transient + T;
     // the value is the plain time average (as `simulate` reports); the batches only give its error
-    const total = new Float64Array(K);
-    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) total[k] += sums[b * K + k] / T;
-    values = total;
+    values = bm.mean();
   } else {
     const L = requirePositiveInteger('horizon', ev.horizon);
     const N = requirePositiveInteger('evaluation samples', ev.samples);

@@ -31,6 +31,18 @@ export class BatchMeans {
     return m;
   }
 
+  /** The mean of each non-empty batch: nearly independent samples, e.g. for the error of a combination. */
+  batchRows(): Float64Array[] {
+    const sizes = new Float64Array(this.batches);
+    for (let k = 0; k < this.count; k++) sizes[Math.min(this.batches - 1, Math.floor((k * this.batches) / this.total))]++;
+    const rows: Float64Array[] = [];
+    for (let b = 0; b < this.batches; b++) {
+      if (sizes[b] === 0) continue;
+      rows.push(this.batchSums.slice(b * this.width, (b + 1) * this.width).map((v) => v / sizes[b]));
+    }
+    return rows;
+  }
+
   /** Standard error of the mean; NaN-free: 0 batches of data give Infinity. */
   stderr(): Float64Array {
     const se = new Float64Array(this.width);
