@@ -11,6 +11,7 @@ const SUITES: [string, string][] = [
   ['gradients', './gradients.js'],
   ['kernel', './kernel.js'],
   ['nilsas', './nilsas.js'],
+  ['hybrid', './hybrid.js'],
 ];
 
 async function main(): Promise<void> {

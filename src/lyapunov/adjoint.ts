@@ -99,9 +99,12 @@ export function adjointSpectrum(sys: DynamicalSystem, opts: AdjointOptions = {})
     done++;
     if (progress && done % every === 0) progress(done, 4 * T);
   };
-  const orbit = new CheckpointedOrbit(sys, x, T, orbitRng, segmentSteps, (xt, t) => {
-    fwd.visit(xt, t);
-    if (t > 0) tick();
+  const orbit = new CheckpointedOrbit(sys, x, T, orbitRng, {
+    segmentSteps,
+    visit: (xt, t) => {
+      fwd.visit(xt, t);
+      if (t > 0) tick();
+    },
   });
 
   // forward CLVs at the kept steps

@@ -202,9 +202,12 @@ export function covariantVectors(sys: DynamicalSystem, opts: ClvOptions = {}): C
   const progress = opts.onProgress;
   const every = Math.max(1, Math.floor(T / 50));
   // one segment: the orbit is consumed on the fly, only its start is stored
-  new CheckpointedOrbit(sys, x, T, orbitRng, T, (xt, t) => {
-    fwd.visit(xt, t);
-    if (progress && t % every === 0) progress(t, 2 * T);
+  new CheckpointedOrbit(sys, x, T, orbitRng, {
+    segmentSteps: T,
+    visit: (xt, t) => {
+      fwd.visit(xt, t);
+      if (progress && t % every === 0) progress(t, 2 * T);
+    },
   });
 
   const scale = timeScale(sys);

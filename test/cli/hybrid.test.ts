@@ -51,6 +51,24 @@ describe('grad --method hybrid (CLI)', () => {
     assert.equal(d.alpha, 0.5);
   });
 
+  it('keeping the orbit (default) or recomputing it (--orbit-memory 0) gives the same bits at a lower cost', () => {
+    const kept = runJson([...LIN, '--steps', '5000']);
+    const none = runJson([...LIN, '--steps', '5000', '--orbit-memory', '0']);
+    // 0.001 MiB = 1048 bytes = 65 steps of (x, ξ); segments of ⌈√5000⌉ = 71 steps, the last one 30 long: only it fits
+    const part = runJson([...LIN, '--steps', '5000', '--orbit-memory', '0.001']);
+    assert.deepEqual(none.gradient, kept.gradient);
+    assert.deepEqual(part.gradient, kept.gradient);
+    assert.deepEqual(none.stderr, kept.stderr);
+    assert.equal(kept.diagnostics.keptSteps, 5000);
+    assert.equal(none.diagnostics.keptSteps, 0);
+    assert.equal(part.diagnostics.keptSteps, 30);
+    assert.equal(kept.diagnostics.orbitMemoryMiB, 256);
+    // the recomputation is counted: one more primal step per recomputed step
+    assert.equal(none.cost.steps - kept.cost.steps, 5000);
+    assert.equal(part.cost.steps - kept.cost.steps, 5000 - part.diagnostics.keptSteps);
+    expectUsage([...LIN, '--orbit-memory', '-1'], /--orbit-memory must be >= 0/);
+  });
+
   it('the shadowing split takes its default u from the Lyapunov spectrum and says so', () => {
     const j = runJson([...LIN, '--split', 'shadowing', '--steps', '3000']);
     assert.equal(j.diagnostics.split, 'shadowing');

@@ -83,14 +83,16 @@ const SYSTEMS: { label: string; sys: () => DynamicalSystem; params: string[]; ob
 ];
 
 const SPLITS: HybridRunOptions[] = [
-  { split: 'pathkernel', alpha: 0.4, u: 0, window: 6, segmentSteps: 9, basisTransient: 15 },
-  { split: 'shadowing', alpha: 0, u: 2, window: 6, segmentSteps: 9, basisTransient: 15 },
+  { split: 'pathkernel', alpha: 0.4, u: 0, window: 6, segmentSteps: 9, basisTransient: 15, keepBytes: 0 },
+  // 4000 bytes keep the last 2–3 segments: the sweep crosses from kept to recomputed segments
+  { split: 'pathkernel', alpha: 0.7, u: 0, window: 4, segmentSteps: 9, basisTransient: 15, keepBytes: 4000 },
+  { split: 'shadowing', alpha: 0, u: 2, window: 6, segmentSteps: 9, basisTransient: 15, keepBytes: 4000 },
 ];
 
 describe('hybrid adjoint identity: backward sweep = forward split perturbation, per realisation', () => {
   for (const S of SYSTEMS) {
     for (const o of SPLITS) {
-      const name = `${S.label}, ${o.split === 'pathkernel' ? `path-kernel α = ${o.alpha}` : `shadowing u = ${o.u}`}`;
+      const name = `${S.label}, ${o.split === 'pathkernel' ? `path-kernel α = ${o.alpha}` : `shadowing u = ${o.u}`}, ${o.keepBytes} bytes kept`;
 
       it(`finite horizon, one sample — ${name}`, () => {
         const sys = S.sys();

@@ -14,6 +14,7 @@ export const hybridMethod: MethodAdapter<HybridOptions> = {
     repeats: { type: 'string' },
     'segment-steps': { type: 'string' },
     'basis-transient': { type: 'string' },
+    'orbit-memory': { type: 'string' },
   },
   parse(values) {
     const split = str(values, 'split') ?? DEFAULT_SPLIT;
@@ -28,6 +29,7 @@ export const hybridMethod: MethodAdapter<HybridOptions> = {
       repeats: num(values, 'repeats', undefined, { integer: true, min: 1 }),
       segmentSteps: num(values, 'segment-steps', undefined, { integer: true, min: 1 }),
       basisTransient: num(values, 'basis-transient', undefined, { integer: true, min: 0 }),
+      orbitMemory: num(values, 'orbit-memory', undefined, { min: 0 }),
     };
   },
 };

@@ -80,8 +80,9 @@ export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Fl
   };
 
   for (let s = orbit.segments - 1; s >= 0; s--) {
+    const recomputed = orbit.recomputedSteps;
     const len = orbit.segment(s, buf);
-    stats.recomputedSteps += len;
+    stats.recomputedSteps += orbit.recomputedSteps - recomputed;
     const start = orbit.segmentStart(s);
     if (s === orbit.segments - 1) {
       // ν_T from the last state

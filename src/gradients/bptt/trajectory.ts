@@ -48,7 +48,7 @@ export function bpttTrajectory(sys: DynamicalSystem, x0: Float64Array, steps: nu
         if (n === steps) sum = observable.value(x);
       };
   const segmentSteps = Math.min(steps, spec.segmentSteps ?? defaultSegmentSteps(steps));
-  const orbit = new CheckpointedOrbit(sys, x0, steps, rng, segmentSteps, visit, spec.firstIndex ?? 0);
+  const orbit = new CheckpointedOrbit(sys, x0, steps, rng, { segmentSteps, visit, firstIndex: spec.firstIndex ?? 0 });
   const gradient = new Float64Array(sys.nParams);
   const sweep = adjointSweep(
     orbit,

@@ -23,7 +23,9 @@ import { makeSplit } from './make.js';
  *
  * Memory O(K·(1 + u)·n + S·(1 + u)·n + W) for K = T/S checkpointed segments of S steps: the
  * backward sweep recomputes each segment's states, frames and Φ values, and the window sums
- * ψ_n run backward through a ring of the last W values of Φ. Nothing of length T is stored.
+ * ψ_n run backward through a ring of the last W values of Φ. Within `keepBytes` the orbit's last
+ * segments are kept from the forward pass instead of recomputed (a step then costs one map and
+ * one backward, as the kernel's costs one map and one parameter adjoint).
  */
 export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcome {
   const { system: sys, rng } = repeatContext(arg);
@@ -57,7 +59,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   const phiBefore = new Float64Array(K);
   let phiRun = 0;
   let phi0 = 0;
-  const orbit = new CheckpointedOrbit(sys, x, T, rng, S, (xn, t) => {
+  const visit = (xn: Float64Array, t: number) => {
     if (t < T && t % S === 0) {
       phiBefore[t / S] = phiRun;
       if (frame) qStarts!.set(frame.q, (t / S) * u * n);
@@ -66,7 +68,8 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
     if (t === 0) phi0 = v;
     phiRun += v;
     if (frame && t < T) frame.advance(xn);
-  });
+  };
+  const orbit = new CheckpointedOrbit(sys, x, T, rng, { segmentSteps: S, visit, keepBytes: o.keepBytes });
   const value = (phiRun - phi0) / T; // (1/T) Σ_{m=1..T} Φ(x_m)
 
   const score = new ScoreCovector(sys);
@@ -139,12 +142,17 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   return {
     value,
     gradient: mean.slice(0, P),
-    cost: { steps: 2 * T + transientOf(sys, obj) + (frame ? o.basisTransient : 0), tangentSolves: frame ? (2 * T + o.basisTransient) * u : 0, adjointSolves: T },
+    cost: {
+      steps: T + orbit.recomputedSteps + transientOf(sys, obj) + (frame ? o.basisTransient : 0),
+      tangentSolves: frame ? (2 * T + o.basisTransient) * u : 0,
+      adjointSolves: T,
+    },
     diagnostics: {
       batchStderr: Array.from(se.subarray(0, P)),
       valueStderr: se[P],
       adjointNormMean: nuSum / T,
       adjointNormMax: nuMax,
+      keptSteps: orbit.keptSteps,
       memoryBytes: orbit.checkpointBytes + buf.states.byteLength + buf.xi.byteLength + segPhi.byteLength + phiBefore.byteLength + ring.byteLength +
         (qbuf?.byteLength ?? 0) + (qStarts?.byteLength ?? 0),
     },

@@ -9,7 +9,7 @@ import { makeResult } from '../result.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
-import { DEFAULT_ALPHA, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
+import { DEFAULT_ALPHA, DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
 
 export type { HybridOptions } from './options.js';
 export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
@@ -46,6 +46,8 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   const T = req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon;
   const window = o.window ?? (sys.dt !== null ? Math.max(1, Math.round(1 / sys.dt)) : 10);
   requirePositiveInteger('--window', window);
+  const orbitMemory = o.orbitMemory ?? DEFAULT_ORBIT_MEMORY_MIB;
+  if (!(orbitMemory >= 0 && orbitMemory < Infinity)) throw new UsageError(`--orbit-memory must be a number of MiB ≥ 0, got ${orbitMemory}`);
   const chosen = split === 'shadowing' && o.u === undefined ? defaultU(req) : null;
   return {
     run: {
@@ -55,6 +57,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
       window,
       segmentSteps: requirePositiveInteger('--segment-steps', o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
       basisTransient: requirePositiveInteger('--basis-transient', o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
+      keepBytes: Math.floor(orbitMemory * 2 ** 20),
     },
     cost: chosen?.cost ?? null,
   };
@@ -111,6 +114,9 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
           adjointNormMean: outs.map((x) => x.diagnostics.adjointNormMean),
           adjointNormMax: maxOf(outs.map((x) => x.diagnostics.adjointNormMax as number)),
           memoryBytes: outs[0].diagnostics.memoryBytes,
+          orbitMemoryMiB: run.keepBytes / 2 ** 20,
+          // steps of each orbit read back from memory instead of recomputed (the rest is recomputed)
+          keptSteps: outs[0].diagnostics.keptSteps,
         },
       });
     }

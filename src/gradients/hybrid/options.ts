@@ -14,10 +14,14 @@ export interface HybridOptions {
   segmentSteps?: number;
   /** steps for the Gram–Schmidt frame to settle before the orbit (shadowing, ergodic) */
   basisTransient?: number;
+  /** MiB per orbit for keeping states and noise from the forward pass instead of recomputing them (default DEFAULT_ORBIT_MEMORY_MIB; 0: recompute all) */
+  orbitMemory?: number;
 }
 
 export const DEFAULT_SPLIT = 'pathkernel';
 export const DEFAULT_ALPHA = 0.5;
+/** 256 MiB keeps 2.6·10⁵ steps of a 64-unit rnn whole: a budget-sized run needs no recomputation */
+export const DEFAULT_ORBIT_MEMORY_MIB = 256;
 
 /** Resolved options as sent to a repetition (plain data). */
 export interface HybridRunOptions {
@@ -27,4 +31,5 @@ export interface HybridRunOptions {
   window: number;
   segmentSteps: number;
   basisTransient: number;
+  keepBytes: number;
 }

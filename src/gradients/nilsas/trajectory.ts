@@ -70,9 +70,13 @@ export function nilsasTrajectory(
   const neutral = spec.neutral && sys.kind === 'flow';
   const segmentSteps = Math.min(steps, spec.segmentSteps);
   let sum = 0;
-  const orbit = new CheckpointedOrbit(sys, x0, steps, rng, segmentSteps, (x, i) => {
-    if (i > 0) sum += observable.value(x);
-  }, first);
+  const orbit = new CheckpointedOrbit(sys, x0, steps, rng, {
+    segmentSteps,
+    visit: (x, i) => {
+      if (i > 0) sum += observable.value(x);
+    },
+    firstIndex: first,
+  });
   const value = sum / steps;
   const K = orbit.segments;
   const buf = orbit.allocSegment();
