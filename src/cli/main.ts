@@ -92,6 +92,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `chaosgrad … | head` closing the pipe early is the reader's choice, not a failure to report
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { expectUsage, runCli, runJson } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, expectUsage, runCli, runJson } from '../helpers/cli.js';
 
 
 describe('CLI contract', () => {
@@ -70,6 +71,13 @@ describe('CLI contract', () => {
     const a = runJson(['simulate', 'rnn', '--dim', '6', '--net-seed', '4', '--steps', '500', '--weights-out', file]);
     const b = runJson(['simulate', 'rnn', '--weights', file, '--steps', '500']);
     assert.deepEqual(a.averages, b.averages);
+  });
+
+  it('a reader that closes the pipe early (`| head`) is not an error: exit 0, nothing on stderr', () => {
+    // `true` exits without reading, so chaosgrad's write meets a closed pipe (EPIPE)
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" systems --json | true`], { encoding: 'utf8' });
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
   });
 
   it('a trajectory blow-up is a runtime failure (exit 1) naming the step', () => {
