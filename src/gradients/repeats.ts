@@ -18,6 +18,11 @@ export interface RepeatArg<O> {
   seed: number;
   stream: number;
   options: O;
+  /**
+   * In-thread runs only (a single long orbit, say): reports the fraction of this repetition done,
+   * so that a progress bar moves within it; repetitions on workers report when each finishes.
+   */
+  progress?: (fraction: number) => void;
 }
 
 export interface RepeatOutcome {
@@ -58,6 +63,8 @@ export async function runRepeats<O>(module: string, fn: string, req: GradientReq
     const mod = (await import(module)) as Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>;
     const out: RepeatOutcome[] = [];
     for (const t of tasks) {
+      const onProgress = req.onProgress;
+      if (onProgress) t.arg.progress = (f) => onProgress(out.length + Math.min(1, f), repeats);
       out.push(await mod[fn](t.arg));
       req.onProgress?.(out.length, repeats);
     }

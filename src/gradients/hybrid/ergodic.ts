@@ -59,7 +59,10 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   const phiBefore = new Float64Array(K);
   let phiRun = 0;
   let phi0 = 0;
+  // progress: forward steps and backward steps count one each, about a hundred reports in all
+  const report = arg.progress, every = Math.max(1, Math.floor(T / 50));
   const visit = (xn: Float64Array, t: number) => {
+    if (report && t % every === 0) report(t / (2 * T));
     if (t < T && t % S === 0) {
       phiBefore[t / S] = phiRun;
       if (frame) qStarts!.set(frame.q, (t / S) * u * n);
@@ -86,6 +89,8 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   ob.gradient(xn, nu);
   let nuMax = 0, nuSum = 0;
   for (let s = K - 1; s >= 0; s--) {
+    // backward steps done so far: those after this segment's end
+    report?.((2 * T - orbit.segmentStart(s) - orbit.segmentLength(s)) / (2 * T));
     const len = orbit.segment(s, buf);
     const a = orbit.segmentStart(s);
     for (let j = 0; j <= len; j++) {

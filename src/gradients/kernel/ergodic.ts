@@ -55,7 +55,9 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   let phiSum = ob.value(x), phiCount = 1;
   let windowSum = 0; // Σ of the last W values of Φ
   const lastStep = T + W - 1;
+  const report = arg.progress, every = Math.max(1, Math.floor(lastStep / 100));
   for (let k = 0; k < lastStep; k++) {
+    if (report && k % every === 0) report(k / lastStep);
     const slot = k % W;
     for (let i = 0; i < n; i++) ringX[slot * n + i] = x[i];
     ringB[slot] = baseline ? phiSum / phiCount : 0;
