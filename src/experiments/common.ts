@@ -2,6 +2,7 @@ import { UsageError } from '../errors/index.js';
 import { lyapunovSpectrum } from '../lyapunov/index.js';
 import { train, type IterationRecord, type TrainConfig, type TrainOptions, type TrainResult } from '../optim/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
+import type { UnitStore } from './units.js';
 
 /**
  * Shared plumbing of the experiments: sizes, options, progress, a training run that keeps its
@@ -17,6 +18,13 @@ export interface ExperimentOptions {
   seed: number;
   /** (what is running, done, total) — for a progress bar; never on stdout */
   onProgress?: (label: string, done: number, total: number) => void;
+  /** where finished units of work are saved, so that an interrupted run resumes (none: not saved) */
+  units?: UnitStore;
+}
+
+/** Runs one unit of work of an experiment through its UnitStore (saved, or read back on resume). */
+export function unit<T>(opts: ExperimentOptions, key: string, compute: () => Promise<T>): Promise<T> {
+  return opts.units ? opts.units.unit(key, compute) : compute();
 }
 
 export function checkSize(size: string): ExperimentSize {

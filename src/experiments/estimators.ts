@@ -1,7 +1,7 @@
 import type { Objective } from '../gradients/index.js';
 import { createSystem, type SystemOptions } from '../systems/index.js';
 import { compareMethods, type CompareResult } from './compare.js';
-import { bySize, ProgressCounter, seconds, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, ProgressCounter, seconds, unit, type ExperimentOptions, type ExperimentSize } from './common.js';
 
 /**
  * Experiment `estimators`: every gradient method on the benchmark systems at an equal time budget
@@ -145,7 +145,7 @@ export async function runEstimators(opts: ExperimentOptions): Promise<Estimators
     const system = createSystem(c.system, c.options);
     // the starting size only: runWithBudget grows it to fill each budget
     const objective: Objective = { kind: 'average', observable: c.observable, steps: 20000 };
-    const comparison = await compareMethods({
+    const comparison = await unit(opts, c.label, () => compareMethods({
       system,
       params: [c.param],
       objective,
@@ -156,7 +156,7 @@ export async function runEstimators(opts: ExperimentOptions): Promise<Estimators
       reference: c.reference.value === undefined ? undefined : [c.reference.value],
       referenceMethod: 'fd',
       referenceBudget,
-    });
+    }));
     rows.push({ ...c, comparison });
     progress.finish(`estimators: ${c.label}`);
   }

@@ -10,6 +10,7 @@ export * from './explosion.js';
 export * from './estimators.js';
 export * from './inverseLorenz.js';
 export * from './teacherRnn.js';
+export * from './units.js';
 
 /** The data object of any experiment (discriminated by `experiment`). */
 export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData;

@@ -2,7 +2,7 @@ import { planNilsas, type Objective } from '../gradients/index.js';
 import { resolveHybridOptions } from '../gradients/hybrid/index.js';
 import { measureStatistics, parseTrainConfig, type IterationRecord } from '../optim/index.js';
 import { createSystem } from '../systems/index.js';
-import { bySize, ProgressCounter, seconds, trainRecording, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, ProgressCounter, seconds, trainRecording, unit, type ExperimentOptions, type ExperimentSize } from './common.js';
 
 /**
  * Experiment `inverse-lorenz`: find ρ of Lorenz 63 with ⟨z⟩ = 30, starting from ρ = 28 (the answer
@@ -158,25 +158,31 @@ export async function runInverseLorenz(opts: ExperimentOptions): Promise<Inverse
   const progress = new ProgressCounter(methods.length, opts.onProgress);
   const runs: InverseRun[] = [];
   for (const m of methods) {
-    const t1 = process.hrtime.bigint();
-    const config = parseTrainConfig({
-      system: { name: 'lorenz63', set: { rho: START_RHO }, ...(m.noise > 0 ? { noise: m.noise } : {}) },
-      params: ['rho'],
-      loss: [{ observable: 'z', target: TARGET_Z }],
-      estimator: { method: m.method, options: m.options, steps: m.steps, transient: TRANSIENT },
-      optimizer: settings.optimizer,
-      ema: { beta: settings.emaBeta },
-      iterations,
-      seed,
-      evaluation: { steps: settings.evaluationSteps },
-    });
-    const { records, cpuSeconds, result, error } = await trainRecording(config, {
-      onIteration: (rec) => progress.start(`inverse-lorenz: ${m.label} (iteration ${rec.iteration + 1}/${iterations})`),
-    });
+    runs.push(await unit(opts, m.label, () => inverseRun(m, settings, seed, progress)));
     progress.finish(`inverse-lorenz: ${m.label}`);
-    runs.push(summariseRun(m, records, cpuSeconds, result && { ema: result.emaParams[0], last: result.params[0] }, error, settings, seed, seconds(t1)));
   }
   return { experiment: 'inverse-lorenz', size, seed, settings, runs, seconds: seconds(t0) };
+}
+
+/** One method's training run and its check: a unit of the experiment (saved for --resume). */
+async function inverseRun(m: InverseMethod, settings: InverseLorenzData['settings'], seed: number, progress: ProgressCounter): Promise<InverseRun> {
+  const { iterations } = settings;
+  const t1 = process.hrtime.bigint();
+  const config = parseTrainConfig({
+    system: { name: 'lorenz63', set: { rho: START_RHO }, ...(m.noise > 0 ? { noise: m.noise } : {}) },
+    params: ['rho'],
+    loss: [{ observable: 'z', target: TARGET_Z }],
+    estimator: { method: m.method, options: m.options, steps: m.steps, transient: TRANSIENT },
+    optimizer: settings.optimizer,
+    ema: { beta: settings.emaBeta },
+    iterations,
+    seed,
+    evaluation: { steps: settings.evaluationSteps },
+  });
+  const { records, cpuSeconds, result, error } = await trainRecording(config, {
+    onIteration: (rec) => progress.start(`inverse-lorenz: ${m.label} (iteration ${rec.iteration + 1}/${iterations})`),
+  });
+  return summariseRun(m, records, cpuSeconds, result && { ema: result.emaParams[0], last: result.params[0] }, error, settings, seed, seconds(t1));
 }
 
 function summariseRun(

@@ -3,7 +3,7 @@ import { resolveHybridOptions } from '../gradients/hybrid/index.js';
 import { evaluateLoss, measureStatistics, parseTrainConfig, squaredErrorLoss, type LossTerm, type Statistic } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { createSystem, randomRnnWeights, type DynamicalSystem } from '../systems/index.js';
-import { bySize, chaosCheck, ProgressCounter, seconds, trainRecording, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, chaosCheck, ProgressCounter, seconds, trainRecording, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 
 /**
  * Experiment `teacher-rnn`: a chaotic student rnn (all of W and b trained, gain g fixed) learns the
@@ -176,49 +176,7 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
   const progress = new ProgressCounter(methods.length, opts.onProgress);
   const runs: TeacherRun[] = [];
   for (const m of methods) {
-    const config = parseTrainConfig({
-      system: { name: 'rnn', dim: n, netSeed: settings.studentNetSeed, noise },
-      params: ['W', 'b'],
-      loss: terms,
-      estimator: { method: m.method, options: m.options, steps: m.steps, transient: TRANSIENT },
-      optimizer: settings.optimizer,
-      ema: { beta: settings.emaBeta },
-      iterations: settings.iterations,
-      seed,
-      evaluation: { steps: settings.evaluationSteps, transient: TRANSIENT },
-    });
-    const { records, cpuSeconds, result, error } = await trainRecording(config, {
-      onIteration: (rec) => progress.start(`teacher-rnn: ${m.label} (iteration ${rec.iteration + 1}/${settings.iterations})`),
-    });
-    let final: TeacherRun['final'] = null;
-    if (result !== null) {
-      const full = Float64Array.from(student.p);
-      const sel = selectParams(student, ['W', 'b']);
-      for (let i = 0; i < sel.indices.length; i++) full[sel.indices[i]] = result.emaParams[i];
-      const trained = student.withParams(full);
-      const e = evaluateLoss(trained, loss, finalEval, rng.split(5).seed);
-      final = {
-        loss: e.loss,
-        lossStderr: e.lossStderr,
-        noiseFloor: e.lossNoiseFloor,
-        rmsMean: rms(e.statistics, target.values, 0),
-        rmsMeanSquare: rms(e.statistics, target.values, 1),
-        statistics: e.statistics,
-        chaos: chaosCheck(trained, settings.lyapunovSteps, seed),
-      };
-    }
-    runs.push({
-      ...m,
-      loss: records.map((r) => r.loss),
-      lossStderr: records.map((r) => r.lossStderr),
-      lossNoiseFloor: records.map((r) => r.lossNoiseFloor),
-      gradNorm: records.map((r) => r.gradNorm),
-      gradStderrNorm: records.map((r) => r.gradStderrNorm),
-      gradientSeconds: records.map((r) => r.time.cumulativeGradient),
-      cpuSeconds,
-      error,
-      final,
-    });
+    runs.push(await unit(opts, m.label, () => teacherRun(m, { settings, terms, loss, student, target: target.values, finalEval, rng, seed, progress })));
     progress.finish(`teacher-rnn: ${m.label}`);
   }
   return {
@@ -235,5 +193,66 @@ export async function runTeacherRnn(opts: ExperimentOptions): Promise<TeacherRnn
     student: { chaos: chaosCheck(student, settings.lyapunovSteps, seed), initialLoss: initial.loss, initialLossStderr: initial.lossStderr, initialNoiseFloor: initial.lossNoiseFloor, initialStatistics: initial.statistics },
     runs,
     seconds: seconds(t0),
+  };
+}
+
+interface TeacherContext {
+  settings: TeacherRnnData['settings'];
+  terms: LossTerm[];
+  loss: ReturnType<typeof squaredErrorLoss>;
+  student: DynamicalSystem;
+  target: Float64Array;
+  finalEval: { kind: 'average'; steps: number; transient: number };
+  rng: Rng;
+  seed: number;
+  progress: ProgressCounter;
+}
+
+/** One method's training run and the check of its student: a unit of the experiment (saved for --resume). */
+async function teacherRun(m: TeacherMethod, c: TeacherContext): Promise<TeacherRun> {
+  const { settings, terms, loss, student, target, finalEval, rng, seed, progress } = c;
+  const { n, noise } = settings;
+  const config = parseTrainConfig({
+    system: { name: 'rnn', dim: n, netSeed: settings.studentNetSeed, noise },
+    params: ['W', 'b'],
+    loss: terms,
+    estimator: { method: m.method, options: m.options, steps: m.steps, transient: TRANSIENT },
+    optimizer: settings.optimizer,
+    ema: { beta: settings.emaBeta },
+    iterations: settings.iterations,
+    seed,
+    evaluation: { steps: settings.evaluationSteps, transient: TRANSIENT },
+  });
+  const { records, cpuSeconds, result, error } = await trainRecording(config, {
+    onIteration: (rec) => progress.start(`teacher-rnn: ${m.label} (iteration ${rec.iteration + 1}/${settings.iterations})`),
+  });
+  let final: TeacherRun['final'] = null;
+  if (result !== null) {
+    const full = Float64Array.from(student.p);
+    const sel = selectParams(student, ['W', 'b']);
+    for (let i = 0; i < sel.indices.length; i++) full[sel.indices[i]] = result.emaParams[i];
+    const trained = student.withParams(full);
+    const e = evaluateLoss(trained, loss, finalEval, rng.split(5).seed);
+    final = {
+      loss: e.loss,
+      lossStderr: e.lossStderr,
+      noiseFloor: e.lossNoiseFloor,
+      rmsMean: rms(e.statistics, target, 0),
+      rmsMeanSquare: rms(e.statistics, target, 1),
+      statistics: e.statistics,
+      chaos: chaosCheck(trained, settings.lyapunovSteps, seed),
+    };
+  }
+  return {
+    ...m,
+    loss: records.map((r) => r.loss),
+    lossStderr: records.map((r) => r.lossStderr),
+    lossNoiseFloor: records.map((r) => r.lossNoiseFloor),
+    gradNorm: records.map((r) => r.gradNorm),
+    gradStderrNorm: records.map((r) => r.gradStderrNorm),
+    gradientSeconds: records.map((r) => r.time.cumulativeGradient),
+    cpuSeconds,
+    error,
+    final,
   };
 }

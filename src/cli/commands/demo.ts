@@ -5,7 +5,7 @@ import { str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
 import type { Progress } from '../progress.js';
 import { seedFrom } from '../systemArgs.js';
-import { makeDir, reportMeta, sizeFrom, writeExperimentFiles } from './experiment.js';
+import { makeDir, reportMeta, sizeFrom, unitStore, writeExperimentFiles } from './experiment.js';
 
 export const DEFAULT_REPORT_DIR = 'chaosgrad-report';
 
@@ -16,11 +16,12 @@ export const DEFAULT_REPORT_DIR = 'chaosgrad-report';
 export const demoCommand: Command = {
   name: 'demo',
   summary: `small versions of every experiment in under 2 minutes: an HTML report in ${DEFAULT_REPORT_DIR}/index.html`,
-  usage: `demo [--out DIR] [--seed S] [--size ${EXPERIMENT_SIZES.join('|')}]`,
+  usage: `demo [--out DIR] [--seed S] [--size ${EXPERIMENT_SIZES.join('|')}] [--resume]`,
   options: {
     out: { type: 'string' },
     seed: { type: 'string' },
     size: { type: 'string' },
+    resume: { type: 'boolean' },
   },
   system: false,
   maxPositionals: 0,
@@ -29,15 +30,17 @@ export const demoCommand: Command = {
     const size = sizeFrom(values, 'demo');
     const seed = seedFrom(values);
     makeDir(out);
+    const units = unitStore(out, { command: 'demo', size, seed }, values.resume === true);
     const t0 = process.hrtime.bigint();
     const sections: { data: ExperimentData; title: string }[] = [];
     const files: string[] = [];
     for (const [i, e] of EXPERIMENTS.entries()) {
-      const data = await e.run({ size, seed, onProgress: (label, done, total) => progress.update(`[${i + 1}/${EXPERIMENTS.length}] ${label}`, done, total) });
+      const data = await e.run({ size, seed, units: units.scope(e.name), onProgress: (label, done, total) => progress.update(`[${i + 1}/${EXPERIMENTS.length}] ${label}`, done, total) });
       sections.push({ data, title: e.title });
       files.push(...writeExperimentFiles(join(out, 'data'), data));
     }
     progress.done();
+    units.clear();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const page = join(out, 'index.html');
     const command = `chaosgrad demo${size !== 'demo' ? ` --size ${size}` : ''} --seed ${seed}`;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError, unknownName } from '../../errors/index.js';
-import { EXPERIMENT_NAMES, EXPERIMENT_SIZES, EXPERIMENTS, checkSize, type Experiment, type ExperimentData, type ExperimentSize } from '../../experiments/index.js';
+import { EXPERIMENT_NAMES, EXPERIMENT_SIZES, EXPERIMENTS, UnitStore, checkSize, type Experiment, type ExperimentData, type ExperimentSize } from '../../experiments/index.js';
 import { workerCount } from '../../parallel/index.js';
 import { figuresFor } from '../../report/figures.js';
 import { findings, renderReport, type ReportMeta } from '../../report/html.js';
@@ -71,6 +71,17 @@ export function writeExperimentFiles(dir: string, d: ExperimentData): string[] {
   return files;
 }
 
+/**
+ * The store of finished units in `out`: fresh, or with --resume the one an interrupted run with
+ * the same identity left (say so on stderr, stdout stays clean for --json).
+ */
+export function unitStore(out: string, identity: Record<string, unknown>, resume: boolean): UnitStore {
+  if (!resume) return UnitStore.fresh(out, identity);
+  const store = UnitStore.resume(out, identity);
+  process.stderr.write(`resuming: ${store.saved} finished unit(s) saved in ${resolve(out)}\n`);
+  return store;
+}
+
 export function experimentByName(name: string | undefined): Experiment {
   if (name === undefined) throw new UsageError(`missing <name> (valid: ${EXPERIMENT_NAMES.join(', ')})`);
   return EXPERIMENTS.find((e) => e.name === name) ?? unknownName('experiment', name, EXPERIMENT_NAMES);
@@ -79,11 +90,12 @@ export function experimentByName(name: string | undefined): Experiment {
 export const experimentCommand: Command = {
   name: 'experiment',
   summary: `a reproducible study (${EXPERIMENT_NAMES.join(', ')}): data JSON, SVG figures and an HTML page in --out`,
-  usage: `experiment <${EXPERIMENT_NAMES.join('|')}> [--out DIR] [--size ${EXPERIMENT_SIZES.join('|')}] [--seed S]`,
+  usage: `experiment <${EXPERIMENT_NAMES.join('|')}> [--out DIR] [--size ${EXPERIMENT_SIZES.join('|')}] [--seed S] [--resume]`,
   options: {
     out: { type: 'string' },
     size: { type: 'string' },
     seed: { type: 'string' },
+    resume: { type: 'boolean' },
   },
   system: false,
   maxPositionals: 1,
@@ -93,10 +105,13 @@ export const experimentCommand: Command = {
     const seed = seedFrom(values);
     const out = str(values, 'out') ?? join('runs', experiment.name);
     makeDir(out);
+    // each finished unit (a method's training run, a case) is saved in out/.units until the end
+    const units = unitStore(out, { experiment: experiment.name, size, seed }, values.resume === true);
     const t0 = process.hrtime.bigint();
-    const data = await experiment.run({ size, seed, onProgress: (label, done, total) => progress.update(label, done, total) });
+    const data = await experiment.run({ size, seed, units, onProgress: (label, done, total) => progress.update(label, done, total) });
     progress.done();
     const files = writeExperimentFiles(out, data);
+    units.clear();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const page = join(out, 'index.html');
     const command = `chaosgrad experiment ${experiment.name} --size ${size} --seed ${seed}`;
