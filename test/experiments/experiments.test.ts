@@ -9,11 +9,7 @@ import {
   type InverseLorenzData,
   type TeacherRnnData,
 } from '../../src/experiments/index.js';
-
-/** A run's data without its timings (the only part a seed does not fix). */
-function withoutTimes(d: unknown): unknown {
-  return JSON.parse(JSON.stringify(d, (k, v) => (['seconds', 'gradientSeconds', 'cpuSeconds'].includes(k) ? undefined : v)));
-}
+import { withoutTimes } from '../helpers/experiments.js';
 
 describe('experiments (smoke size)', () => {
   it('the registry lists the four experiments in report order', () => {

@@ -7,13 +7,9 @@ import { describe, it } from 'node:test';
 import { UsageError } from '../../src/errors/index.js';
 import { runInverseLorenz, runTeacherRnn, UnitStore } from '../../src/experiments/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
+import { withoutTimes } from '../helpers/experiments.js';
 
 process.env.CHAOSGRAD_WORKERS = '1';
-
-/** A run's data without its timings (the only part a seed does not fix). */
-function withoutTimes(d: unknown): unknown {
-  return JSON.parse(JSON.stringify(d, (k, v) => (['seconds', 'gradientSeconds', 'cpuSeconds'].includes(k) ? undefined : v)));
-}
 
 const unitFiles = (out: string) => (existsSync(join(out, '.units')) ? readdirSync(join(out, '.units')).filter((f) => f.startsWith('unit-') && f.endsWith('.json')) : []);
 
