@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -71,6 +71,13 @@ describe('CLI contract', () => {
     const a = runJson(['simulate', 'rnn', '--dim', '6', '--net-seed', '4', '--steps', '500', '--weights-out', file]);
     const b = runJson(['simulate', 'rnn', '--weights', file, '--steps', '500']);
     assert.deepEqual(a.averages, b.averages);
+  });
+
+  it('the built bin is executable and runs through its shebang (what `npx chaosgrad` does)', () => {
+    assert.ok((statSync(CLI).mode & 0o111) !== 0, `${CLI} is not executable: build with npm run build`);
+    const r = spawnSync(CLI, ['systems', '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).systems.length, 8);
   });
 
   it('a reader that closes the pipe early (`| head`) is not an error: exit 0, nothing on stderr', () => {
