@@ -3,21 +3,19 @@
  * n = 64, σ = 0.1, ergodic). A kernel step is one map and one parameter adjoint; a hybrid step is
  * one map and one full backward (state and parameter adjoint), plus one recomputed map when the
  * orbit does not fit the kept-orbit budget. The ratio is what the variance gain must repay.
- * Standalone: `node dist/bench/hybrid.js`.
+ * Runs are interleaved (a change of the machine's load touches all three alike) and the median
+ * CPU time of 7 is reported. Standalone: `node dist/bench/hybrid.js`.
  */
 import { pathToFileURL } from 'node:url';
 import { hybridEstimator, kernelEstimator, type GradientRequest, type Objective } from '../src/gradients/index.js';
+import { cpuSeconds } from '../src/experiments/common.js';
 import { createSystem } from '../src/systems/index.js';
 import type { BenchRow } from './types.js';
 
-const STEPS = 40000;
-const REPEATS = 3;
+const STEPS = 50000;
+const REPEATS = 7;
 
-async function bestNs(run: () => Promise<{ cost: { seconds: number } }>): Promise<number> {
-  let m = Infinity;
-  for (let i = 0; i < REPEATS; i++) m = Math.min(m, (await run()).cost.seconds);
-  return (m * 1e9) / STEPS;
-}
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 export async function bench(): Promise<BenchRow[]> {
   const sys = createSystem('rnn', { dim: 64, noise: 0.1 });
@@ -26,16 +24,25 @@ export async function bench(): Promise<BenchRow[]> {
   for (const params of [['g'], ['g', 'W', 'b']]) {
     const req: GradientRequest = { system: sys, objective, params, seed: 1 };
     const label = params.length === 1 ? 'g' : 'g,W,b';
-    await kernelEstimator.estimate(req, { window: 5 }); // JIT warm-up
-    await hybridEstimator.estimate(req, { window: 5 });
-    const kernel = await bestNs(() => kernelEstimator.estimate(req, { window: 5, repeats: 1 }));
-    const kept = await bestNs(() => hybridEstimator.estimate(req, { window: 5, repeats: 1 }));
-    const recomputed = await bestNs(() => hybridEstimator.estimate(req, { window: 5, repeats: 1, orbitMemory: 0 }));
-    rows.push(
-      { name: `rnn64 ${label}: kernel W=5`, value: kernel, unit: 'ns/step', note: 'baseline' },
-      { name: `rnn64 ${label}: hybrid, orbit kept`, value: kept, unit: 'ns/step', note: `${(kept / kernel).toFixed(2)}× kernel` },
-      { name: `rnn64 ${label}: hybrid, orbit recomputed`, value: recomputed, unit: 'ns/step', note: `${(recomputed / kernel).toFixed(2)}× kernel (--orbit-memory 0)` },
-    );
+    const runs: [string, () => Promise<unknown>][] = [
+      ['kernel W=5', () => kernelEstimator.estimate(req, { window: 5, repeats: 1 })],
+      ['hybrid, orbit kept', () => hybridEstimator.estimate(req, { window: 5, repeats: 1 })],
+      ['hybrid, orbit recomputed', () => hybridEstimator.estimate(req, { window: 5, repeats: 1, orbitMemory: 0 })],
+    ];
+    for (const [, run] of runs) await run(); // JIT warm-up
+    const ns: number[][] = runs.map(() => []);
+    for (let r = 0; r < REPEATS; r++) {
+      for (const [i, [, run]] of runs.entries()) {
+        const c0 = cpuSeconds();
+        await run();
+        ns[i].push(((cpuSeconds() - c0) * 1e9) / STEPS);
+      }
+    }
+    const base = median(ns[0]);
+    for (const [i, [name]] of runs.entries()) {
+      const m = median(ns[i]);
+      rows.push({ name: `rnn64 ${label}: ${name}`, value: m, unit: 'ns/step', note: i === 0 ? 'baseline (CPU, median of 7)' : `${(m / base).toFixed(2)}× kernel` });
+    }
   }
   return rows;
 }
