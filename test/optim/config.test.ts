@@ -128,8 +128,8 @@ describe('training configuration', () => {
   });
 
   it('every example configuration in examples/ is valid', async () => {
-    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length > 0);
+    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json') || f.endsWith('.toml'));
+    assert.ok(files.some((f) => f.endsWith('.toml')) && files.some((f) => f.endsWith('.json')));
     for (const f of files) await loadTrainConfig(join(EXAMPLES, f));
   });
 });
