@@ -1,7 +1,7 @@
 import { requirePositiveInteger } from '../errors/index.js';
 import { Rng } from '../random/index.js';
-import { BatchMeans, meanAndStderr } from '../stats/index.js';
-import { checkFinite, findObservable, initialState, step, type DynamicalSystem } from '../systems/index.js';
+import { meanAndStderr } from '../stats/index.js';
+import { checkFinite, findObservable, initialState, orbitBatchMeans, step, type DynamicalSystem } from '../systems/index.js';
 import type { ObjectiveSettings, Statistic } from './loss.js';
 
 /** How the loss is evaluated: the estimator's kind of average, with its own length. */
@@ -41,22 +41,12 @@ export function measureStatistics(sys: DynamicalSystem, stats: readonly Statisti
   let rows: Float64Array[];
   let steps: number;
   let values: Float64Array | null = null;
-  let x: Float64Array, y: Float64Array = new Float64Array(sys.dim);
   if (ev.kind === 'average') {
     const T = requirePositiveInteger('evaluation steps', ev.steps);
     const transient = ev.transient ?? sys.defaultTransient;
-    const bm = new BatchMeans(K, T, Math.min(ev.batches ?? 32, T));
-    const vals = new Float64Array(K);
-    x = initialState(sys, rng, transient);
-    for (let n = 0; n < T; n++) {
-      step(sys, x, y, rng);
-      checkFinite(y, transient + n + 1);
-      const t = x;
-      x = y;
-      y = t;
-      for (let k = 0; k < K; k++) vals[k] = obs[k].value(x) ** pow[k];
-      bm.push(vals);
-    }
+    const { bm } = orbitBatchMeans(sys, initialState(sys, rng, transient), T, rng, K, (x, out) => {
+      for (let k = 0; k < K; k++) out[k] = obs[k].value(x) ** pow[k];
+    }, { batches: ev.batches, firstIndex: transient });
     rows = bm.batchRows();
     steps = transient + T;
     // the value is the plain time average (as `simulate` reports); the batches only give its error
@@ -65,7 +55,7 @@ export function measureStatistics(sys: DynamicalSystem, stats: readonly Statisti
     const L = requirePositiveInteger('horizon', ev.horizon);
     const N = requirePositiveInteger('evaluation samples', ev.samples);
     rows = [];
-    x = new Float64Array(sys.dim);
+    const x = new Float64Array(sys.dim), y = new Float64Array(sys.dim);
     for (let s = 0; s < N; s++) {
       sys.sampleInitial(rng, x);
       for (let n = 0; n < L; n++) {

@@ -28,27 +28,55 @@ export interface SimulateResult {
   finalState: number[];
 }
 
+export interface OrbitAverageOptions {
+  batches?: number;
+  /** index of x0 in the whole run (after a transient), for the blow-up message */
+  firstIndex?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The loop of every time average: `steps` noisy steps from x0 (not modified), `fill(x, out)`
+ * writing K values of each state x_1 … x_T into batch means. Returns them and the final state.
+ */
+export function orbitBatchMeans(
+  sys: DynamicalSystem,
+  x0: Float64Array,
+  steps: number,
+  rng: Rng,
+  K: number,
+  fill: (x: Float64Array, out: Float64Array) => void,
+  opts: OrbitAverageOptions = {},
+): { bm: BatchMeans; finalState: Float64Array } {
+  let x = Float64Array.from(x0);
+  let y = new Float64Array(sys.dim);
+  const bm = new BatchMeans(K, steps, Math.min(opts.batches ?? 32, steps));
+  const vals = new Float64Array(K);
+  const first = opts.firstIndex ?? 0;
+  const every = Math.max(1, Math.floor(steps / 100));
+  for (let n = 0; n < steps; n++) {
+    step(sys, x, y, rng);
+    checkFinite(y, first + n + 1);
+    const t = x;
+    x = y;
+    y = t;
+    fill(x, vals);
+    bm.push(vals);
+    if (opts.onProgress && (n + 1) % every === 0) opts.onProgress(n + 1, steps);
+  }
+  return { bm, finalState: x };
+}
+
 /** Time averages of observables along one orbit, with batch-means standard errors. */
 export function simulate(sys: DynamicalSystem, opts: SimulateOptions): SimulateResult {
   const steps = requirePositiveInteger('--steps', opts.steps);
   const transient = requirePositiveInteger('--transient', opts.transient ?? sys.defaultTransient, true);
   const obs = (opts.observables ?? sys.observables.map((o) => o.name)).map((n) => findObservable(sys, n));
   const rng = new Rng(opts.seed ?? 0);
-  let x: Float64Array = initialState(sys, rng, transient);
-  let y: Float64Array = new Float64Array(sys.dim);
-  const bm = new BatchMeans(obs.length, steps, Math.min(opts.batches ?? 32, steps));
-  const vals = new Float64Array(obs.length);
-  const every = Math.max(1, Math.floor(steps / 100));
-  for (let n = 0; n < steps; n++) {
-    step(sys, x, y, rng);
-    checkFinite(y, transient + n + 1);
-    const t = x;
-    x = y;
-    y = t;
-    for (let i = 0; i < obs.length; i++) vals[i] = obs[i].value(x);
-    bm.push(vals);
-    if (opts.onProgress && (n + 1) % every === 0) opts.onProgress(n + 1, steps);
-  }
+  const x0 = initialState(sys, rng, transient);
+  const { bm, finalState } = orbitBatchMeans(sys, x0, steps, rng, obs.length, (x, out) => {
+    for (let i = 0; i < obs.length; i++) out[i] = obs[i].value(x);
+  }, { batches: opts.batches, firstIndex: transient, onProgress: opts.onProgress });
   const mean = bm.mean();
   const se = bm.stderr();
   const averages: Record<string, number> = {};
@@ -57,5 +85,5 @@ export function simulate(sys: DynamicalSystem, opts: SimulateOptions): SimulateR
     averages[o.name] = mean[i];
     stderr[o.name] = se[i];
   });
-  return { steps, transient, averages, stderr, finalState: Array.from(x) };
+  return { steps, transient, averages, stderr, finalState: Array.from(finalState) };
 }
