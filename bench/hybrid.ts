@@ -9,13 +9,12 @@
 import { pathToFileURL } from 'node:url';
 import { hybridEstimator, kernelEstimator, type GradientRequest, type Objective } from '../src/gradients/index.js';
 import { cpuSeconds } from '../src/experiments/common.js';
+import { median } from '../src/stats/index.js';
 import { createSystem } from '../src/systems/index.js';
 import type { BenchRow } from './types.js';
 
 const STEPS = 50000;
 const REPEATS = 7;
-
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 export async function bench(): Promise<BenchRow[]> {
   const sys = createSystem('rnn', { dim: 64, noise: 0.1 });

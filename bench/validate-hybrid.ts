@@ -15,6 +15,7 @@ import { cpuSeconds } from '../src/experiments/common.js';
 import { getEstimator, selectParams, type GradientRequest, type GradientResult, type Objective } from '../src/gradients/index.js';
 import { compareFigure } from '../src/report/compare.js';
 import { lineChart } from '../src/report/svg.js';
+import { meanAndStderr } from '../src/stats/index.js';
 import { createSystem, type DynamicalSystem, type SystemOptions } from '../src/systems/index.js';
 
 const SCALE = Number(process.env.HYBRID_VALIDATE_SCALE ?? 1);
@@ -249,16 +250,19 @@ async function rnn(): Promise<string> {
       cpu[i] += x.cpu;
     }
   }
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-  const variance = (v: number[]) => v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1);
+  // mean and sample standard deviation of one column of numbers
+  const summary = (v: number[]) => {
+    const { mean, stderr } = meanAndStderr(v.map((x) => [x]));
+    return { mean: mean[0], sd: stderr[0] * Math.sqrt(v.length) };
+  };
   // two measures of the error one CPU second buys: the actual spread of the estimates (uncertain
   // by ≈ 1/√(2(seeds − 1)) = 13%), and the mean reported (batch-means) stderr — honest where
   // sd / reported ≈ 1, and known to ≈ 2% since it averages the seeds' standard errors
   const stats = protocol.map(([m, label], i) => {
-    const sd = Math.sqrt(variance(g[i])), c = cpu[i] / seeds;
-    const logSe = se[i].map(Math.log);
-    const row = { key: `${m} ${label}`, sdEff: sd * Math.sqrt(c), seEff: mean(se[i]) * Math.sqrt(c), logSeVar: variance(logSe) / seeds };
-    effRows.push(`| ${m} | ${label} | ${pm(mean(g[i]), sd / Math.sqrt(seeds))} (z vs FD ${z(mean(g[i]), sd / Math.sqrt(seeds), ref.g, ref.se).toFixed(2)}) | ${f(sd)} | ${f(mean(se[i]))} | ${(sd / mean(se[i])).toFixed(2)} | ${c.toFixed(2)} | ${f(row.sdEff)} | ${f(row.seEff)} |`);
+    const { mean: gMean, sd } = summary(g[i]), c = cpu[i] / seeds;
+    const seMean = summary(se[i]).mean, logSeSd = summary(se[i].map(Math.log)).sd;
+    const row = { key: `${m} ${label}`, sdEff: sd * Math.sqrt(c), seEff: seMean * Math.sqrt(c), logSeVar: logSeSd ** 2 / seeds };
+    effRows.push(`| ${m} | ${label} | ${pm(gMean, sd / Math.sqrt(seeds))} (z vs FD ${z(gMean, sd / Math.sqrt(seeds), ref.g, ref.se).toFixed(2)}) | ${f(sd)} | ${f(seMean)} | ${(sd / seMean).toFixed(2)} | ${c.toFixed(2)} | ${f(row.sdEff)} | ${f(row.seEff)} |`);
     log(`rnn ${seeds} seeds ${m} ${label}: sd·√CPU ${f(row.sdEff)}, reported·√CPU ${f(row.seEff)}`);
     return row;
   });
