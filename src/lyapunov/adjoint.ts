@@ -3,29 +3,19 @@ import { CheckpointedOrbit } from '../gradients/orbit.js';
 import { BatchMeans } from '../stats/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import { TangentFrame } from './frame.js';
-import { ForwardGinelli, checkWindowSteps, layoutFrom, type GinelliLayout } from './clv.js';
+import { ForwardGinelli, checkWindowSteps, layoutFrom, type GinelliLayout, type TwoPassOptions } from './clv.js';
 import { TriangularHistory, combine, inverseStep, randomUpperTriangular } from './ginelli.js';
 import { STREAM, checkCount, checkK, startRun, stepsFor, timeScale } from './setup.js';
 
-export interface AdjointOptions {
-  k?: number;
-  /** window length over which both spectra are averaged and duality is checked */
-  steps?: number;
-  transient?: number;
-  /** settling of the forward basis and of the adjoint coefficient pass (default 50 time units / 500 steps) */
-  forwardTransient?: number;
-  /** settling of the adjoint basis and of the forward coefficient pass */
-  backwardTransient?: number;
-  seed?: number;
+/**
+ * `steps` is the window over which both spectra are averaged and duality is checked;
+ * `forwardTransient` also settles the adjoint coefficient pass, `backwardTransient` the forward one.
+ */
+export interface AdjointOptions extends TwoPassOptions {
   /** window steps between bi-orthogonality checks (default: about 200 checks) */
   checkEvery?: number;
-  /** window steps at which the covariant covectors are returned */
-  at?: number[];
   /** steps per checkpoint segment of the stored orbit (default ≈ √T) */
   segmentSteps?: number;
-  batches?: number;
-  x0?: Float64Array;
-  onProgress?: (done: number, total: number) => void;
 }
 
 export interface CovectorSnapshot {

@@ -132,9 +132,10 @@ export class ForwardGinelli {
   }
 }
 
-export interface ClvOptions {
+/** Options shared by the two-pass (forward, then backward) Ginelli-type runs: CLVs and the adjoint spectrum. */
+export interface TwoPassOptions {
   k?: number;
-  /** window length: CLVs and angles are computed at window steps 0..steps−1 */
+  /** window length: results are computed at window steps 0..steps−1 */
   steps?: number;
   /** steps to reach the attractor before anything else */
   transient?: number;
@@ -143,16 +144,19 @@ export interface ClvOptions {
   /** steps after the window where the backward iteration starts (default as forwardTransient) */
   backwardTransient?: number;
   seed?: number;
-  /** window steps at which the full vectors are returned */
+  /** window steps at which the full vectors (CLVs) or covectors (adjoint) are returned */
   at?: number[];
+  batches?: number;
+  x0?: Float64Array;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ClvOptions extends TwoPassOptions {
   /** window steps between angle samples (default: at most 20 000 samples) */
   angleEvery?: number;
   /** override the statistical unstable/neutral split used for the angles */
   unstableDim?: number;
   neutralDim?: number;
-  batches?: number;
-  x0?: Float64Array;
-  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ClvSnapshot {
