@@ -7,7 +7,7 @@ import { selectParams } from '../params.js';
 import { combineRepeats, runBlocks, runRepeats } from '../repeats.js';
 import { makeResult } from '../result.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
-import { requireNoise } from '../kernel/score.js';
+import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
 import { DEFAULT_ALPHA, DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
 
@@ -88,9 +88,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
     const common = {
       split: run.split,
       ...(run.split === 'pathkernel' ? { alpha: run.alpha } : { u: run.u, uFrom: setupCost ? 'Lyapunov spectrum: exponents > −λ₁/2' : 'given' }),
-      sigma: noise.sigma,
-      kernel: noise.kernel.name,
-      directions: noise.directionsLabel,
+      ...noiseDiagnostics(noise),
     };
     if (req.objective.kind === 'average') {
       const repeats = requirePositiveInteger('--repeats', o.repeats ?? 1);

@@ -8,7 +8,7 @@ import type { GradientEstimator, GradientRequest, GradientResult } from '../type
 import type { ErgodicOrbitOptions } from './ergodic.js';
 import type { HorizonChunkOptions } from './horizon.js';
 import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
-import { requireNoise } from './score.js';
+import { noiseDiagnostics, requireNoise } from './score.js';
 
 export interface KernelOptions {
   /** decorrelation window W of the ergodic form (default 10): bias decays with W, variance grows like W */
@@ -49,9 +49,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     const baseline = options.baseline ?? true;
     const meter = new CostMeter();
     const common = {
-      sigma: noise.sigma,
-      kernel: noise.kernel.name,
-      directions: noise.directionsLabel,
+      ...noiseDiagnostics(noise),
       foliated: noise.directions !== null,
       ...(noise.directions !== null ? { foliatedNote: 'the gradient covers only the part of ∂f/∂p inside span(B)' } : {}),
     };

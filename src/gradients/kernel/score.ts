@@ -37,6 +37,11 @@ export class ScoreCovector {
 
 export const NEEDS_NOISE = 'kernel differentiation needs noise: give --noise σ > 0';
 
+/** The noise the estimate used, as every noise-based estimator reports it (σ is a modelling choice). */
+export function noiseDiagnostics(noise: NoiseModel): { sigma: number; kernel: string; directions: string } {
+  return { sigma: noise.sigma, kernel: noise.kernel.name, directions: noise.directionsLabel };
+}
+
 export function requireNoise(sys: DynamicalSystem): NoiseModel {
   if (sys.noise === null || !(sys.noise.sigma > 0)) throw new UsageError(NEEDS_NOISE);
   return sys.noise;
