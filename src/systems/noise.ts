@@ -147,7 +147,7 @@ export function addNoise(noise: NoiseModel, rng: Rng, out: Float64Array, xi: Flo
 export function projectOnNoise(noise: NoiseModel, v: Float64Array, out: Float64Array): void {
   const b = noise.directions;
   if (b === null) {
-    out.set(v.subarray(0, out.length));
+    for (let i = 0; i < out.length; i++) out[i] = v[i]; // no subarray view: called per step
     return;
   }
   const r = b.cols;
@@ -159,7 +159,7 @@ export function projectOnNoise(noise: NoiseModel, v: Float64Array, out: Float64A
 export function liftFromNoise(noise: NoiseModel, c: Float64Array, out: Float64Array): void {
   const b = noise.directions;
   if (b === null) {
-    out.set(c.subarray(0, out.length));
+    for (let i = 0; i < out.length; i++) out[i] = c[i];
     return;
   }
   const r = b.cols;

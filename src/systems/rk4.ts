@@ -40,7 +40,7 @@ export function rk4Kernels(field: StepKernels, dim: number, p: Float64Array, h: 
     field.eval(x3, k3);
     for (let i = 0; i < n; i++) x4[i] = x[i] + h * k3[i];
     field.eval(x4, k4);
-    stageCopy.set(x.subarray(0, n));
+    for (let i = 0; i < n; i++) stageCopy[i] = x[i]; // a subarray view would allocate once per step
     paramCopy.set(p);
     stagesFor = stageCopy;
   }

@@ -27,7 +27,7 @@ export class ScoreCovector {
   set(xi: Float64Array, scale: number, xiOffset = 0): Float64Array {
     const { sigma, kernel, rank, directions } = this.noise;
     const f = scale / sigma;
-    // isotropic: B = I, write straight into w (liftFromNoise would copy through a subarray view)
+    // isotropic: B = I, write straight into w (saves liftFromNoise's copy)
     const target = directions === null ? this.w : this.comp;
     for (let j = 0; j < rank; j++) target[j] = f * kernel.score(xi[xiOffset + j]);
     if (directions !== null) liftFromNoise(this.noise, this.comp, this.w);
