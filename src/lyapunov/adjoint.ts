@@ -3,7 +3,7 @@ import { CheckpointedOrbit } from '../gradients/orbit.js';
 import { BatchMeans } from '../stats/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import { TangentFrame } from './frame.js';
-import { ForwardGinelli, checkWindowSteps, layoutFrom, type GinelliLayout, type TwoPassOptions } from './clv.js';
+import { ForwardGinelli, checkWindowSteps, layoutFrom, type GinelliLayout, type TwoPassOptions, type TwoPassResult } from './clv.js';
 import { TriangularHistory, combine, inverseStep, randomUpperTriangular } from './ginelli.js';
 import { STREAM, checkCount, checkK, startRun, stepsFor, timeScale } from './setup.js';
 
@@ -27,14 +27,7 @@ export interface CovectorSnapshot {
   covectors: Float64Array;
 }
 
-export interface AdjointResult {
-  k: number;
-  steps: number;
-  layout: GinelliLayout;
-  perUnitTime: boolean;
-  /** forward QR exponents over the window */
-  exponents: Float64Array;
-  stderr: Float64Array;
+export interface AdjointResult extends TwoPassResult {
   /** exponents of covectors propagated backward with Jᵀ over the same window */
   adjointExponents: Float64Array;
   adjointStderr: Float64Array;

@@ -167,7 +167,8 @@ export interface ClvSnapshot {
   vectors: Float64Array;
 }
 
-export interface ClvResult {
+/** What both two-pass runs report first: the forward QR exponents over the window. */
+export interface TwoPassResult {
   k: number;
   steps: number;
   layout: GinelliLayout;
@@ -175,6 +176,9 @@ export interface ClvResult {
   /** forward QR exponents over the window, with batch-means standard errors */
   exponents: Float64Array;
   stderr: Float64Array;
+}
+
+export interface ClvResult extends TwoPassResult {
   /** growth rates of the CLVs themselves over the window (equal the exponents: a consistency check) */
   clvExponents: Float64Array;
   unstableDim: number;
