@@ -8,3 +8,4 @@ export { standardObservables, coordinate } from './observables.js';
 export { checkRnnWeights, randomRnnWeights, type RnnWeights } from './builtin/rnn.js';
 export { NI9_J0, NI9_SCALE } from './builtin/ni9Matrix.js';
 export * from "./simulate.js";
+export * from './batched.js';
