@@ -1,4 +1,6 @@
 export * from './types.js';
+export * from './options.js';
+export { CheckpointedOrbit, type SegmentBuffer, type OrbitStorage } from './orbit.js';
 export * from './model.js';
 export * from './noise.js';
 export * from './registry.js';
