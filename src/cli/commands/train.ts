@@ -51,11 +51,13 @@ export const trainCommand: Command = {
       // default output next to the current directory, named after the config
       out: str(values, 'out') ?? loaded.out ?? join('runs', basename(file, extname(file))),
     };
+    let lastLoss = '';
     if (flag(values, 'resume')) progress.note(`resuming the run in ${config.out}`);
     const r = await train(config, {
       resume: flag(values, 'resume'),
       overwrite: flag(values, 'overwrite'),
-      onIteration: (rec) => progress.update(`train ${rec.iteration + 1}/${config.iterations} loss ${fmt(rec.loss, 3)}`, rec.iteration + 1, config.iterations),
+      onIteration: (rec) => (lastLoss = fmt(rec.loss, 3)),
+      onProgress: (done, total) => progress.update('train', done, total, `iteration ${Math.min(total, Math.floor(done) + 1)}/${total}${lastLoss ? `, loss ${lastLoss}` : ''}`),
     });
     progress.done();
     const method = r.records[r.records.length - 1]?.method ?? config.estimator.method;
