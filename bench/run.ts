@@ -12,6 +12,7 @@ const SUITES: [string, string][] = [
   ['kernel', './kernel.js'],
   ['nilsas', './nilsas.js'],
   ['hybrid', './hybrid.js'],
+  ['define', './define.js'],
 ];
 
 async function main(): Promise<void> {

@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     const out = await command.run(parsed.positionals, parsed.values, progress);
     progress.done();
     process.stdout.write(parsed.values.json ? JSON.stringify(toJson(out.json)) + '\n' : out.text + '\n');
-    return 0;
+    return out.exitCode ?? 0;
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0];
     if (e instanceof UsageError) {
