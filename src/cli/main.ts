@@ -7,6 +7,7 @@ import { COMMANDS } from './commands/index.js';
 import { toJson } from './format.js';
 import { Progress } from './progress.js';
 import { COMMON_OPTIONS, SYSTEM_OPTIONS } from './systemArgs.js';
+import { CLUSTER_OPTIONS, runCommand } from './cluster.js';
 
 function usage(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -25,7 +26,7 @@ function usage(): string {
 
 function commandHelp(c: Command): string {
   const own = Object.keys(c.options).map((o) => `--${o}`).join(' ');
-  return `usage: chaosgrad ${c.usage}\n\n${c.summary}\n\noptions: ${own || '(none)'}${c.system ? ' + system options' : ''} --json --progress`;
+  return `usage: chaosgrad ${c.usage}\n\n${c.summary}\n\noptions: ${own || '(none)'}${c.system ? ' + system options' : ''} --json --progress${c.cluster ? ' --cluster URL' : ''}`;
 }
 
 /**
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command) throw new UsageError(`unknown command '${name}' (valid: ${COMMANDS.map((c) => c.name).join(', ')})`);
     let parsed: { values: OptionValues; positionals: string[] };
-    const options = { ...COMMON_OPTIONS, ...(command.system ? SYSTEM_OPTIONS : {}), ...command.options };
+    const options = { ...COMMON_OPTIONS, ...(command.system ? SYSTEM_OPTIONS : {}), ...(command.cluster ? CLUSTER_OPTIONS : {}), ...command.options };
     try {
       parsed = parseArgs({
         args: joinNegativeValues(rest, options),
@@ -77,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`unexpected argument '${parsed.positionals[command.maxPositionals]}' (usage: chaosgrad ${command.usage})`);
     }
     const progress = new Progress(parsed.values.progress === true || (process.stderr.isTTY === true && !parsed.values.json));
-    const out = await command.run(parsed.positionals, parsed.values, progress);
+    const out = await runCommand(command, parsed.positionals, parsed.values, progress);
     progress.done();
     process.stdout.write(parsed.values.json ? JSON.stringify(toJson(out.json)) + '\n' : out.text + '\n');
     return 0;

@@ -7,3 +7,4 @@ setErrorFactory((name, message) =>
 );
 
 export { runTasks, workerCount, type Task } from './pool.js';
+export { withExecutor, currentExecutor, type TaskExecutor } from './executor.js';

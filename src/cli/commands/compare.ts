@@ -25,6 +25,7 @@ export const compareCommand: Command = {
     plot: { type: 'string' },
   },
   system: true,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const { system } = systemFrom(positionals[0], values);

@@ -24,6 +24,7 @@ export const demoCommand: Command = {
     resume: { type: 'boolean' },
   },
   system: false,
+  cluster: true,
   maxPositionals: 0,
   async run(_positionals: string[], values: OptionValues, progress: Progress) {
     const out = str(values, 'out') ?? DEFAULT_REPORT_DIR;

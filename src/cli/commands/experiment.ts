@@ -98,6 +98,7 @@ export const experimentCommand: Command = {
     resume: { type: 'boolean' },
   },
   system: false,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const experiment = experimentByName(positionals[0]);

@@ -93,6 +93,7 @@ export const gradCommand: Command = {
     return { ...OWN_OPTIONS, ...methodOptions() };
   },
   system: true,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const methodName = str(values, 'method');

@@ -42,6 +42,7 @@ export const sigmaStudyCommand: Command = {
     plot: { type: 'string' },
   },
   system: true,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const raw = list(values, 'sigmas');

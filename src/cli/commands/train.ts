@@ -39,6 +39,7 @@ export const trainCommand: Command = {
     overwrite: { type: 'boolean' },
   },
   system: false,
+  cluster: true,
   maxPositionals: 0,
   async run(_positionals: string[], values: OptionValues, progress: Progress) {
     const file = str(values, 'config');

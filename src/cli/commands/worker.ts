@@ -1,0 +1,36 @@
+import { startWorker } from '../../cluster/index.js';
+import { UsageError } from '../../errors/index.js';
+import { num, str, type OptionValues } from '../args.js';
+import type { Command } from '../command.js';
+
+/** `chaosgrad worker`: runs cluster units until SIGINT/SIGTERM, then finishes the running ones. */
+export const workerCommand: Command = {
+  name: 'worker',
+  summary: 'run ensemble units from a Redis queue (BullMQ) for coordinators started with --cluster URL',
+  usage: 'worker --redis URL [--concurrency N] [--modules DIR] [--lock-ms MS]',
+  options: {
+    redis: { type: 'string' },
+    concurrency: { type: 'string' },
+    modules: { type: 'string' },
+    'lock-ms': { type: 'string' },
+  },
+  system: false,
+  maxPositionals: 0,
+  async run(_positionals: string[], values: OptionValues) {
+    const url = str(values, 'redis') ?? process.env.CHAOSGRAD_CLUSTER;
+    if (url === undefined) throw new UsageError('missing --redis URL (redis://[user:password@]host[:port] or rediss://…)');
+    const running = await startWorker({
+      url,
+      concurrency: num(values, 'concurrency', 1, { integer: true, min: 1, max: 256 }),
+      modulesDir: str(values, 'modules') ?? null,
+      lockMs: num(values, 'lock-ms', 30_000, { integer: true, min: 500 }),
+    });
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    process.stderr.write(`chaosgrad worker: ${signal}: finishing the running units\n`);
+    await running.close();
+    return { json: { stopped: signal }, text: 'worker stopped' };
+  },
+};

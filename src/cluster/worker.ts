@@ -1,0 +1,108 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { QUEUE } from './coordinator.js';
+import { connectionOptions, parseRedisUrl } from './url.js';
+
+export interface WorkerOptions {
+  /** redis://[user:password@]host[:port][/db] or rediss://… */
+  url: string;
+  /** units run at once, each in its own sandbox thread (default 1) */
+  concurrency?: number;
+  /** the only directory model modules named by jobs are loaded from (default: none) */
+  modulesDir?: string | null;
+  /**
+   * lock of a running unit in ms (default 30 000): renewed every half of it while the worker
+   * lives; a worker that dies loses it, and its unit goes back to the queue within about 1.5× this
+   */
+  lockMs?: number;
+  /** one line per event (default: stderr) */
+  log?: (line: string) => void;
+}
+
+export interface RunningWorker {
+  /** finishes the running units, then disconnects */
+  close(): Promise<void>;
+  readonly worker: Worker;
+}
+
+const PROCESSOR = fileURLToPath(new URL('./processor.js', import.meta.url));
+
+/**
+ * `chaosgrad worker`: takes units from the queue and runs each in a sandboxed processor (a worker
+ * thread), so the main thread stays free to renew the units' locks however CPU-bound they are.
+ * Jobs name a whitelisted unit kind; the sandbox validates each payload before running anything.
+ */
+export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
+  const target = parseRedisUrl(o.url, '--redis URL');
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const concurrency = o.concurrency ?? 1;
+  const lockMs = o.lockMs ?? 30_000;
+  if (o.modulesDir) {
+    const dir = resolve(o.modulesDir);
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      /* reported below */
+    }
+    if (!isDir) throw new UsageError(`--modules ${o.modulesDir}: not a directory`);
+    // read by the sandbox threads, which get a copy of the environment when they start
+    process.env.CHAOSGRAD_WORKER_MODULES = dir;
+  } else delete process.env.CHAOSGRAD_WORKER_MODULES;
+  const conn = new Redis(connectionOptions(target, { lazyConnect: true }));
+  let lastError = '';
+  conn.on('error', (e: Error) => (lastError = e.message));
+  try {
+    await conn.connect();
+    await conn.ping();
+  } catch (e) {
+    conn.disconnect();
+    throw new RuntimeFailure(`cannot reach the Redis server at ${target.shown} (${lastError || (e as Error).message})`);
+  }
+  const worker = new Worker(QUEUE, PROCESSOR, {
+    connection: conn,
+    concurrency,
+    useWorkerThreads: true,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(1000, Math.round(lockMs / 2)),
+    maxStalledCount: 2,
+  });
+  const started = new Map<string, number>();
+  let down = false;
+  worker.on('active', (job: Job) => {
+    started.set(job.id!, Date.now());
+    log(`started ${job.name} ${job.id} (attempt ${job.attemptsStarted})`);
+  });
+  worker.on('completed', (job: Job) => {
+    const t = (Date.now() - (started.get(job.id!) ?? Date.now())) / 1000;
+    started.delete(job.id!);
+    log(`completed ${job.name} ${job.id} in ${t.toFixed(2)} s (attempt ${job.attemptsStarted})`);
+  });
+  worker.on('failed', (job: Job | undefined, err: Error) => {
+    if (job) started.delete(job.id!);
+    const what = err.message.startsWith('[PayloadError] ') ? `rejected job ${job?.id ?? '?'}: ${err.message.slice(15)}` : `failed ${job?.name ?? 'job'} ${job?.id ?? '?'} (attempt ${job?.attemptsStarted ?? '?'}): ${err.message}`;
+    log(what);
+  });
+  worker.on('stalled', (id: string) => log(`unit ${id} stalled (its worker was lost); back in the queue`));
+  worker.on('error', (e: Error) => {
+    if (!down) log(`lost the Redis server at ${target.shown} (${e.message}); reconnecting`);
+    down = true;
+  });
+  conn.on('ready', () => {
+    if (down) log(`reconnected to ${target.shown}`);
+    down = false;
+  });
+  await worker.waitUntilReady();
+  log(`chaosgrad worker: ${target.shown}, queue ${QUEUE}, concurrency ${concurrency}, lock ${lockMs} ms${o.modulesDir ? `, modules ${process.env.CHAOSGRAD_WORKER_MODULES}` : ''}`);
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await conn.quit().catch(() => conn.disconnect());
+    },
+  };
+}
