@@ -1,4 +1,3 @@
-import { ClusterExecutor } from '../cluster/index.js';
 import { withExecutor } from '../parallel/index.js';
 import { str, type OptionValues } from './args.js';
 import type { Command, CommandOutput, ParseArgsOptions } from './command.js';
@@ -7,10 +6,12 @@ import type { Progress } from './progress.js';
 /** --cluster URL: the command becomes a coordinator and its ensemble units run on chaosgrad workers. */
 export const CLUSTER_OPTIONS = { cluster: { type: 'string' } } as const satisfies ParseArgsOptions;
 
-/** The cluster URL of a command run: --cluster, else CHAOSGRAD_CLUSTER, else none (local threads). */
-export function clusterUrl(values: OptionValues): string | undefined {
-  const url = str(values, 'cluster') ?? process.env.CHAOSGRAD_CLUSTER;
-  return url === undefined || url === '' ? undefined : url;
+/** The cluster URL of a command run and where it came from: --cluster, else CHAOSGRAD_CLUSTER, else none (local threads). */
+export function clusterUrl(values: OptionValues): { url: string; label: string } | undefined {
+  const given = str(values, 'cluster');
+  if (given !== undefined) return { url: given, label: '--cluster' };
+  const env = process.env.CHAOSGRAD_CLUSTER;
+  return env === undefined || env === '' ? undefined : { url: env, label: 'CHAOSGRAD_CLUSTER' };
 }
 
 /**
@@ -19,9 +20,11 @@ export function clusterUrl(values: OptionValues): string | undefined {
  * (URL without password, request id, units, units reused, retries per unit).
  */
 export async function runCommand(command: Command, positionals: string[], values: OptionValues, progress: Progress): Promise<CommandOutput> {
-  const url = command.cluster ? clusterUrl(values) : undefined;
-  if (url === undefined) return command.run(positionals, values, progress);
-  const executor = await ClusterExecutor.open({ url });
+  const where = command.cluster ? clusterUrl(values) : undefined;
+  if (where === undefined) return command.run(positionals, values, progress);
+  // loaded only here: commands run without --cluster never load the queue client
+  const { ClusterExecutor } = await import('../cluster/index.js');
+  const executor = await ClusterExecutor.open({ url: where.url }, where.label);
   try {
     const out = await withExecutor(executor, () => Promise.resolve(command.run(positionals, values, progress)));
     const summary = executor.summary();

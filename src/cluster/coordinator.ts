@@ -80,8 +80,8 @@ export class ClusterExecutor implements TaskExecutor {
   }
 
   /** Connects (failing within outageMs with one line naming the URL, never the password). */
-  static async open(o: ClusterOptions): Promise<ClusterExecutor> {
-    const target = parseRedisUrl(o.url);
+  static async open(o: ClusterOptions, label = 'cluster URL'): Promise<ClusterExecutor> {
+    const target = parseRedisUrl(o.url, label);
     const options = { outageMs: o.outageMs ?? 10_000, attempts: o.attempts ?? 3, backoffMs: o.backoffMs ?? 1000 };
     const conn = new Redis(connectionOptions(target, { lazyConnect: true }));
     let lastError = '';
@@ -90,7 +90,7 @@ export class ClusterExecutor implements TaskExecutor {
       await withTimeout(conn.connect().then(() => conn.ping()), options.outageMs, () => lastError || 'no answer');
     } catch (e) {
       conn.disconnect();
-      throw new RuntimeFailure(`cannot reach the Redis server at ${target.shown} (${(e as Error).message})`);
+      throw new RuntimeFailure(`cannot reach the Redis server at ${target.shown} (${lastError || (e as Error).message})`);
     }
     // our own connections, so that close() can drop them even while the server is gone
     const eventsConn = new Redis(connectionOptions(target));

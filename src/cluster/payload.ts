@@ -55,11 +55,11 @@ function unitSchema(kind: UnitKind): Schema {
  * does not leave the directory through a symbolic link. Returns the absolute path.
  */
 export function resolveModuleName(dir: string | null, name: string): string {
-  if (dir === null) throw new PayloadError(`model module '${name}' requested, but this worker was started without --modules DIR`);
   if (name === '' || isAbsolute(name) || name.includes('\\') || name.includes('\0') || name.split('/').some((p) => p === '..' || p === '.' || p === '')) {
     throw new PayloadError(`model module name '${name}' must be a relative path inside the modules directory (no absolute path, no '..')`);
   }
   if (!/\.(m?js)$/.test(name)) throw new PayloadError(`model module name '${name}' must end in .js or .mjs`);
+  if (dir === null) throw new PayloadError(`model module '${name}' requested, but this worker was started without --modules DIR`);
   const root = realpathSync(dir);
   let real: string;
   try {

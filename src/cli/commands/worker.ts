@@ -1,4 +1,3 @@
-import { startWorker } from '../../cluster/index.js';
 import { UsageError } from '../../errors/index.js';
 import { num, str, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
@@ -19,6 +18,7 @@ export const workerCommand: Command = {
   async run(_positionals: string[], values: OptionValues) {
     const url = str(values, 'redis') ?? process.env.CHAOSGRAD_CLUSTER;
     if (url === undefined) throw new UsageError('missing --redis URL (redis://[user:password@]host[:port] or rediss://…)');
+    const { startWorker } = await import('../../cluster/index.js');
     const running = await startWorker({
       url,
       concurrency: num(values, 'concurrency', 1, { integer: true, min: 1, max: 256 }),
