@@ -1,10 +1,19 @@
 import { withExecutor } from '../parallel/index.js';
 import { str, type OptionValues } from './args.js';
-import type { Command, CommandOutput, ParseArgsOptions } from './command.js';
+import type { Command, CommandOutput } from './command.js';
+import type { OptionDecls } from './options.js';
 import type { Progress } from './progress.js';
 
 /** --cluster URL: the command becomes a coordinator and its ensemble units run on chaosgrad workers. */
-export const CLUSTER_OPTIONS = { cluster: { type: 'string' } } as const satisfies ParseArgsOptions;
+export const CLUSTER_OPTIONS: OptionDecls = {
+  cluster: {
+    type: 'string',
+    value: 'URL',
+    group: 'command',
+    default: 'CHAOSGRAD_CLUSTER, else local worker threads',
+    description: 'run the ensemble units on chaosgrad workers via Redis (redis://[user:password@]host[:port][/db] or rediss://); same bits as a local run',
+  },
+};
 
 /** The cluster URL of a command run and where it came from: --cluster, else CHAOSGRAD_CLUSTER, else none (local threads). */
 export function clusterUrl(values: OptionValues): { url: string; label: string } | undefined {

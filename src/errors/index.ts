@@ -35,3 +35,4 @@ export function requireFinite(name: string, value: number, opts: { positive?: bo
   if (opts.nonNegative && !(value >= 0)) throw new UsageError(`${name} must be >= 0, got ${value}`);
   return value;
 }
+export { closest } from './closest.js';

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.js';
-import { CheckpointedOrbit } from '../gradients/orbit.js';
+import { CheckpointedOrbit } from '../systems/orbit.js';
 import { BatchMeans } from '../stats/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import { TangentFrame } from './frame.js';

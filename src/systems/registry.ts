@@ -9,24 +9,11 @@ import { rnn, type RnnWeights } from './builtin/rnn.js';
 import { solenoid } from './builtin/solenoid.js';
 import { tent } from './builtin/tent.js';
 import type { SystemModel } from './model.js';
-import { makeNoise, type NoiseDirections } from './noise.js';
+import { makeNoise } from './noise.js';
+import type { SystemOptions } from './options.js';
 import type { DynamicalSystem } from './types.js';
 
-/** Everything that chooses a concrete system; plain data, so workers can rebuild the same system. */
-export interface SystemOptions {
-  /** scalar parameter values by name */
-  set?: Record<string, number>;
-  /** full flat parameter vector (overrides defaults and `set`; used by training and workers) */
-  params?: number[];
-  dim?: number;
-  dt?: number;
-  /** noise σ; omitted: the system's default (0 except tent) */
-  noise?: number;
-  kernel?: string;
-  noiseDirections?: NoiseDirections;
-  weights?: RnnWeights;
-  netSeed?: number;
-}
+export type { SystemOptions } from './options.js';
 
 interface Entry {
   sized: boolean;
@@ -41,7 +28,7 @@ const REGISTRY: Record<string, Entry> = {
   tent: { sized: false, defaultNoise: 0.1, make: () => tent() },
   solenoid: { sized: true, defaultNoise: 0, make: (o) => solenoid(o.dim ?? 21) },
   ni9: { sized: false, defaultNoise: 0, make: () => ni9() },
-  rnn: { sized: true, defaultNoise: 0, make: (o) => rnn({ dim: o.dim, weights: o.weights, netSeed: o.netSeed }) },
+  rnn: { sized: true, defaultNoise: 0, make: (o) => rnn({ dim: o.dim, weights: o.weights as RnnWeights | undefined, netSeed: o.netSeed }) },
   linear: { sized: false, defaultNoise: 0, make: () => linear() },
 };
 

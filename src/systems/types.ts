@@ -1,6 +1,21 @@
-import type { Matrix } from '../linalg/index.js';
+import type { Kernels, Matrix } from '../linalg/index.js';
+import type { BatchedStepKernels } from './batched.js';
 import type { Rng } from '../random/index.js';
-import type { NoiseKernel } from './noise.js';
+import type { SystemOptions } from './options.js';
+
+/**
+ * A noise kernel: the density p of one noise component ξ and its score s(ξ) = −d log p/dξ.
+ * Kernel differentiation needs the score: shifting a transition's mean by δ changes its
+ * log-likelihood by δ·s(ξ)/σ to first order.
+ */
+export interface NoiseKernel {
+  readonly name: string;
+  sample(rng: Rng): number;
+  score(xi: number): number;
+  logDensity(xi: number): number;
+  /** Variance of one component (Infinity when it does not exist). */
+  readonly variance: number;
+}
 
 export type SystemKind = 'map' | 'flow';
 
@@ -76,6 +91,11 @@ export interface DynamicalSystem {
   /** Plain-data recipe that rebuilds this exact system (createSystem(spec.name, spec.options)),
    *  e.g. in a worker thread; null for systems assembled by hand. */
   readonly spec: SystemSpec | null;
+  /**
+   * Lockstep kernels over B lanes bound to the current p (see batched.ts), when the model has
+   * them; use `batchedKernels(sys)`, which falls back to a lane loop otherwise.
+   */
+  bindBatched?(k: Kernels): BatchedStepKernels;
   /** The same system with another parameter vector (copied). */
   withParams(p: Float64Array): DynamicalSystem;
   /** The same system with another noise model (null: deterministic). */
@@ -85,7 +105,7 @@ export interface DynamicalSystem {
 /** Name and options of a built-in system (see createSystem). */
 export interface SystemSpec {
   readonly name: string;
-  readonly options: import('./registry.js').SystemOptions;
+  readonly options: SystemOptions;
 }
 
 export function paramIndex(sys: DynamicalSystem, name: string): ParamSpec | undefined {

@@ -1,7 +1,7 @@
 import { RuntimeFailure } from '../../errors/index.js';
 import { norm2 } from '../../linalg/index.js';
 import type { Observable } from '../../systems/index.js';
-import type { CheckpointedOrbit } from '../orbit.js';
+import type { CheckpointedOrbit } from '../../systems/orbit.js';
 
 /** What the backward sweep differentiates and which fixes it applies. */
 export interface SweepSpec {

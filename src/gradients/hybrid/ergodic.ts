@@ -3,7 +3,7 @@ import { TangentFrame } from '../../lyapunov/index.js';
 import { BatchMeans } from '../../stats/index.js';
 import { initialState, step, checkFinite } from '../../systems/index.js';
 import { resolveObjective, transientOf } from '../objective.js';
-import { CheckpointedOrbit } from '../orbit.js';
+import { CheckpointedOrbit } from '../../systems/orbit.js';
 import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { ScoreCovector, requireNoise } from '../kernel/score.js';

@@ -1,7 +1,7 @@
 import { RuntimeFailure } from '../../errors/index.js';
 import type { Rng } from '../../random/index.js';
 import type { DynamicalSystem, Observable } from '../../systems/index.js';
-import { CheckpointedOrbit } from '../orbit.js';
+import { CheckpointedOrbit } from '../../systems/orbit.js';
 import { solveNilsasKkt, type NilsasKkt } from './kkt.js';
 import { schurConditionNumber } from './schur.js';
 import { allocStats, allocSums, NilsasSweeper, type AdjointStats, type SegmentSums } from './segments.js';

@@ -3,10 +3,10 @@ import { Rng } from '../../random/index.js';
 import { dot } from '../../linalg/index.js';
 import type { SystemModel } from '../model.js';
 
-export interface RnnWeights {
+export type RnnWeights = {
   W: number[][];
   b: number[];
-}
+};
 
 export interface RnnOptions {
   dim?: number;
