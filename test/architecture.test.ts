@@ -34,7 +34,7 @@ const LAYERS: string[][] = [
   ['systems'],
   ['lyapunov'],
   ['gradients'],
-  ['optim'],
+  ['optim', 'cluster'],
   ['experiments'],
   ['report'],
   ['cli', '.'],

@@ -6,12 +6,19 @@ import { RuntimeFailure, UsageError } from '../errors/index.js';
 import type { TaskExecutor } from '../parallel/index.js';
 import { decode, encode } from './codec.js';
 import type { UnitJobData } from './payload.js';
-import { REQUEST_JOB } from './processor.js';
 import { kindOfTask } from './units.js';
 import { connectionOptions, parseRedisUrl, type RedisTarget } from './url.js';
 
-/** The queue every coordinator and worker of one Redis database shares. */
+/** The queue every coordinator and worker of one Redis database shares: the units. */
 export const QUEUE = 'chaosgrad-units';
+/**
+ * The flows' parent jobs, one per request. No worker takes jobs from this queue: a parent only
+ * tracks its units (and fails when one fails), and the coordinator removes it with them at the end.
+ */
+export const REQUESTS = 'chaosgrad-requests';
+const REQUEST_JOB = 'request';
+/** jobs of an interrupted request stay this long for an identical request to re-attach; workers then remove them */
+export const KEEP_SECONDS = 7 * 24 * 3600;
 
 export interface ClusterOptions {
   /** redis://[user:password@]host[:port][/db] or rediss://… */
@@ -36,8 +43,6 @@ export interface ClusterRunInfo {
 }
 
 const VERSION: string = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-/** jobs of an interrupted request stay this long for an identical request to re-attach, then expire */
-const KEEP_SECONDS = 24 * 3600;
 
 /** Content hash of a request: the chaosgrad version and every unit's kind and payload. */
 export function requestId(units: UnitJobData[]): string {
@@ -71,6 +76,7 @@ export class ClusterExecutor implements TaskExecutor {
     private readonly target: RedisTarget,
     private readonly conn: Redis,
     private readonly queue: Queue,
+    private readonly requests: Queue,
     private readonly flows: FlowProducer,
     private readonly events: QueueEvents,
     private readonly eventsConn: Redis,
@@ -95,10 +101,11 @@ export class ClusterExecutor implements TaskExecutor {
     // our own connections, so that close() can drop them even while the server is gone
     const eventsConn = new Redis(connectionOptions(target));
     const queue = new Queue(QUEUE, { connection: conn });
+    const requests = new Queue(REQUESTS, { connection: conn });
     const flows = new FlowProducer({ connection: conn });
     const events = new QueueEvents(QUEUE, { connection: eventsConn });
-    const ex = new ClusterExecutor(target, conn, queue, flows, events, eventsConn, options);
-    for (const emitter of [queue, flows, events] as { on(ev: 'error', f: (e: Error) => void): unknown }[]) emitter.on('error', (e: Error) => (ex.lastError = e.message));
+    const ex = new ClusterExecutor(target, conn, queue, requests, flows, events, eventsConn, options);
+    for (const emitter of [queue, requests, flows, events] as { on(ev: 'error', f: (e: Error) => void): unknown }[]) emitter.on('error', (e: Error) => (ex.lastError = e.message));
     for (const c of [conn, eventsConn]) c.on('error', (e: Error) => (ex.lastError = e.message));
     await withTimeout(events.waitUntilReady(), options.outageMs, () => ex.lastError || 'no answer').catch((e: Error) => {
       void ex.close();
@@ -144,7 +151,7 @@ export class ClusterExecutor implements TaskExecutor {
     const reused = await this.prepare(request, ids);
     await this.flows.add({
       name: REQUEST_JOB,
-      queueName: QUEUE,
+      queueName: REQUESTS,
       data: { units: units.length },
       opts: { jobId: request, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } },
       children: units.map((data, i) => ({
@@ -165,14 +172,14 @@ export class ClusterExecutor implements TaskExecutor {
     const retries = await Promise.all(ids.map(async (id) => Math.max(0, ((await this.queue.getJob(id))?.attemptsStarted ?? 1) - 1)));
     this.runs.push({ url: this.target.shown, request, units: units.length, reused, retries });
     // the results are merged by the caller: the request's jobs are done with
-    await (await this.queue.getJob(request))?.remove().catch(() => {});
+    await (await this.requests.getJob(request))?.remove().catch(() => {});
     return results;
   }
 
   /** An earlier identical request may have left jobs: keep finished units, clear failed ones. */
   private async prepare(request: string, ids: string[]): Promise<number> {
     let reused = 0;
-    const parent = await this.queue.getJob(request);
+    const parent = await this.requests.getJob(request);
     if (parent && (await parent.getState()) === 'failed') await parent.remove({ removeChildren: false });
     for (const id of ids) {
       const job = await this.queue.getJob(id);
@@ -270,7 +277,7 @@ export class ClusterExecutor implements TaskExecutor {
     if (this.heartbeat) clearInterval(this.heartbeat);
     // after an outage a graceful quit would wait for the server: drop the sockets instead
     const quick = Date.now() - this.lastOk > 1000;
-    await Promise.all([this.events.close(), this.flows.close(), this.queue.close()].map((p) => (quick ? Promise.race([p, sleep(200)]) : p).catch(() => {})));
+    await Promise.all([this.events.close(), this.flows.close(), this.queue.close(), this.requests.close()].map((p) => (quick ? Promise.race([p, sleep(200)]) : p).catch(() => {})));
     for (const c of [this.conn, this.eventsConn]) {
       if (quick) c.disconnect();
       else await c.quit().catch(() => c.disconnect());

@@ -10,12 +10,9 @@ import { unitModuleUrl } from './units.js';
  * unrecoverable (no retry: it would be rejected again); any other error is retried by the queue.
  * Errors carry their class in front ("[UsageError] …") so the coordinator exits with the right code.
  */
-export const REQUEST_JOB = 'request';
-
 const modulesDir = process.env.CHAOSGRAD_WORKER_MODULES || null;
 
 export default async function process_(job: SandboxedJob): Promise<string> {
-  if (job.name === REQUEST_JOB) return encode({ units: job.data?.units ?? null }); // the flow's parent: its children did the work
   let unit;
   try {
     unit = validateUnit(job.data, modulesDir);

@@ -1,10 +1,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RuntimeFailure, UsageError } from '../errors/index.js';
-import { QUEUE } from './coordinator.js';
+import { KEEP_SECONDS, QUEUE, REQUESTS } from './coordinator.js';
 import { connectionOptions, parseRedisUrl } from './url.js';
 
 export interface WorkerOptions {
@@ -96,13 +96,40 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     if (down) log(`reconnected to ${target.shown}`);
     down = false;
   });
+  const sweep = housekeeping(conn, log);
   await worker.waitUntilReady();
   log(`chaosgrad worker: ${target.shown}, queue ${QUEUE}, concurrency ${concurrency}, lock ${lockMs} ms${o.modulesDir ? `, modules ${process.env.CHAOSGRAD_WORKER_MODULES}` : ''}`);
   return {
     worker,
     async close() {
+      clearInterval(sweep.timer);
       await worker.close();
+      await Promise.all(sweep.queues.map((q) => q.close()));
       await conn.quit().catch(() => conn.disconnect());
     },
   };
+}
+
+/**
+ * Requests whose coordinator never came back (interrupted and not run again) leave their parent
+ * job and finished units behind for an identical request to re-attach to. Every worker removes
+ * those older than KEEP_SECONDS, at start and then hourly, so nothing stays for ever.
+ */
+function housekeeping(conn: Redis, log: (line: string) => void): { timer: NodeJS.Timeout; queues: Queue[] } {
+  const requests = new Queue(REQUESTS, { connection: conn });
+  const units = new Queue(QUEUE, { connection: conn });
+  const run = async () => {
+    let removed = 0;
+    const cutoff = Date.now() - KEEP_SECONDS * 1000;
+    for (const job of await requests.getJobs(['waiting-children', 'waiting', 'failed', 'completed'], 0, 999)) {
+      if (job && job.timestamp < cutoff) await job.remove().then(() => removed++, () => {});
+    }
+    for (const state of ['completed', 'failed'] as const) removed += (await units.clean(KEEP_SECONDS * 1000, 1000, state)).length;
+    if (removed > 0) log(`housekeeping: removed ${removed} jobs older than ${KEEP_SECONDS / 86400} days`);
+  };
+  const safe = () => void run().catch(() => {});
+  safe();
+  const timer = setInterval(safe, 3600_000);
+  timer.unref();
+  return { timer, queues: [requests, units] };
 }
