@@ -160,7 +160,10 @@ describe('cluster on a real redis-server', { concurrency: false }, () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
     workers = [];
     const run = runCliAsync([...KERNEL, '--seed', '11', '--cluster', redis.url]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // mid-run: the coordinator has enqueued its units (no worker is left to take them)
+    for (let i = 0; i < 600 && (await queue.getJobCounts('waiting')).waiting === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok((await queue.getJobCounts('waiting')).waiting > 0, 'the request never reached the queue');
+    await queue.close();
     await redis.stop();
     const out = await run.done;
     assert.equal(out.code, 1, out.stderr);
