@@ -111,3 +111,4 @@ export function requireFinite(name: string | OptionName, value: number, opts: { 
   if (opts.nonNegative && !(value >= 0)) throw usage`${name} must be >= 0, got ${value}`;
   return value;
 }
+export { closest } from './closest.js';

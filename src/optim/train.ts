@@ -62,6 +62,7 @@ export interface TrainOptions {
   /** start afresh even when config.out already holds a run */
   overwrite?: boolean;
   onIteration?(record: IterationRecord): void;
+  /** fraction of the run: `done` counts iterations, fractional within one (the gradient's progress) */
   onProgress?(done: number, total: number): void;
 }
 
@@ -193,7 +194,9 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
     const evaluationSeconds = seconds(t0);
     const t1 = process.hrtime.bigint();
     const objective = lossObjective(loss, e.statistics, config.estimator.objective);
-    const result = await estimator.estimate({ system: sys, objective, params: config.params, seed: iterationSeed(config.seed, it, 1) }, config.estimator.options);
+    // the gradient is most of an iteration: its progress moves the run's fraction within the iteration
+    const onProgress = opts.onProgress && ((d: number, t: number) => opts.onProgress!(it + 0.99 * Math.min(1, t > 0 ? d / t : 1), total));
+    const result = await estimator.estimate({ system: sys, objective, params: config.params, seed: iterationSeed(config.seed, it, 1), onProgress }, config.estimator.options);
     const gradientSeconds = seconds(t1);
     const g = result.gradient;
     if (g.length !== theta.length) throw new RuntimeFailure(`${estimator.name} returned ${g.length} gradient entries for ${theta.length} parameters`);
