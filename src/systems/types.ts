@@ -1,4 +1,5 @@
-import type { Matrix } from '../linalg/index.js';
+import type { Kernels, Matrix } from '../linalg/index.js';
+import type { BatchedStepKernels } from './batched.js';
 import type { Rng } from '../random/index.js';
 import type { SystemOptions } from './options.js';
 
@@ -90,6 +91,11 @@ export interface DynamicalSystem {
   /** Plain-data recipe that rebuilds this exact system (createSystem(spec.name, spec.options)),
    *  e.g. in a worker thread; null for systems assembled by hand. */
   readonly spec: SystemSpec | null;
+  /**
+   * Lockstep kernels over B lanes bound to the current p (see batched.ts), when the model has
+   * them; use `batchedKernels(sys)`, which falls back to a lane loop otherwise.
+   */
+  bindBatched?(k: Kernels): BatchedStepKernels;
   /** The same system with another parameter vector (copied). */
   withParams(p: Float64Array): DynamicalSystem;
   /** The same system with another noise model (null: deterministic). */

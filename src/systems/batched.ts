@@ -1,0 +1,118 @@
+import { kernels as defaultKernels, type Kernels } from '../linalg/index.js';
+import type { DynamicalSystem } from './types.js';
+
+/**
+ * Lockstep (batched) kernels: B independent orbits of ONE system (same parameters) advanced
+ * together, so that W·X is a matrix–matrix product and elementwise work runs across lanes.
+ *
+ * Layout (lane-major): a block of B vectors of dimension n is a Float64Array of n·B entries with
+ * component i of lane b at `[i·B + b]` — component i of all B orbits is contiguous. Parameter
+ * blocks per lane (nParams·B) use the same layout: parameter q of lane b at `[q·B + b]`.
+ *
+ * Contract (as for the single-orbit kernels): every method OVERWRITES its output, allocates
+ * nothing per call once warmed up for a given B, and computes lane b exactly as the single-vector
+ * kernel would on lane b alone, up to summation order — the results for lane b must not depend on
+ * B or on the other lanes (that is what makes B = 1 and B = 32 agree, and per-sample random
+ * streams give the same numbers whatever the batch size).
+ *
+ * A model gives these through `SystemModel.bindBatched(p, kernels)` (optional), built on the
+ * linalg kernels (WebAssembly SIMD or pure TS) and its buffers allocated with `kernels.f64` so the
+ * products run in place; it may copy p at bind time (parameters are fixed while a batch runs: bind
+ * again after changing them). `batchedKernels(sys)` falls back to a lane-by-lane loop over the
+ * single-orbit kernels for systems without them (and for flows, whose RK4 wrapper is single-orbit),
+ * so every system has a batched form.
+ */
+export interface BatchedStepKernels {
+  /** out ← f(X) lane by lane (X, out: n·B) */
+  map(X: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)·V_b per lane (one tangent vector per lane) */
+  jvp(X: Float64Array, V: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)ᵀ·W_b per lane */
+  vjp(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams) ← Σ_b (∂f/∂p)(X_b)ᵀ·W_b, the parameter adjoint summed over lanes */
+  paramAdjointSum(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams·B, lane-major) ← (∂f/∂p)(X_b)ᵀ·W_b per lane (per-sample scores) */
+  paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop) */
+  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array): void;
+}
+
+/** The batched kernels of a system, with the system they belong to. */
+export interface BatchedSystem extends BatchedStepKernels {
+  readonly system: DynamicalSystem;
+  readonly dim: number;
+  readonly nParams: number;
+  /** true when the model supplied its own batched kernels (false: lane-by-lane fallback) */
+  readonly native: boolean;
+}
+
+/** Copies lane b of a lane-major block (n·B) into a plain vector. */
+export function gatherLane(X: Float64Array, n: number, B: number, b: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) out[i] = X[i * B + b];
+}
+
+/** Writes a plain vector into lane b of a lane-major block. */
+export function scatterLane(v: Float64Array, n: number, B: number, b: number, out: Float64Array): void {
+  for (let i = 0; i < n; i++) out[i * B + b] = v[i];
+}
+
+/**
+ * The batched form of `sys` bound to its current parameters: the model's own batched kernels
+ * when it has them, otherwise the lane-by-lane fallback. Bind once per run (it allocates).
+ */
+export function batchedKernels(sys: DynamicalSystem, k: Kernels = defaultKernels()): BatchedSystem {
+  const own = sys.bindBatched?.(k) ?? null;
+  return { ...(own ?? laneLoop(sys)), system: sys, dim: sys.dim, nParams: sys.nParams, native: own !== null };
+}
+
+/** Batched kernels that run the single-orbit kernels one lane at a time (the generic fallback). */
+export function laneLoop(sys: DynamicalSystem): BatchedStepKernels {
+  const n = sys.dim, P = sys.nParams;
+  const x = new Float64Array(n), v = new Float64Array(n), y = new Float64Array(n), gp = new Float64Array(P);
+  function perLane(X: Float64Array, V: Float64Array, B: number, out: Float64Array, f: (x: Float64Array, v: Float64Array, y: Float64Array) => void): void {
+    for (let b = 0; b < B; b++) {
+      gatherLane(X, n, B, b, x);
+      gatherLane(V, n, B, b, v);
+      f(x, v, y);
+      scatterLane(y, n, B, b, out);
+    }
+  }
+  return {
+    map(X, B, out) {
+      for (let b = 0; b < B; b++) {
+        gatherLane(X, n, B, b, x);
+        sys.map(x, y);
+        scatterLane(y, n, B, b, out);
+      }
+    },
+    jvp: (X, V, B, out) => perLane(X, V, B, out, (xx, vv, yy) => sys.tangent(xx, vv, 1, yy)),
+    vjp: (X, W, B, out) => perLane(X, W, B, out, (xx, ww, yy) => sys.adjoint(xx, ww, 1, yy)),
+    paramAdjointSum(X, W, B, out) {
+      out.fill(0, 0, P);
+      for (let b = 0; b < B; b++) {
+        gatherLane(X, n, B, b, x);
+        gatherLane(W, n, B, b, v);
+        sys.paramAdjoint(x, v, gp);
+        for (let q = 0; q < P; q++) out[q] += gp[q];
+      }
+    },
+    paramAdjointLanes(X, W, B, out) {
+      for (let b = 0; b < B; b++) {
+        gatherLane(X, n, B, b, x);
+        gatherLane(W, n, B, b, v);
+        sys.paramAdjoint(x, v, gp);
+        scatterLane(gp, P, B, b, out);
+      }
+    },
+    backward(X, W, B, outX, outP) {
+      outP.fill(0, 0, P);
+      for (let b = 0; b < B; b++) {
+        gatherLane(X, n, B, b, x);
+        gatherLane(W, n, B, b, v);
+        sys.backward(x, v, y, gp);
+        scatterLane(y, n, B, b, outX);
+        for (let q = 0; q < P; q++) outP[q] += gp[q];
+      }
+    },
+  };
+}
