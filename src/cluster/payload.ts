@@ -59,7 +59,7 @@ export function resolveModuleName(dir: string | null, name: string): string {
     throw new PayloadError(`model module name '${name}' must be a relative path inside the modules directory (no absolute path, no '..')`);
   }
   if (!/\.(m?js)$/.test(name)) throw new PayloadError(`model module name '${name}' must end in .js or .mjs`);
-  if (dir === null) throw new PayloadError(`model module '${name}' requested, but this worker was started without --modules DIR`);
+  if (dir === null) throw new PayloadError(`model module '${name}' requested, but this worker has no modules directory`);
   const root = realpathSync(dir);
   let real: string;
   try {

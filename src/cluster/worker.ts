@@ -19,6 +19,8 @@ export interface WorkerOptions {
    * lives; a worker that dies loses it, and its unit goes back to the queue within about 1.5× this
    */
   lockMs?: number;
+  /** how the URL is named in errors (default 'redis URL') */
+  label?: string;
   /** one line per event (default: stderr) */
   log?: (line: string) => void;
 }
@@ -37,7 +39,7 @@ const PROCESSOR = fileURLToPath(new URL('./processor.js', import.meta.url));
  * Jobs name a whitelisted unit kind; the sandbox validates each payload before running anything.
  */
 export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
-  const target = parseRedisUrl(o.url, '--redis URL');
+  const target = parseRedisUrl(o.url, o.label ?? 'redis URL');
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const concurrency = o.concurrency ?? 1;
   const lockMs = o.lockMs ?? 30_000;
@@ -49,7 +51,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     } catch {
       /* reported below */
     }
-    if (!isDir) throw new UsageError(`--modules ${o.modulesDir}: not a directory`);
+    if (!isDir) throw new UsageError(`modules directory '${o.modulesDir}' is not a directory`);
     // read by the sandbox threads, which get a copy of the environment when they start
     process.env.CHAOSGRAD_WORKER_MODULES = dir;
   } else delete process.env.CHAOSGRAD_WORKER_MODULES;

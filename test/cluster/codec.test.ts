@@ -70,7 +70,7 @@ test('payload validation: a good unit passes; poisoned ones are refused with a r
     [job({ ...GOOD, options: { chunks: 2, baseline: true, code: 'process.exit()' } }), /options\.code is not a known field/],
     [job({ ...GOOD, objective: { ...GOOD.objective, horizon: 1.5 } }), /unit\.objective/],
     [job({ ...GOOD, spec: { name: 'nosuch', options: {} } }), /unknown system 'nosuch'/],
-    [job({ ...GOOD, spec: { name: 'ni9', options: { dt: 0.1 } } }), /--dt applies to flows only/],
+    [job({ ...GOOD, spec: { name: 'ni9', options: { dt: 0.1 } } }), /dt applies to flows only/],
     [job({ ...GOOD, params: ['nosuch'] }), /nosuch/],
     [job({ ...GOOD, objective: { ...GOOD.objective, observable: 'nosuch' } }), /nosuch/],
   ];
@@ -91,5 +91,5 @@ test('model modules resolve only inside the modules directory', () => {
   assert.throws(() => resolveModuleName(dir, 'link.js'), /outside the modules directory/);
   assert.throws(() => resolveModuleName(dir, 'missing.js'), /does not exist/);
   assert.throws(() => resolveModuleName(dir, 'sub/m.json'), /\.js or \.mjs/);
-  assert.throws(() => resolveModuleName(null, 'sub/m.js'), /without --modules DIR/);
+  assert.throws(() => resolveModuleName(null, 'sub/m.js'), /has no modules directory/);
 });

@@ -16,11 +16,13 @@ export const workerCommand: Command = {
   system: false,
   maxPositionals: 0,
   async run(_positionals: string[], values: OptionValues) {
-    const url = str(values, 'redis') ?? process.env.CHAOSGRAD_CLUSTER;
+    const given = str(values, 'redis');
+    const url = given ?? process.env.CHAOSGRAD_CLUSTER;
     if (url === undefined) throw new UsageError('missing --redis URL (redis://[user:password@]host[:port] or rediss://…)');
     const { startWorker } = await import('../../cluster/index.js');
     const running = await startWorker({
       url,
+      label: given !== undefined ? '--redis' : 'CHAOSGRAD_CLUSTER',
       concurrency: num(values, 'concurrency', 1, { integer: true, min: 1, max: 256 }),
       modulesDir: str(values, 'modules') ?? null,
       lockMs: num(values, 'lock-ms', 30_000, { integer: true, min: 500 }),
