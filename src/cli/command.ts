@@ -1,5 +1,6 @@
 import type { parseArgs } from 'node:util';
 import type { OptionValues } from './args.js';
+import type { HelpSection, OptionDecls } from './options.js';
 import type { Progress } from './progress.js';
 
 export type ParseArgsOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -17,8 +18,10 @@ export interface Command {
   readonly summary: string;
   /** one usage line, e.g. 'simulate <system> [--steps N] [--transient N]' */
   readonly usage: string;
-  /** command-specific options (common and, when `system` is set, system options are added) */
-  readonly options: ParseArgsOptions;
+  /** command-specific option declarations (common and, when `system` is set, system options are added); see options.ts */
+  readonly options: OptionDecls;
+  /** help sections of the command's own options when grouping by `group` is not enough (grad: one per method) */
+  helpSections?(): HelpSection[];
   /** accepts the system options (--set, --seed, --noise, --dt, --dim, --weights, …) */
   readonly system: boolean;
   readonly maxPositionals: number;

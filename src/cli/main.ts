@@ -1,32 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { cliMessage } from './optionNames.js';
 import type { OptionValues } from './args.js';
 import type { Command } from './command.js';
+import { commandHelp, commandOptions, unknownOption, usage } from './help.js';
+import { checkValues, parserOptions } from './options.js';
+import { packageVersion } from './version.js';
 import { COMMANDS } from './commands/index.js';
 import { toJson } from './format.js';
 import { Progress } from './progress.js';
-import { COMMON_OPTIONS, SYSTEM_OPTIONS } from './systemArgs.js';
-
-function usage(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.name.length));
-  return [
-    'chaosgrad — backpropagation in unstable neural networks',
-    '',
-    'usage: chaosgrad <command> [args] [--json]',
-    '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
-    '',
-    'system options: --set name=value (repeatable) --seed N --noise σ --kernel K --noise-dirs ones|FILE',
-    '                --dt h (flows) --dim n (sized systems) --weights FILE --weights-out FILE --net-seed N (rnn)',
-    "run 'chaosgrad <command> --help' for a command's options",
-  ].join('\n');
-}
-
-function commandHelp(c: Command): string {
-  const own = Object.keys(c.options).map((o) => `--${o}`).join(' ');
-  return `usage: chaosgrad ${c.usage}\n\n${c.summary}\n\noptions: ${own || '(none)'}${c.system ? ' + system options' : ''} --json --progress`;
-}
 
 /**
  * parseArgs refuses a value that starts with '-' ("--range -1,1" is ambiguous to it); a number-like
@@ -49,30 +32,40 @@ function joinNegativeValues(args: string[], options: Record<string, { type: stri
 /** Runs the CLI; returns the exit code (0 ok, 1 runtime failure, 2 usage error). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // no command is a usage error: the usage goes where errors go
+    process.stderr.write(usage() + '\n');
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name === undefined ? 2 : 0;
+    return 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`chaosgrad ${packageVersion()}\n`);
+    return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   try {
     if (!command) throw new UsageError(`unknown command '${name}' (valid: ${COMMANDS.map((c) => c.name).join(', ')})`);
     let parsed: { values: OptionValues; positionals: string[] };
-    const options = { ...COMMON_OPTIONS, ...(command.system ? SYSTEM_OPTIONS : {}), ...command.options };
+    const options = commandOptions(command);
     try {
       parsed = parseArgs({
         args: joinNegativeValues(rest, options),
-        options,
+        options: parserOptions(options),
         allowPositionals: true,
         strict: true,
       }) as { values: OptionValues; positionals: string[] };
     } catch (e) {
       // parseArgs messages span several sentences; keep the first, which names the option
-      throw new UsageError(`${(e as Error).message.split('. ')[0].replace(/\.$/, '')} (see 'chaosgrad ${name} --help')`);
+      throw new UsageError(unknownOption((e as Error).message, name, options));
     }
     if (parsed.values.help) {
       process.stdout.write(commandHelp(command) + '\n');
       return 0;
     }
+    checkValues(parsed.values, options);
     if (parsed.positionals.length > command.maxPositionals) {
       throw new UsageError(`unexpected argument '${parsed.positionals[command.maxPositionals]}' (usage: chaosgrad ${command.usage})`);
     }
@@ -82,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(parsed.values.json ? JSON.stringify(toJson(out.json)) + '\n' : out.text + '\n');
     return 0;
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
+    const msg = cliMessage(e).split('\n')[0];
     if (e instanceof UsageError) {
       process.stderr.write(`chaosgrad: error: ${msg}\n`);
       return 2;
@@ -96,6 +89,11 @@ export async function main(argv: string[]): Promise<number> {
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
+});
+
+// the same for stderr: a closed reader of --progress must not end a run (Progress stops drawing)
+process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
 });
 
 main(process.argv.slice(2)).then((code) => {

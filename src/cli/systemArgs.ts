@@ -1,29 +1,27 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.js';
 import { checkRnnWeights, createSystem, type DynamicalSystem, type RnnWeights, type SystemOptions } from '../systems/index.js';
+import type { OptionDecls } from './options.js';
 import { num, parseNumber, readJsonFile, str, writeTextFile, type OptionValues } from './args.js';
-
-type ParseArgsOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
 /** Options every command that builds a system accepts (the CLI contract). */
 export const SYSTEM_OPTIONS = {
-  set: { type: 'string', multiple: true },
-  seed: { type: 'string' },
-  noise: { type: 'string' },
-  kernel: { type: 'string' },
-  'noise-dirs': { type: 'string' },
-  dt: { type: 'string' },
-  dim: { type: 'string' },
-  weights: { type: 'string' },
-  'weights-out': { type: 'string' },
-  'net-seed': { type: 'string' },
-} as const satisfies ParseArgsOptions;
+  set: { type: 'string', multiple: true, group: 'system', value: 'name=value', description: "set a scalar parameter of the system (see 'chaosgrad systems <name>')" },
+  seed: { type: 'string', group: 'system', kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, default: 0, description: 'seed of every random draw of the run (initial state, noise, repetitions)' },
+  noise: { type: 'string', group: 'system', kind: 'number', min: 0, value: 'σ', default: 'none (deterministic)', description: 'standard deviation of additive noise per step' },
+  kernel: { type: 'string', group: 'system', value: 'K', default: 'gaussian', description: 'noise distribution: gaussian, logistic or student:ν' },
+  'noise-dirs': { type: 'string', group: 'system', value: 'ones|isotropic|FILE', default: 'isotropic', description: 'directions the noise enters: one per coordinate, all-ones, or an n×r JSON matrix' },
+  dt: { type: 'string', group: 'system', kind: 'number', above: 0, value: 'h', unit: 'time units', default: "the system's step", description: 'RK4 step of a flow (flows only)' },
+  dim: { type: 'string', group: 'system', kind: 'integer', min: 1, value: 'n', default: "the system's size", description: 'dimension of a sized system (lorenz96, linear, rnn)' },
+  weights: { type: 'string', group: 'system', value: 'FILE', description: 'rnn weights from a JSON file {"W": n×n, "b": n}' },
+  'weights-out': { type: 'string', group: 'output', value: 'FILE', description: 'write the rnn weights used to a JSON file' },
+  'net-seed': { type: 'string', group: 'system', kind: 'integer', min: 0, default: 1, description: 'seed of the random rnn weights W ~ N(0, 1/n)' },
+} as const satisfies OptionDecls;
 
 export const COMMON_OPTIONS = {
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  progress: { type: 'boolean' },
-} as const satisfies ParseArgsOptions;
+  json: { type: 'boolean', group: 'output', description: 'print one JSON object on stdout instead of text' },
+  help: { type: 'boolean', short: 'h', group: 'output', description: 'print this help and exit' },
+  progress: { type: 'boolean', group: 'output', default: 'on when stderr is a terminal and no --json', description: 'show progress on stderr (phase, fraction, elapsed, ETA)' },
+} as const satisfies OptionDecls;
 
 /** Parses repeated `--set name=value` into a record. */
 export function parseSets(raw: unknown): Record<string, number> {

@@ -1,3 +1,4 @@
+import { closest } from '../errors/closest.js';
 import { UsageError } from '../errors/index.js';
 
 /**
@@ -34,25 +35,6 @@ export function onlyKeys(t: Table, path: string, allowed: readonly string[]): vo
     const where = join(path, key);
     throw new UsageError(`config: unknown field '${where}' ` + (near ? `(did you mean '${join(path, near)}'?)` : `(valid: ${allowed.join(', ')})`));
   }
-}
-
-function closest(word: string, options: readonly string[]): string | null {
-  let best: string | null = null, bestD = Infinity;
-  for (const o of options) {
-    const d = editDistance(word.toLowerCase(), o.toLowerCase());
-    if (d < bestD) [best, bestD] = [o, d];
-  }
-  return bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 export interface NumberRule {

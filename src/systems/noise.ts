@@ -2,21 +2,11 @@ import { UsageError, requireFinite } from '../errors/index.js';
 import { logGamma } from '../stats/studentT.js';
 import { fromRows, type Matrix } from '../linalg/index.js';
 import type { Rng } from '../random/index.js';
-import type { NoiseModel } from './types.js';
+import type { NoiseDirections } from './options.js';
+import type { NoiseKernel, NoiseModel } from './types.js';
 
-/**
- * A noise kernel: the density p of one noise component ξ and its score s(ξ) = −d log p/dξ.
- * Kernel differentiation needs the score: shifting a transition's mean by δ changes its
- * log-likelihood by δ·s(ξ)/σ to first order.
- */
-export interface NoiseKernel {
-  readonly name: string;
-  sample(rng: Rng): number;
-  score(xi: number): number;
-  logDensity(xi: number): number;
-  /** Variance of one component (Infinity when it does not exist). */
-  readonly variance: number;
-}
+export type { NoiseKernel, NoiseDirections };
+
 
 export const gaussianKernel: NoiseKernel = {
   name: 'gaussian',
@@ -67,7 +57,6 @@ export function parseKernel(spec: string): NoiseKernel {
   throw new UsageError(`unknown kernel '${spec}' (valid: gaussian, logistic, student:ν)`);
 }
 
-export type NoiseDirections = 'isotropic' | 'ones' | number[][];
 
 export interface NoiseOptions {
   sigma: number;

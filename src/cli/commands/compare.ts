@@ -9,20 +9,22 @@ import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
 import { OBJECTIVE_OPTIONS, objectiveFrom, paramsFrom } from './grad.js';
 
+const DEFAULT_BUDGET = 5;
+
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'gradient methods side by side at an equal compute budget (CPU seconds): estimate, stderr, error against a reference, cost',
   usage: 'compare <system> --param P --objective O --methods bptt,fd,nilsas,kernel,hybrid [--budget S | --budgets a,b,c] [--reference v,… | --reference-method fd [--reference-budget S]] [--method-options JSON|FILE] [--plot FILE.svg]',
   options: {
-    methods: { type: 'string' },
+    methods: { type: 'string', value: 'a,b,c', default: 'every method but fd', description: 'methods to compare (bptt, fd, nilsas, kernel, hybrid)' },
     ...OBJECTIVE_OPTIONS,
-    budget: { type: 'string' },
-    budgets: { type: 'string' },
-    reference: { type: 'string' },
-    'reference-method': { type: 'string' },
-    'reference-budget': { type: 'string' },
-    'method-options': { type: 'string' },
-    plot: { type: 'string' },
+    budget: { type: 'string', kind: 'number', above: 0, value: 'S', unit: 'CPU seconds', default: DEFAULT_BUDGET, description: 'compute budget of each method' },
+    budgets: { type: 'string', value: 'a,b,c', unit: 'CPU seconds', description: 'several budgets (convergence with cost)' },
+    reference: { type: 'string', value: 'v,…', group: 'method', description: 'known gradient to measure errors against (one value per entry)' },
+    'reference-method': { type: 'string', value: 'M', group: 'method', default: 'fd', description: 'method computing the reference when no --reference is given' },
+    'reference-budget': { type: 'string', kind: 'number', above: 0, value: 'S', group: 'method', unit: 'CPU seconds', description: 'budget of the reference computation' },
+    'method-options': { type: 'string', value: 'JSON|FILE', group: 'method', description: 'options per method, e.g. {"kernel": {"window": 20}}' },
+    plot: { type: 'string', value: 'FILE.svg', group: 'output', description: 'write an SVG figure of the comparison' },
   },
   system: true,
   maxPositionals: 1,
@@ -34,7 +36,7 @@ export const compareCommand: Command = {
     if (values.budget !== undefined && values.budgets !== undefined) throw new UsageError('give --budget or --budgets, not both');
     const budgets = values.budgets !== undefined
       ? list(values, 'budgets')!.map((b) => parseNumber('--budgets', b, { above: 0 }))
-      : [num(values, 'budget', 5, { above: 0 })];
+      : [num(values, 'budget', DEFAULT_BUDGET, { above: 0 })];
     const reference = list(values, 'reference')?.map((v) => parseNumber('--reference', v));
     const refMethod = str(values, 'reference-method');
     if (refMethod !== undefined && !valid.includes(refMethod)) throw new UsageError(`unknown --reference-method '${refMethod}' (valid: ${valid.join(', ')})`);

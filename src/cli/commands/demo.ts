@@ -13,15 +13,17 @@ export const DEFAULT_REPORT_DIR = 'chaosgrad-report';
  * `chaosgrad demo`: the four experiments at their demo size (under 2 minutes on one core), one
  * self-contained HTML page with every figure inline, and each experiment's data and SVGs beside it.
  */
+const DEFAULT_OUT = DEFAULT_REPORT_DIR;
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: `small versions of every experiment in under 2 minutes: an HTML report in ${DEFAULT_REPORT_DIR}/index.html`,
   usage: `demo [--out DIR] [--seed S] [--size ${EXPERIMENT_SIZES.join('|')}] [--resume]`,
   options: {
-    out: { type: 'string' },
-    seed: { type: 'string' },
-    size: { type: 'string' },
-    resume: { type: 'boolean' },
+    out: { type: 'string', value: 'DIR', group: 'output', default: DEFAULT_OUT, description: 'directory of the data, figures and HTML report' },
+    seed: { type: 'string', kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, default: 0, description: 'seed of every random draw' },
+    size: { type: 'string', value: EXPERIMENT_SIZES.join('|'), default: 'demo', description: 'size of the studies' },
+    resume: { type: 'boolean', description: 'reuse the finished units an interrupted run with the same settings left in --out' },
   },
   system: false,
   maxPositionals: 0,

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError, unknownName } from '../../errors/index.js';
@@ -10,6 +10,7 @@ import { str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
 import { toJson } from '../format.js';
 import type { Progress } from '../progress.js';
+import { packageVersion } from '../version.js';
 import { seedFrom } from '../systemArgs.js';
 
 export function makeDir(dir: string): void {
@@ -27,15 +28,6 @@ export function sizeFrom(values: OptionValues, fallback: ExperimentSize): Experi
     return checkSize(raw);
   } catch {
     throw new UsageError(`--size must be one of ${EXPERIMENT_SIZES.join(', ')}, got '${raw}'`);
-  }
-}
-
-/** chaosgrad's version from its package.json (dist/src/cli/commands → the package root). */
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
   }
 }
 
@@ -87,15 +79,17 @@ export function experimentByName(name: string | undefined): Experiment {
   return EXPERIMENTS.find((e) => e.name === name) ?? unknownName('experiment', name, EXPERIMENT_NAMES);
 }
 
+const DEFAULT_OUT = 'runs/<name>';
+
 export const experimentCommand: Command = {
   name: 'experiment',
   summary: `a reproducible study (${EXPERIMENT_NAMES.join(', ')}): data JSON, SVG figures and an HTML page in --out`,
   usage: `experiment <${EXPERIMENT_NAMES.join('|')}> [--out DIR] [--size ${EXPERIMENT_SIZES.join('|')}] [--seed S] [--resume]`,
   options: {
-    out: { type: 'string' },
-    size: { type: 'string' },
-    seed: { type: 'string' },
-    resume: { type: 'boolean' },
+    out: { type: 'string', value: 'DIR', group: 'output', default: DEFAULT_OUT, description: 'directory of the data, figures and HTML report' },
+    size: { type: 'string', value: EXPERIMENT_SIZES.join('|'), default: 'full', description: 'size of the study' },
+    seed: { type: 'string', kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, default: 0, description: 'seed of every random draw' },
+    resume: { type: 'boolean', description: 'reuse the finished units an interrupted run with the same settings left in --out' },
   },
   system: false,
   maxPositionals: 1,

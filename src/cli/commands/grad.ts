@@ -1,7 +1,8 @@
 import { UsageError, unknownName } from '../../errors/index.js';
 import type { GradientResult, Objective } from '../../gradients/index.js';
 import { list, num, str, type OptionValues } from '../args.js';
-import type { Command, ParseArgsOptions } from '../command.js';
+import type { Command } from '../command.js';
+import type { OptionDecls } from '../options.js';
 import { fmt, table } from '../format.js';
 import { METHODS } from '../methods/index.js';
 import type { Progress } from '../progress.js';
@@ -10,18 +11,18 @@ import type { DynamicalSystem } from '../../systems/index.js';
 
 /** Options choosing what is differentiated; shared by every command that estimates a gradient. */
 export const OBJECTIVE_OPTIONS = {
-  param: { type: 'string' },
-  objective: { type: 'string' },
-  steps: { type: 'string' },
-  transient: { type: 'string' },
-  horizon: { type: 'string' },
-  samples: { type: 'string' },
-} as const satisfies ParseArgsOptions;
+  param: { type: 'string', value: 'NAME[,NAME…]', default: 'every scalar parameter', description: "parameters to differentiate with respect to (array ones by name: W, b)" },
+  objective: { type: 'string', value: 'NAME', default: 'mean', description: "observable whose average or expectation is differentiated (see 'chaosgrad systems <name>')" },
+  steps: { type: 'string', kind: 'integer', min: 1, value: 'T', unit: 'steps', default: 'depends on the method', description: 'long-time average over T steps' },
+  transient: { type: 'string', kind: 'integer', min: 0, value: 'N', unit: 'steps', default: "the system's transient", description: 'steps discarded before averaging' },
+  horizon: { type: 'string', kind: 'integer', min: 1, value: 'L', unit: 'steps', description: 'finite-horizon objective E[Φ(x_L)] instead of a long-time average' },
+  samples: { type: 'string', kind: 'integer', min: 1, value: 'N', default: 1000, description: 'samples of the finite-horizon expectation (with --horizon)' },
+} as const satisfies OptionDecls;
 
-const OWN_OPTIONS: ParseArgsOptions = { method: { type: 'string' }, ...OBJECTIVE_OPTIONS };
+const OWN_OPTIONS: OptionDecls = { method: { type: 'string', value: 'M', choices: METHODS.map((m) => m.estimator.name), description: 'gradient method (required)' }, ...OBJECTIVE_OPTIONS };
 
-function methodOptions(): ParseArgsOptions {
-  const all: ParseArgsOptions = {};
+function methodOptions(): OptionDecls {
+  const all: OptionDecls = {};
   for (const m of METHODS) Object.assign(all, m.options);
   return all;
 }
@@ -91,6 +92,10 @@ export const gradCommand: Command = {
   usage: 'grad <system> --method M --param NAME[,NAME…] --objective NAME [--steps T [--transient N] | --horizon L --samples N] [method options]',
   get options() {
     return { ...OWN_OPTIONS, ...methodOptions() };
+  },
+  // one section per method, since methods share option names with different meanings
+  helpSections() {
+    return [{ title: 'options', options: OWN_OPTIONS }, ...METHODS.map((m) => ({ title: `method options (--method ${m.estimator.name})`, options: m.options }))];
   },
   system: true,
   maxPositionals: 1,

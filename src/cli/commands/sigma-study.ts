@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { fmt, pm, table } from '../format.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
+import { kernelMethod } from '../methods/kernel.js';
 import { OBJECTIVE_OPTIONS, objectiveFrom, paramsFrom } from './grad.js';
 
 /** The σ-study as a figure: estimates with error bars, the fit, and the extrapolated σ → 0 value. */
@@ -33,13 +34,13 @@ export const sigmaStudyCommand: Command = {
   summary: 'kernel derivative at several noise levels σ, extrapolated to σ → 0 (JSON + SVG plot)',
   usage: 'sigma-study <system> --sigmas a,b,c [--param NAME,…] [--objective NAME] [--steps T | --horizon L --samples N] [--window W] [--repeats R] [--no-baseline] [--degree 1|2] [--plot FILE.svg]',
   options: {
-    sigmas: { type: 'string' },
+    sigmas: { type: 'string', value: 'a,b,c', description: 'noise levels of the study, each > 0 (required)' },
     ...OBJECTIVE_OPTIONS,
-    window: { type: 'string' },
-    repeats: { type: 'string' },
-    'no-baseline': { type: 'boolean' },
-    degree: { type: 'string' },
-    plot: { type: 'string' },
+    window: { ...kernelMethod.options.window },
+    repeats: { ...kernelMethod.options.repeats },
+    'no-baseline': { ...kernelMethod.options['no-baseline'] },
+    degree: { type: 'string', kind: 'integer', min: 1, max: 2, default: 1, group: 'method', description: 'degree of the polynomial extrapolation in σ' },
+    plot: { type: 'string', value: 'FILE.svg', group: 'output', description: 'write an SVG figure of the study' },
   },
   system: true,
   maxPositionals: 1,

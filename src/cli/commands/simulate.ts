@@ -5,15 +5,17 @@ import { fmt, table } from '../format.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
 
+const DEFAULT_BATCHES = 32;
+
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'time averages of observables along one orbit, with batch-means standard errors',
   usage: 'simulate <system> [--steps N] [--transient N] [--observables a,b] [--batches B] [system options]',
   options: {
-    steps: { type: 'string' },
-    transient: { type: 'string' },
-    observables: { type: 'string' },
-    batches: { type: 'string' },
+    steps: { type: 'string', kind: 'integer', min: 1, value: 'N', unit: 'steps', default: '1000 time units (flows), 100000 steps (maps)', description: 'length of the averaged orbit' },
+    transient: { type: 'string', kind: 'integer', min: 0, value: 'N', unit: 'steps', default: "the system's transient", description: 'steps discarded before averaging' },
+    observables: { type: 'string', value: 'a,b', default: 'all', description: "observables to average (see 'chaosgrad systems <name>')" },
+    batches: { type: 'string', kind: 'integer', min: 2, value: 'B', default: DEFAULT_BATCHES, description: 'batches of the batch-means standard error' },
   },
   system: true,
   maxPositionals: 1,
@@ -25,7 +27,7 @@ export const simulateCommand: Command = {
       transient: num(values, 'transient', undefined, { integer: true, min: 0 }),
       seed: seedFrom(values),
       observables: list(values, 'observables'),
-      batches: num(values, 'batches', 32, { integer: true, min: 2 }),
+      batches: num(values, 'batches', DEFAULT_BATCHES, { integer: true, min: 2 }),
       onProgress: (d, t) => progress.update('simulate', d, t),
     });
     progress.done();

@@ -32,11 +32,11 @@ export const trainCommand: Command = {
   summary: 'minimise a loss of long-time statistics with any gradient method (config file, log, checkpoint/resume)',
   usage: 'train --config FILE [--resume] [--iterations N] [--out DIR] [--overwrite]',
   options: {
-    config: { type: 'string' },
-    resume: { type: 'boolean' },
-    iterations: { type: 'string' },
-    out: { type: 'string' },
-    overwrite: { type: 'boolean' },
+    config: { type: 'string', value: 'FILE', description: 'JSON or TOML training configuration (required; see docs/training.md)' },
+    resume: { type: 'boolean', description: 'continue the run in --out from its checkpoint' },
+    iterations: { type: 'string', kind: 'integer', min: 1, value: 'N', default: 'the config\'s iterations', description: 'optimiser iterations' },
+    out: { type: 'string', value: 'DIR', group: 'output', default: 'runs/<config name>', description: 'run directory (log, checkpoint; locked while the run lasts)' },
+    overwrite: { type: 'boolean', group: 'output', description: 'replace an existing run in --out' },
   },
   system: false,
   maxPositionals: 0,
@@ -51,11 +51,13 @@ export const trainCommand: Command = {
       // default output next to the current directory, named after the config
       out: str(values, 'out') ?? loaded.out ?? join('runs', basename(file, extname(file))),
     };
+    let lastLoss = '';
     if (flag(values, 'resume')) progress.note(`resuming the run in ${config.out}`);
     const r = await train(config, {
       resume: flag(values, 'resume'),
       overwrite: flag(values, 'overwrite'),
-      onIteration: (rec) => progress.update(`train ${rec.iteration + 1}/${config.iterations} loss ${fmt(rec.loss, 3)}`, rec.iteration + 1, config.iterations),
+      onIteration: (rec) => (lastLoss = fmt(rec.loss, 3)),
+      onProgress: (done, total) => progress.update('train', done, total, `iteration ${Math.min(total, Math.floor(done) + 1)}/${total}${lastLoss ? `, loss ${lastLoss}` : ''}`),
     });
     progress.done();
     const method = r.records[r.records.length - 1]?.method ?? config.estimator.method;

@@ -1,4 +1,5 @@
 import { fdEstimator, type FdOptions } from '../../gradients/index.js';
+import { DEFAULT_BATCHES } from '../../gradients/fd.js';
 import { flag, num, type OptionValues } from '../args.js';
 import type { MethodAdapter } from './method.js';
 
@@ -9,9 +10,9 @@ import type { MethodAdapter } from './method.js';
 export const fdMethod: MethodAdapter<FdOptions> = {
   estimator: fdEstimator,
   options: {
-    h: { type: 'string' },
-    richardson: { type: 'boolean' },
-    batches: { type: 'string' },
+    h: { type: 'string', group: 'method', kind: 'number', above: 0, value: 'STEP', default: '0.01·max(|p|, 1)', description: 'absolute finite-difference step for every entry' },
+    richardson: { type: 'boolean', group: 'method', description: 'Richardson extrapolation (steps h and h/2)' },
+    batches: { type: 'string', group: 'method', kind: 'integer', min: 2, value: 'B', default: DEFAULT_BATCHES, description: 'independent batches for the confidence interval' },
   },
   parse(values: OptionValues): FdOptions {
     return {

@@ -1,20 +1,20 @@
 import { UsageError } from '../../errors/index.js';
 import { hybridEstimator, type HybridOptions } from '../../gradients/hybrid/index.js';
-import { DEFAULT_SPLIT } from '../../gradients/hybrid/options.js';
+import { DEFAULT_ALPHA, DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT } from '../../gradients/hybrid/options.js';
 import { num, str } from '../args.js';
 import type { MethodAdapter } from './method.js';
 
 export const hybridMethod: MethodAdapter<HybridOptions> = {
   estimator: hybridEstimator,
   options: {
-    split: { type: 'string' },
-    alpha: { type: 'string' },
-    u: { type: 'string' },
-    window: { type: 'string' },
-    repeats: { type: 'string' },
-    'segment-steps': { type: 'string' },
-    'basis-transient': { type: 'string' },
-    'orbit-memory': { type: 'string' },
+    split: { type: 'string', group: 'method', choices: ['pathkernel', 'shadowing'], default: DEFAULT_SPLIT, description: 'how the perturbation is split between kernel and adjoint' },
+    alpha: { type: 'string', group: 'method', kind: 'number', min: 0, max: 1, value: 'α', default: DEFAULT_ALPHA, description: 'path-kernel fraction (with --split pathkernel)' },
+    u: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'U', default: 'exponents λᵢ > −λ₁/2', description: 'unstable directions given to the kernel (with --split shadowing)' },
+    window: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'W', unit: 'steps', default: '10 for maps, 1 time unit for flows', description: 'ergodic decorrelation window' },
+    repeats: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'R', default: 1, description: 'independent orbits (stderr across them when >= 2, else batch means)' },
+    'segment-steps': { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'S', unit: 'steps', default: '≈ √T', description: 'checkpoint segment length' },
+    'basis-transient': { type: 'string', group: 'method', kind: 'integer', min: 0, value: 'N', unit: 'steps', description: 'steps for the Gram–Schmidt frame to settle (shadowing)' },
+    'orbit-memory': { type: 'string', group: 'method', kind: 'number', min: 0, value: 'MiB', unit: 'MiB per orbit', default: DEFAULT_ORBIT_MEMORY_MIB, description: 'memory for keeping the forward orbit instead of recomputing it (0: recompute)' },
   },
   parse(values) {
     const split = str(values, 'split') ?? DEFAULT_SPLIT;

@@ -1,5 +1,5 @@
-import { kernelEstimator, NEEDS_NOISE, type KernelOptions } from '../../gradients/index.js';
-import { UsageError } from '../../errors/index.js';
+import { kernelEstimator, needsNoise, type KernelOptions } from '../../gradients/index.js';
+import { DEFAULT_WINDOW } from '../../gradients/kernel/index.js';
 import { flag, num, type OptionValues } from '../args.js';
 import type { MethodAdapter } from './method.js';
 
@@ -10,14 +10,14 @@ import type { MethodAdapter } from './method.js';
 export const kernelMethod: MethodAdapter<KernelOptions> = {
   estimator: kernelEstimator,
   options: {
-    window: { type: 'string' },
-    repeats: { type: 'string' },
-    'no-baseline': { type: 'boolean' },
+    window: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'W', unit: 'steps', default: DEFAULT_WINDOW, description: 'decorrelation window of the ergodic form: bias decays with W, variance grows like W' },
+    repeats: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'R', default: 1, description: 'independent orbits sharing the steps (finite horizon: blocks of samples)' },
+    'no-baseline': { type: 'boolean', group: 'method', description: 'do not subtract a baseline from Φ (larger variance, same mean)' },
   },
   // the score estimator's variance is large: a useful default orbit is long
   defaultSteps: (req) => (req.system.dt !== null ? Math.round(1000 / req.system.dt) : 100000),
   parse(values: OptionValues, req) {
-    if (req.system.noise === null) throw new UsageError(NEEDS_NOISE);
+    if (req.system.noise === null) throw needsNoise();
     return {
       window: num(values, 'window', undefined, { integer: true, min: 1 }),
       repeats: num(values, 'repeats', undefined, { integer: true, min: 1 }),

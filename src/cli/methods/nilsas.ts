@@ -11,12 +11,12 @@ import type { MethodAdapter } from './method.js';
 export const nilsasMethod: MethodAdapter<NilsasOptions> = {
   estimator: nilsasEstimator,
   options: {
-    M: { type: 'string' },
-    'segment-steps': { type: 'string' },
-    segments: { type: 'string' },
-    repeats: { type: 'string' },
-    'spectrum-steps': { type: 'string' },
-    'no-neutral': { type: 'boolean' },
+    M: { type: 'string', group: 'method', kind: 'integer', min: 0, default: 'unstable + neutral exponents of a short run', description: 'homogeneous adjoints' },
+    'segment-steps': { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'S', unit: 'steps', default: 'from the short Lyapunov run', description: 'steps per segment (between re-orthonormalisations); keep it well below the orbit length' },
+    segments: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'K', description: 'number of segments (alternative to --segment-steps)' },
+    repeats: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'R', default: 8, description: 'independent orbits for the standard error' },
+    'spectrum-steps': { type: 'string', group: 'method', kind: 'integer', min: 0, value: 'N', unit: 'steps', default: '2000 for maps, 100 time units for flows', description: 'short Lyapunov run that sets the defaults (0: skip, then give --M)' },
+    'no-neutral': { type: 'boolean', group: 'method', description: 'flows: drop the neutral-direction constraint' },
   },
   parse(values: OptionValues): NilsasOptions {
     return {

@@ -1,6 +1,6 @@
 import type { Rng } from '../../random/index.js';
 import type { DynamicalSystem, Observable } from '../../systems/index.js';
-import { CheckpointedOrbit } from '../orbit.js';
+import { CheckpointedOrbit } from '../../systems/orbit.js';
 import { adjointSweep, type SweepStats } from './sweep.js';
 
 export interface TrajectorySpec {

@@ -1,6 +1,7 @@
 import type { RngState } from '../random/index.js';
 import { Rng } from '../random/index.js';
-import { checkFinite, step, type DynamicalSystem } from '../systems/index.js';
+import { checkFinite, step } from './trajectory.js';
+import type { DynamicalSystem } from './types.js';
 
 /** Recomputed states of one segment: states[j·n…] = x_{start+j}, j = 0..length; xi[j·r…] = noise of step start+j. */
 export interface SegmentBuffer {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CheckpointedOrbit } from '../../src/gradients/orbit.js';
+import { CheckpointedOrbit } from '../../src/systems/orbit.js';
 import { Rng } from '../../src/random/index.js';
 import { createSystem, step } from '../../src/systems/index.js';
 
