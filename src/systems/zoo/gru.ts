@@ -23,7 +23,7 @@ export function gru(o: GruOptions = {}): DefinedModel {
     name: 'gru',
     kind: 'map',
     dim: n,
-    description: `autonomous GRU with ${n} units, output fed back as input; weights from --net-seed`,
+    description: `autonomous GRU with ${n} units, output fed back as input; weights from the network seed (netSeed)`,
     equations: 'z = σ(Wz·h + Uz·h + bz), r = σ(Wr·h + Ur·h + br), h̃ = tanh(W·h + U·(r⊙h) + bh), h ↦ (1 − z)⊙h + z⊙h̃',
     params: {
       Wz: { ...mat(1), description: `update-gate input weights, ${n}×${n}` },

@@ -42,7 +42,7 @@ export function mlpOde(o: MlpOdeOptions = {}): DefinedModel {
     kind: 'flow',
     dim: n,
     dt,
-    description: `neural ODE, ${K} tanh hidden layer${K > 1 ? 's' : ''} of ${H} units, RK4; weights from --net-seed`,
+    description: `neural ODE, ${K} tanh hidden layer${K > 1 ? 's' : ''} of ${H} units, RK4; weights from the network seed (netSeed)`,
     equations: 'ẋ = Wout·tanh(W1·x + b1) + bout − λ·x (more layers: tanh(Wk·h + bk) nested)',
     params,
     step: (x, p) => {

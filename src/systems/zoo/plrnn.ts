@@ -30,7 +30,7 @@ export function plrnn(o: PlrnnOptions = {}): DefinedModel {
     name: clipped ? 'plrnn-clipped' : 'plrnn',
     kind: 'map',
     dim: M,
-    description: `${clipped ? 'clipped ' : ''}shallow PLRNN (Hess et al. 2023), ${M} latent, ${L} hidden units; weights from --net-seed`,
+    description: `${clipped ? 'clipped ' : ''}shallow PLRNN (Hess et al. 2023), ${M} latent, ${L} hidden units; weights from the network seed (netSeed)`,
     equations: clipped ? 'z ↦ A⊙z + W1·[relu(W2·z + h2) − relu(W2·z)] + h1' : 'z ↦ A⊙z + W1·relu(W2·z + h2) + h1',
     params: {
       A: { shape: [M], default: w.A, description: `diagonal of A, ${M} entries` },
