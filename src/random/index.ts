@@ -1,1 +1,2 @@
 export { Rng, type RngState } from './rng.js';
+export { LaneStreams } from './lanes.js';

@@ -35,6 +35,8 @@ export interface BatchedStepKernels {
   paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
   /** outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop) */
   backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array): void;
+  /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
+  wrap?(X: Float64Array, B: number): void;
 }
 
 /** The batched kernels of a system, with the system they belong to. */
@@ -102,6 +104,13 @@ export function laneLoop(sys: DynamicalSystem): BatchedStepKernels {
         gatherLane(W, n, B, b, v);
         sys.paramAdjoint(x, v, gp);
         scatterLane(gp, P, B, b, out);
+      }
+    },
+    wrap(X, B) {
+      for (let b = 0; b < B; b++) {
+        gatherLane(X, n, B, b, x);
+        sys.wrap(x);
+        scatterLane(x, n, B, b, X);
       }
     },
     backward(X, W, B, outX, outP) {

@@ -2,6 +2,7 @@ import { UsageError } from '../../errors/index.js';
 import { Rng } from '../../random/index.js';
 import { dot } from '../../linalg/index.js';
 import type { SystemModel } from '../model.js';
+import { rnnBatched } from './rnnBatched.js';
 
 export type RnnWeights = {
   W: number[][];
@@ -74,6 +75,7 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
     sampleInitial(rng, out) {
       for (let i = 0; i < n; i++) out[i] = rng.normal();
     },
+    bindBatched: (p, k) => rnnBatched(n, p, k),
     bind(p) {
       const Wv = p.subarray(1, 1 + nn);
       const bv = p.subarray(1 + nn, 1 + nn + n);
