@@ -8,6 +8,8 @@ export interface ParamDef {
   readonly name: string;
   readonly size: number;
   readonly default: number | Float64Array;
+  /** how an array default is drawn, for the catalogue (e.g. 'zeros') */
+  readonly defaultLabel?: string;
   readonly description: string;
 }
 
