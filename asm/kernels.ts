@@ -195,14 +195,15 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
 
 // ---------------------------------------------------------------- Gaussian draws per lane
 
-// Ziggurat tables (129 X, 129 F, 128 RATIO doubles) are copied here by the loader.
+// Ziggurat tables (129 X, 129 F, 128 RATIO doubles and the tail start r) are set by the loader.
 let zigX: usize = 0, zigF: usize = 0, zigRatio: usize = 0;
-const ZIG_R: f64 = 3.442619855899;
+let ZIG_R: f64 = 0;
 
-export function setZiggurat(px: usize, pf: usize, pr: usize): void {
+export function setZiggurat(px: usize, pf: usize, pr: usize, r: f64): void {
   zigX = px;
   zigF = pf;
   zigRatio = pr;
+  ZIG_R = r;
 }
 
 // xoshiro128** state of the lane being drawn (loaded from / stored to the lane's 4 words)

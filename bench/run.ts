@@ -12,12 +12,14 @@ const SUITES: [string, string][] = [
   ['kernel', './kernel.js'],
   ['nilsas', './nilsas.js'],
   ['hybrid', './hybrid.js'],
+  ['anchors', './anchors.js'],
 ];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   for (const [name, path] of SUITES) {
     if (only.length > 0 && !only.includes(name)) continue;
+    if (only.length === 0 && name === 'anchors') continue; // spawns numpy and whole CLI runs: only on request
     const mod = (await import(path)) as { bench?: () => Promise<BenchRow[]> };
     if (!mod.bench) continue;
     process.stdout.write(`\n## ${name}\n`);

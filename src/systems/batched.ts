@@ -1,5 +1,7 @@
 import { kernels as defaultKernels, type Kernels } from '../linalg/index.js';
-import type { DynamicalSystem } from './types.js';
+import type { BatchedStepKernels, DynamicalSystem } from './types.js';
+
+export type { BatchedStepKernels } from './types.js';
 
 /**
  * Lockstep (batched) kernels: B independent orbits of ONE system (same parameters) advanced
@@ -22,23 +24,6 @@ import type { DynamicalSystem } from './types.js';
  * single-orbit kernels for systems without them (and for flows, whose RK4 wrapper is single-orbit),
  * so every system has a batched form.
  */
-export interface BatchedStepKernels {
-  /** out ← f(X) lane by lane (X, out: n·B) */
-  map(X: Float64Array, B: number, out: Float64Array): void;
-  /** out ← J(X_b)·V_b per lane (one tangent vector per lane) */
-  jvp(X: Float64Array, V: Float64Array, B: number, out: Float64Array): void;
-  /** out ← J(X_b)ᵀ·W_b per lane */
-  vjp(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
-  /** out (nParams) ← Σ_b (∂f/∂p)(X_b)ᵀ·W_b, the parameter adjoint summed over lanes */
-  paramAdjointSum(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
-  /** out (nParams·B, lane-major) ← (∂f/∂p)(X_b)ᵀ·W_b per lane (per-sample scores) */
-  paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
-  /** outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop) */
-  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array): void;
-  /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
-  wrap?(X: Float64Array, B: number): void;
-}
-
 /** The batched kernels of a system, with the system they belong to. */
 export interface BatchedSystem extends BatchedStepKernels {
   readonly system: DynamicalSystem;

@@ -1,6 +1,6 @@
 import { NonFiniteStateError } from '../errors/index.js';
 import { kernels as defaultKernels, type Kernels } from '../linalg/index.js';
-import { Rng, type LaneStreams } from '../random/index.js';
+import { Rng, ZIGGURAT, type LaneStreams } from '../random/index.js';
 import { batchedKernels, gatherLane, scatterLane, type BatchedSystem } from './batched.js';
 import { gaussianKernel } from './noise.js';
 import type { DynamicalSystem, NoiseModel } from './types.js';
@@ -82,19 +82,31 @@ export class LockstepEnsemble {
   /** One noisy step of every lane (step index t, for error messages), adding the scores when asked. */
   advance(t: number, withScore: boolean): void {
     const { B, n, k, noise } = this;
-    const r = noise.rank, Y = this.Y, XI = this.XI;
-    this.bk.map(this.X, B, Y);
-    this.draw();
-    if (withScore) this.addScores();
+    const r = noise.rank, Y = this.Y, XI = this.XI, bk = this.bk;
+    this.draw(); // the lanes' streams hold noise only, so drawing before the map changes nothing
+    if (withScore) {
+      this.scoreCovector();
+      if (bk.mapParamAdjointLanes) bk.mapParamAdjointLanes(this.X, this.Wc, B, Y, this.G);
+      else {
+        bk.map(this.X, B, Y);
+        bk.paramAdjointLanes(this.X, this.Wc, B, this.G);
+      }
+      this.accumulate();
+    } else bk.map(this.X, B, Y);
     const sigma = noise.sigma;
-    if (this.dirs === null) {
-      for (let i = 0; i < n * B; i++) Y[i] += sigma * XI[i];
-    } else {
-      k.gemm(false, false, n, B, r, sigma, this.dirs, r, XI, B, 1, Y, B);
-    }
-    this.bk.wrap?.(Y, B);
     let s = 0;
-    for (let i = 0; i < n * B; i++) s += Y[i] * 0; // 0·Inf and 0·NaN are NaN: one test for the block
+    if (this.dirs === null && !bk.wrap) {
+      for (let i = 0; i < n * B; i++) {
+        const y = Y[i] + sigma * XI[i];
+        Y[i] = y;
+        s += y * 0; // 0·Inf and 0·NaN are NaN: one test for the block
+      }
+    } else {
+      if (this.dirs !== null) k.gemm(false, false, n, B, r, sigma, this.dirs, r, XI, B, 1, Y, B);
+      else for (let i = 0; i < n * B; i++) Y[i] += sigma * XI[i];
+      bk.wrap?.(Y, B);
+      for (let i = 0; i < n * B; i++) s += Y[i] * 0;
+    }
     if (s !== 0) throw new NonFiniteStateError(t + 1, 'trajectory');
     this.Y = this.X;
     this.X = Y;
@@ -105,7 +117,7 @@ export class LockstepEnsemble {
     const { B, noise } = this;
     const r = noise.rank;
     if (noise.kernel === gaussianKernel) {
-      this.k.normals(this.state, B, r, this.XI);
+      this.k.normals(this.state, B, r, this.XI, ZIGGURAT);
       return;
     }
     for (let b = 0; b < B; b++) {
@@ -115,16 +127,19 @@ export class LockstepEnsemble {
     }
   }
 
-  /** S += (∂f/∂p)(X)ᵀ·B s(ξ)/σ lane by lane, for the selected parameters. */
-  private addScores(): void {
+  /** Wc ← B s(ξ)/σ per lane (the covector whose parameter adjoint is the step's score). */
+  private scoreCovector(): void {
     const { B, n, noise, XI } = this;
     const r = noise.rank, f = 1 / noise.sigma;
     const target = this.dirs === null ? this.Wc : this.comp;
     if (noise.kernel === gaussianKernel) for (let i = 0; i < r * B; i++) target[i] = f * XI[i];
     else for (let i = 0; i < r * B; i++) target[i] = f * noise.kernel.score(XI[i]);
     if (this.dirs !== null) this.k.gemm(false, false, n, B, r, 1, this.dirs, r, this.comp, B, 0, this.Wc, B);
-    this.bk.paramAdjointLanes(this.X, this.Wc, B, this.G);
-    const idx = this.idx, S = this.S, G = this.G;
+  }
+
+  /** S += G for the selected parameters, lane by lane. */
+  private accumulate(): void {
+    const { B, idx, S, G } = this;
     for (let j = 0; j < idx.length; j++) {
       const o = j * B, q = idx[j] * B;
       for (let b = 0; b < B; b++) S[o + b] += G[q + b];

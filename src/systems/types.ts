@@ -1,5 +1,4 @@
 import type { Kernels, Matrix } from '../linalg/index.js';
-import type { BatchedStepKernels } from './batched.js';
 import type { Rng } from '../random/index.js';
 import type { SystemOptions } from './options.js';
 
@@ -110,4 +109,27 @@ export interface SystemSpec {
 
 export function paramIndex(sys: DynamicalSystem, name: string): ParamSpec | undefined {
   return sys.params.find((s) => s.name === name);
+}
+
+/** Lockstep kernels over B lanes of one system (lane-major blocks); documented in batched.ts. */
+export interface BatchedStepKernels {
+  /** out ← f(X) lane by lane (X, out: n·B) */
+  map(X: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)·V_b per lane (one tangent vector per lane) */
+  jvp(X: Float64Array, V: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)ᵀ·W_b per lane */
+  vjp(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams) ← Σ_b (∂f/∂p)(X_b)ᵀ·W_b, the parameter adjoint summed over lanes */
+  paramAdjointSum(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams·B, lane-major) ← (∂f/∂p)(X_b)ᵀ·W_b per lane (per-sample scores) */
+  paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop) */
+  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array): void;
+  /**
+   * Optional fused form of map + paramAdjointLanes at the same X (the kernel estimator's step):
+   * out ← f(X), outP ← per-lane (∂f/∂p)(X_b)ᵀW_b, sharing the work both need (tanh, say).
+   */
+  mapParamAdjointLanes?(X: Float64Array, W: Float64Array, B: number, out: Float64Array, outP: Float64Array): void;
+  /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
+  wrap?(X: Float64Array, B: number): void;
 }

@@ -1,5 +1,4 @@
-import { ZIG_F, ZIG_R, ZIG_RATIO, ZIG_X } from '../../random/ziggurat.js';
-import type { Kernels } from './types.js';
+import type { Kernels, ZigguratTables } from './types.js';
 
 // Pure-TS twins of asm/kernels.ts: the same operations in the same order (see types.ts).
 
@@ -80,6 +79,7 @@ function uniform(): number {
 function uniformOpen(): number {
   return ((next() >>> 6) * 67108864 + (next() >>> 6) + 0.5) * 2 ** -52;
 }
+let ZIG_X: Float64Array = new Float64Array(0), ZIG_F: Float64Array = ZIG_X, ZIG_RATIO: Float64Array = ZIG_X, ZIG_R = 0;
 function normal(): number {
   for (;;) {
     const a = next(), b = next();
@@ -104,7 +104,8 @@ function normal(): number {
   }
 }
 
-export function normalsJs(state: Uint32Array, B: number, comps: number, out: Float64Array): void {
+export function normalsJs(state: Uint32Array, B: number, comps: number, out: Float64Array, tables: ZigguratTables): void {
+  ({ x: ZIG_X, f: ZIG_F, ratio: ZIG_RATIO, r: ZIG_R } = tables);
   for (let b = 0; b < B; b++) {
     const o = 4 * b;
     s0 = state[o] | 0;

@@ -1,5 +1,5 @@
 import type { Kernels } from '../../linalg/index.js';
-import type { BatchedStepKernels } from '../batched.js';
+import type { BatchedStepKernels } from '../types.js';
 
 /**
  * Lockstep kernels of ni9 (x ↦ J·tanh(x + γ) + c·1) over B lanes: the 9×9 products are GEMMs with
@@ -55,12 +55,22 @@ export function ni9Batched(J: Float64Array, p: Float64Array, k: Kernels): Batche
     out[0] = tg;
     out[1] = tc;
   }
+  /** out ← J·T + c (T from prime or tanh) */
+  function mapFromT(B: number, out: Float64Array): void {
+    k.gemm(false, false, N, B, N, 1, Jk, N, T, B, 0, out, B);
+    if (c !== 0) for (let i = 0; i < N * B; i++) out[i] += c;
+  }
   return {
     map(X, B, out) {
       ensure(B);
       k.tanh(X, gamma, T, N * B);
-      k.gemm(false, false, N, B, N, 1, Jk, N, T, B, 0, out, B);
-      if (c !== 0) for (let i = 0; i < N * B; i++) out[i] += c;
+      mapFromT(B, out);
+    },
+    mapParamAdjointLanes(X, W, B, out, outP) {
+      prime(X, B);
+      mapFromT(B, out);
+      transposed(W, B);
+      paramLanes(W, B, outP);
     },
     jvp(X, V, B, out) {
       prime(X, B);

@@ -1,5 +1,5 @@
 import type { Kernels } from '../../linalg/index.js';
-import type { BatchedStepKernels } from '../batched.js';
+import type { BatchedStepKernels } from '../types.js';
 
 /**
  * Lockstep kernels of the tanh network x ↦ tanh(g·W·x + b) over B lanes: W·X, Wᵀ·U and the
