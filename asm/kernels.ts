@@ -164,10 +164,122 @@ const LN2HI: f64 = 6.93147180369123816490e-1, LN2LO: f64 = 1.9082149292705877000
   return f64x2.mul(p, bits);
 }
 
-/** out[i] ← tanh(x[i] + shift) for i < len (x and out may coincide). */
+/**
+ * out[i] ← tanh(x[i] + shift) for i < len (x and out may coincide). Eight entries (four vectors)
+ * per pass, their steps interleaved: one tanh is a long dependent chain (the polynomial, two
+ * divisions), so independent chains side by side keep the pipelines full (measured ~2× faster).
+ * Each entry gets exactly the operations of tanh2 (same bits).
+ */
 export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
   let i = 0;
   const sh = splat(shift);
+  for (; i + 8 <= len; i += 8) {
+    const o = <usize>i << 3;
+    const x0 = f64x2.add(v128.load(px + o, 0), sh);
+    const x1 = f64x2.add(v128.load(px + o, 16), sh);
+    const x2 = f64x2.add(v128.load(px + o, 32), sh);
+    const x3 = f64x2.add(v128.load(px + o, 48), sh);
+    const z0 = f64x2.min(f64x2.abs(x0), splat(20.0));
+    const z1 = f64x2.min(f64x2.abs(x1), splat(20.0));
+    const z2 = f64x2.min(f64x2.abs(x2), splat(20.0));
+    const z3 = f64x2.min(f64x2.abs(x3), splat(20.0));
+    const y0 = f64x2.add(z0, z0);
+    const y1 = f64x2.add(z1, z1);
+    const y2 = f64x2.add(z2, z2);
+    const y3 = f64x2.add(z3, z3);
+    const k0 = f64x2.floor(f64x2.add(f64x2.mul(y0, splat(LOG2E)), splat(0.5)));
+    const k1 = f64x2.floor(f64x2.add(f64x2.mul(y1, splat(LOG2E)), splat(0.5)));
+    const k2 = f64x2.floor(f64x2.add(f64x2.mul(y2, splat(LOG2E)), splat(0.5)));
+    const k3 = f64x2.floor(f64x2.add(f64x2.mul(y3, splat(LOG2E)), splat(0.5)));
+    const r0 = f64x2.sub(f64x2.sub(y0, f64x2.mul(k0, splat(LN2HI))), f64x2.mul(k0, splat(LN2LO)));
+    const r1 = f64x2.sub(f64x2.sub(y1, f64x2.mul(k1, splat(LN2HI))), f64x2.mul(k1, splat(LN2LO)));
+    const r2 = f64x2.sub(f64x2.sub(y2, f64x2.mul(k2, splat(LN2HI))), f64x2.mul(k2, splat(LN2LO)));
+    const r3 = f64x2.sub(f64x2.sub(y3, f64x2.mul(k3, splat(LN2HI))), f64x2.mul(k3, splat(LN2LO)));
+    let p0 = splat(1.0 / 6227020800.0);
+    let p1 = splat(1.0 / 6227020800.0);
+    let p2 = splat(1.0 / 6227020800.0);
+    let p3 = splat(1.0 / 6227020800.0);
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 479001600.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 479001600.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 479001600.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 479001600.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 39916800.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 39916800.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 39916800.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 39916800.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 3628800.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 3628800.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 3628800.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 3628800.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 362880.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 362880.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 362880.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 362880.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 40320.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 40320.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 40320.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 40320.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 5040.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 5040.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 5040.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 5040.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 720.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 720.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 720.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 720.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 120.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 120.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 120.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 120.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 24.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 24.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 24.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 24.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0 / 6.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0 / 6.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0 / 6.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0 / 6.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(0.5));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(0.5));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(0.5));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(0.5));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0));
+    p0 = f64x2.add(f64x2.mul(p0, r0), splat(1.0));
+    p1 = f64x2.add(f64x2.mul(p1, r1), splat(1.0));
+    p2 = f64x2.add(f64x2.mul(p2, r2), splat(1.0));
+    p3 = f64x2.add(f64x2.mul(p3, r3), splat(1.0));
+    const e0 = f64x2.mul(p0, i64x2.shl(f64x2.add(k0, splat(4503599627371519.0)), 52));
+    const e1 = f64x2.mul(p1, i64x2.shl(f64x2.add(k1, splat(4503599627371519.0)), 52));
+    const e2 = f64x2.mul(p2, i64x2.shl(f64x2.add(k2, splat(4503599627371519.0)), 52));
+    const e3 = f64x2.mul(p3, i64x2.shl(f64x2.add(k3, splat(4503599627371519.0)), 52));
+    const big0 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e0, splat(1.0)))), v128.and(x0, i64x2.splat(0x8000000000000000)));
+    const big1 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e1, splat(1.0)))), v128.and(x1, i64x2.splat(0x8000000000000000)));
+    const big2 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e2, splat(1.0)))), v128.and(x2, i64x2.splat(0x8000000000000000)));
+    const big3 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e3, splat(1.0)))), v128.and(x3, i64x2.splat(0x8000000000000000)));
+    const s0 = f64x2.mul(x0, x0);
+    const s1 = f64x2.mul(x1, x1);
+    const s2 = f64x2.mul(x2, x2);
+    const s3 = f64x2.mul(x3, x3);
+    const num0 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(splat(P0), s0), splat(P1)), s0), splat(P2));
+    const num1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(splat(P0), s1), splat(P1)), s1), splat(P2));
+    const num2 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(splat(P0), s2), splat(P1)), s2), splat(P2));
+    const num3 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(splat(P0), s3), splat(P1)), s3), splat(P2));
+    const den0 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s0, splat(Q0)), s0), splat(Q1)), s0), splat(Q2));
+    const den1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s1, splat(Q0)), s1), splat(Q1)), s1), splat(Q2));
+    const den2 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s2, splat(Q0)), s2), splat(Q1)), s2), splat(Q2));
+    const den3 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s3, splat(Q0)), s3), splat(Q1)), s3), splat(Q2));
+    const small0 = f64x2.add(x0, f64x2.mul(f64x2.mul(x0, s0), f64x2.div(num0, den0)));
+    const small1 = f64x2.add(x1, f64x2.mul(f64x2.mul(x1, s1), f64x2.div(num1, den1)));
+    const small2 = f64x2.add(x2, f64x2.mul(f64x2.mul(x2, s2), f64x2.div(num2, den2)));
+    const small3 = f64x2.add(x3, f64x2.mul(f64x2.mul(x3, s3), f64x2.div(num3, den3)));
+    v128.store(pout + o, v128.bitselect(big0, small0, f64x2.ge(z0, splat(0.625))), 0);
+    v128.store(pout + o, v128.bitselect(big1, small1, f64x2.ge(z1, splat(0.625))), 16);
+    v128.store(pout + o, v128.bitselect(big2, small2, f64x2.ge(z2, splat(0.625))), 32);
+    v128.store(pout + o, v128.bitselect(big3, small3, f64x2.ge(z3, splat(0.625))), 48);
+  }
   for (; i + 2 <= len; i += 2) {
     const o = <usize>i << 3;
     v128.store(pout + o, tanh2(f64x2.add(v128.load(px + o), sh)));
