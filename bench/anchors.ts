@@ -14,7 +14,8 @@ import { median } from '../src/stats/index.js';
 import type { BenchRow } from './types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ANCHORS = process.env.CHAOSGRAD_ANCHORS ?? fileURLToPath(new URL('../../../shared/anchors/', import.meta.url));
+/** The anchors: $CHAOSGRAD_ANCHORS, else ../shared/anchors beside the repository (or beside its worktree folder). */
+const ANCHORS = process.env.CHAOSGRAD_ANCHORS ?? [`${ROOT}../shared/anchors/`, `${ROOT}../../shared/anchors/`].find((d) => existsSync(d)) ?? `${ROOT}../shared/anchors/`;
 const CLI = `${ROOT}dist/src/cli/main.js`;
 const CPU_EXIT = `${ROOT}dist/bench/cpuExit.js`;
 const REPS = Number(process.env.CHAOSGRAD_BENCH_REPS ?? 3);
@@ -99,8 +100,7 @@ function rnnStep(n: number, B: number, steps: number, k: Kernels): number {
     w[i] = rng.normal();
   }
   const one = (): void => {
-    bk.map(X, B, Xn);
-    bk.backward(X, w, B, w2, gp);
+    bk.backward(X, w, B, w2, gp, Xn); // the map comes with the backward pass
     for (let q = 0; q < G.length; q++) G[q] += gp[q];
     [X, Xn] = [Xn, X];
     [w, w2] = [w2, w];

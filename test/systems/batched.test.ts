@@ -49,6 +49,9 @@ for (const [name, opts] of SYSTEMS) {
       bk.paramAdjointLanes(Xk, Wk, B, lanes);
       bk.backward(Xk, Wk, B, bx, bp);
       assert.equal(bk.native, name === 'ni9' || name === 'rnn');
+      const bx2 = buf(n * B), bp2 = buf(P), bf = buf(n * B);
+      bk.backward(Xk, Wk, B, bx2, bp2, bf);
+      assert.deepEqual([...bx2, ...bp2, ...bf], [...bx, ...bp, ...map], 'backward with the map');
       if (bk.mapParamAdjointLanes) {
         const fm = buf(n * B), fl = buf(P * B);
         bk.mapParamAdjointLanes(Xk, Wk, B, fm, fl);

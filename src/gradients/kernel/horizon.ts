@@ -24,7 +24,7 @@ function firstSample(total: number, chunks: number, i: number): number {
 }
 
 /** Lanes advanced in lockstep: enough to amortise every kernel call, small enough for cache. */
-export const KERNEL_LANES = 512;
+export const KERNEL_LANES = 128;
 
 /**
  * One block of the finite-time kernel estimator (a runRepeats task). Every sample draws x₀ from

@@ -92,8 +92,9 @@ export function ni9Batched(J: Float64Array, p: Float64Array, k: Kernels): Batche
       transposed(W, B);
       paramSum(W, B, out);
     },
-    backward(X, W, B, outX, outP) {
+    backward(X, W, B, outX, outP, outF) {
       prime(X, B);
+      if (outF) mapFromT(B, outF);
       transposed(W, B);
       paramSum(W, B, outP);
       for (let i = 0; i < N * B; i++) outX[i] = D[i] * U[i];

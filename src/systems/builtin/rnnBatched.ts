@@ -46,7 +46,7 @@ export function rnnBatched(n: number, p: Float64Array, k: Kernels): BatchedStepK
     out[0] = sg;
     if (gW.length < nn) gW = k.f64(nn);
     k.gemm(false, true, n, n, B, g, U, B, X, B, 0, gW, n);
-    out.set(gW.subarray(0, nn), 1);
+    for (let q = 0; q < nn; q++) out[1 + q] = gW[q];
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let b = 0; b < B; b++) s += U[i * B + b];
@@ -56,7 +56,7 @@ export function rnnBatched(n: number, p: Float64Array, k: Kernels): BatchedStepK
   return {
     map(X, B, out) {
       forward(X, B);
-      out.set(T.subarray(0, n * B));
+      for (let i = 0; i < n * B; i++) out[i] = T[i];
     },
     jvp(X, V, B, out) {
       forward(X, B);
@@ -89,8 +89,9 @@ export function rnnBatched(n: number, p: Float64Array, k: Kernels): BatchedStepK
         for (let b = 0; b < B; b++) out[(1 + nn + i) * B + b] = U[i * B + b];
       }
     },
-    backward(X, Win, B, outX, outP) {
+    backward(X, Win, B, outX, outP, outF) {
       forward(X, B);
+      if (outF) for (let i = 0; i < n * B; i++) outF[i] = T[i];
       scaled(Win, B);
       paramSum(X, B, outP);
       k.gemm(true, false, n, B, n, g, W, n, U, B, 0, outX, B);
