@@ -30,11 +30,12 @@ const folderOf = (p: string): string => (p.includes('/') ? p.split('/')[0] : '.'
 /** Layers, lowest first: a folder may import only folders of a lower layer (or its own). */
 const LAYERS: string[][] = [
   ['errors'],
-  ['random', 'stats', 'linalg', 'parallel'],
+  ['random'],
+  ['stats', 'linalg', 'parallel'],
   ['systems'],
   ['lyapunov'],
   ['gradients'],
-  ['optim'],
+  ['optim', 'cluster'],
   ['experiments'],
   ['report'],
   ['cli', '.'],

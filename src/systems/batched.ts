@@ -3,27 +3,6 @@ import type { BatchedStepKernels, DynamicalSystem } from './types.js';
 
 export type { BatchedStepKernels } from './types.js';
 
-/**
- * Lockstep (batched) kernels: B independent orbits of ONE system (same parameters) advanced
- * together, so that W·X is a matrix–matrix product and elementwise work runs across lanes.
- *
- * Layout (lane-major): a block of B vectors of dimension n is a Float64Array of n·B entries with
- * component i of lane b at `[i·B + b]` — component i of all B orbits is contiguous. Parameter
- * blocks per lane (nParams·B) use the same layout: parameter q of lane b at `[q·B + b]`.
- *
- * Contract (as for the single-orbit kernels): every method OVERWRITES its output, allocates
- * nothing per call once warmed up for a given B, and computes lane b exactly as the single-vector
- * kernel would on lane b alone, up to summation order — the results for lane b must not depend on
- * B or on the other lanes (that is what makes B = 1 and B = 32 agree, and per-sample random
- * streams give the same numbers whatever the batch size).
- *
- * A model gives these through `SystemModel.bindBatched(p, kernels)` (optional), built on the
- * linalg kernels (WebAssembly SIMD or pure TS) and its buffers allocated with `kernels.f64` so the
- * products run in place; it may copy p at bind time (parameters are fixed while a batch runs: bind
- * again after changing them). `batchedKernels(sys)` falls back to a lane-by-lane loop over the
- * single-orbit kernels for systems without them (and for flows, whose RK4 wrapper is single-orbit),
- * so every system has a batched form.
- */
 /** The batched kernels of a system, with the system they belong to. */
 export interface BatchedSystem extends BatchedStepKernels {
   readonly system: DynamicalSystem;

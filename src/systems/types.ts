@@ -47,6 +47,52 @@ export interface NoiseModel {
 }
 
 /**
+ * Lockstep (batched) kernels: B independent orbits of ONE system (same parameters) advanced
+ * together, so that W·X is a matrix–matrix product and elementwise work runs across lanes.
+ *
+ * Layout (lane-major): a block of B vectors of dimension n is a Float64Array of n·B entries with
+ * component i of lane b at `[i·B + b]` — component i of all B orbits is contiguous. Parameter
+ * blocks per lane (nParams·B) use the same layout: parameter q of lane b at `[q·B + b]`.
+ *
+ * Contract (as for the single-orbit kernels): every method OVERWRITES its output, allocates
+ * nothing per call once warmed up for a given B, and computes lane b exactly as the single-vector
+ * kernel would on lane b alone, up to summation order — the results for lane b must not depend on
+ * B or on the other lanes (that is what makes B = 1 and B = 32 agree, and per-sample random
+ * streams give the same numbers whatever the batch size).
+ *
+ * A model gives these through `SystemModel.bindBatched(p, kernels)` (optional), built on the
+ * linalg kernels (WebAssembly SIMD or pure TS) and its buffers allocated with `kernels.f64` so the
+ * products run in place; it may copy p at bind time (parameters are fixed while a batch runs: bind
+ * again after changing them). `batchedKernels(sys)` falls back to a lane-by-lane loop over the
+ * single-orbit kernels for systems without them (and for flows, whose RK4 wrapper is single-orbit),
+ * so every system has a batched form.
+ */
+export interface BatchedStepKernels {
+  /** out ← f(X) lane by lane (X, out: n·B) */
+  map(X: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)·V_b per lane (one tangent vector per lane) */
+  jvp(X: Float64Array, V: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)ᵀ·W_b per lane */
+  vjp(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams) ← Σ_b (∂f/∂p)(X_b)ᵀ·W_b, the parameter adjoint summed over lanes */
+  paramAdjointSum(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams·B, lane-major) ← (∂f/∂p)(X_b)ᵀ·W_b per lane (per-sample scores) */
+  paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /**
+   * outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop);
+   * with outF also outF ← f(X) (the forward pass the derivatives need anyway).
+   */
+  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array, outF?: Float64Array): void;
+  /**
+   * Optional fused form of map + paramAdjointLanes at the same X (the kernel estimator's step):
+   * out ← f(X), outP ← per-lane (∂f/∂p)(X_b)ᵀW_b, sharing the work both need (tanh, say).
+   */
+  mapParamAdjointLanes?(X: Float64Array, W: Float64Array, B: number, out: Float64Array, outP: Float64Array): void;
+  /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
+  wrap?(X: Float64Array, B: number): void;
+}
+
+/**
  * A dynamical system is a one-step map x_{n+1} = f(x_n; p) (+ σBξ_n) with exact derivatives.
  * Blocks of k vectors are stored vector after vector: vector j occupies [j·dim, (j+1)·dim).
  * Every derivative method OVERWRITES its output. Flows are maps through an RK4 step whose
@@ -109,30 +155,4 @@ export interface SystemSpec {
 
 export function paramIndex(sys: DynamicalSystem, name: string): ParamSpec | undefined {
   return sys.params.find((s) => s.name === name);
-}
-
-/** Lockstep kernels over B lanes of one system (lane-major blocks); documented in batched.ts. */
-export interface BatchedStepKernels {
-  /** out ← f(X) lane by lane (X, out: n·B) */
-  map(X: Float64Array, B: number, out: Float64Array): void;
-  /** out ← J(X_b)·V_b per lane (one tangent vector per lane) */
-  jvp(X: Float64Array, V: Float64Array, B: number, out: Float64Array): void;
-  /** out ← J(X_b)ᵀ·W_b per lane */
-  vjp(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
-  /** out (nParams) ← Σ_b (∂f/∂p)(X_b)ᵀ·W_b, the parameter adjoint summed over lanes */
-  paramAdjointSum(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
-  /** out (nParams·B, lane-major) ← (∂f/∂p)(X_b)ᵀ·W_b per lane (per-sample scores) */
-  paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
-  /**
-   * outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop);
-   * with outF also outF ← f(X) (the forward pass the derivatives need anyway).
-   */
-  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array, outF?: Float64Array): void;
-  /**
-   * Optional fused form of map + paramAdjointLanes at the same X (the kernel estimator's step):
-   * out ← f(X), outP ← per-lane (∂f/∂p)(X_b)ᵀW_b, sharing the work both need (tanh, say).
-   */
-  mapParamAdjointLanes?(X: Float64Array, W: Float64Array, B: number, out: Float64Array, outP: Float64Array): void;
-  /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
-  wrap?(X: Float64Array, B: number): void;
 }
