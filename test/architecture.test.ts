@@ -30,7 +30,8 @@ const folderOf = (p: string): string => (p.includes('/') ? p.split('/')[0] : '.'
 /** Layers, lowest first: a folder may import only folders of a lower layer (or its own). */
 const LAYERS: string[][] = [
   ['errors'],
-  ['random', 'stats', 'linalg', 'parallel'],
+  ['random'],
+  ['stats', 'linalg', 'parallel'],
   ['systems'],
   ['lyapunov'],
   ['gradients'],
@@ -71,5 +72,17 @@ describe('architecture', () => {
     };
     for (const f of graph.keys()) if (!state.has(f)) visit(f, [f]);
     assert.deepEqual(cycles, []);
+  });
+
+  it("the library speaks its own option names: no '--flag' outside src/cli", () => {
+    const hits: string[] = [];
+    for (const folder of ['systems', 'lyapunov', 'gradients', 'optim']) {
+      for (const file of sources(join(SRC, folder))) {
+        readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+          if (/['`"]--[a-zA-Z]/.test(line) || /\s--[a-z][a-z-]*\b/.test(line.replace(/\/\/.*$|^\s*\*.*$/, ''))) hits.push(`${relative(SRC, file)}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+    assert.deepEqual(hits, []);
   });
 });

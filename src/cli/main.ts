@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { cliMessage } from './optionNames.js';
 import type { OptionValues } from './args.js';
 import type { Command } from './command.js';
 import { commandHelp, commandOptions, unknownOption, usage } from './help.js';
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(parsed.values.json ? JSON.stringify(toJson(out.json)) + '\n' : out.text + '\n');
     return 0;
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
+    const msg = cliMessage(e).split('\n')[0];
     if (e instanceof UsageError) {
       process.stderr.write(`chaosgrad: error: ${msg}\n`);
       return 2;

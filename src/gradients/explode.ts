@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.js';
+import { UsageError, usage, opt } from '../errors/index.js';
 import { lyapunovSpectrum } from '../lyapunov/spectrum.js';
 import { median, quantile } from '../stats/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
@@ -67,8 +67,8 @@ export function defaultLyapunovSteps(sys: DynamicalSystem): number {
 
 /** `points` integer horizons log-spaced over [max/40, max] (duplicates after rounding dropped). */
 export function logSpacedHorizons(max: number, points: number): number[] {
-  if (!(Number.isInteger(max) && max >= 2)) throw new UsageError(`--max-horizon must be an integer >= 2, got ${max}`);
-  if (!(Number.isInteger(points) && points >= 3)) throw new UsageError(`--points must be an integer >= 3, got ${points}`);
+  if (!(Number.isInteger(max) && max >= 2)) throw usage`${opt('maxHorizon')} must be an integer >= 2, got ${max}`;
+  if (!(Number.isInteger(points) && points >= 3)) throw usage`${opt('points')} must be an integer >= 3, got ${points}`;
   const min = Math.max(1, max / 40);
   const out = new Set<number>();
   for (let i = 0; i < points; i++) out.add(Math.round(min * (max / min) ** (i / (points - 1))));
@@ -106,7 +106,7 @@ export function fitGrowth(times: readonly number[], norms: readonly (number | nu
 /** Runs the study: BPTT gradient norms against horizon, the fitted rate, and λ₁. */
 export async function explodeStudy(sys: DynamicalSystem, o: ExplodeOptions = {}): Promise<ExplodeResult> {
   const repeats = o.repeats ?? DEFAULT_EXPLODE_REPEATS;
-  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new UsageError(`--repeats must be a positive integer, got ${repeats}`);
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw usage`${opt('repeats')} must be a positive integer, got ${repeats}`;
   const horizons = o.horizons ?? logSpacedHorizons(o.maxHorizon ?? defaultMaxHorizon(sys), o.points ?? DEFAULT_EXPLODE_POINTS);
   if (horizons.length < 3) throw new UsageError(`need at least 3 horizons, got ${horizons.length}`);
   for (const h of horizons) if (!(Number.isInteger(h) && h >= 1)) throw new UsageError(`horizons must be positive integers (steps), got ${h}`);

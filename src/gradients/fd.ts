@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.js';
+import { UsageError, usage, opt } from '../errors/index.js';
 import { Rng, type RngState } from '../random/index.js';
 import { studentTQuantile } from '../stats/index.js';
 import { checkFinite, initialState, step, type DynamicalSystem, type Observable } from '../systems/index.js';
@@ -164,10 +164,10 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
     resolveObjective(system, objective);
     const sel = selectParams(system, req.params);
     const B = options.batches ?? DEFAULT_BATCHES;
-    if (!(Number.isInteger(B) && B >= 1)) throw new UsageError(`--batches must be a positive integer, got ${B}`);
-    if (options.h !== undefined && !(Number.isFinite(options.h) && options.h > 0)) throw new UsageError(`--h must be a finite number > 0, got ${options.h}`);
+    if (!(Number.isInteger(B) && B >= 1)) throw usage`${opt('batches')} must be a positive integer, got ${B}`;
+    if (options.h !== undefined && !(Number.isFinite(options.h) && options.h > 0)) throw usage`${opt('h')} must be a finite number > 0, got ${options.h}`;
     if (options.relativeH !== undefined && !(Number.isFinite(options.relativeH) && options.relativeH > 0)) throw new UsageError(`relativeH must be > 0, got ${options.relativeH}`);
-    if (objective.kind === 'horizon' && B > objective.samples) throw new UsageError(`--batches ${B} exceeds --samples ${objective.samples}`);
+    if (objective.kind === 'horizon' && B > objective.samples) throw usage`${opt('batches')} ${B} exceeds ${opt('samples')} ${objective.samples}`;
     if (options.direction !== undefined) {
       const d = Array.from(options.direction);
       if (d.length !== sel.indices.length || !d.every(Number.isFinite) || d.every((v) => v === 0)) {

@@ -1,4 +1,4 @@
-import { UsageError, requirePositiveInteger } from '../errors/index.js';
+import { UsageError, requirePositiveInteger, opt } from '../errors/index.js';
 import { findObservable, type DynamicalSystem, type Observable } from '../systems/index.js';
 import type { Objective, ObservableTerm } from './types.js';
 
@@ -35,11 +35,11 @@ export function combinedObservable(sys: DynamicalSystem, name: string, terms: re
 export function resolveObjective(sys: DynamicalSystem, objective: Objective): Observable {
   const ob = objective.terms ? combinedObservable(sys, objective.observable, objective.terms) : findObservable(sys, objective.observable);
   if (objective.kind === 'average') {
-    requirePositiveInteger('--steps', objective.steps);
-    if (objective.transient !== undefined) requirePositiveInteger('--transient', objective.transient, true);
+    requirePositiveInteger(opt('steps'), objective.steps);
+    if (objective.transient !== undefined) requirePositiveInteger(opt('transient'), objective.transient, true);
   } else if (objective.kind === 'horizon') {
-    requirePositiveInteger('--horizon', objective.horizon);
-    requirePositiveInteger('--samples', objective.samples);
+    requirePositiveInteger(opt('horizon'), objective.horizon);
+    requirePositiveInteger(opt('samples'), objective.samples);
   } else {
     throw new UsageError(`unknown objective kind '${(objective as { kind: string }).kind}'`);
   }

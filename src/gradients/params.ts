@@ -1,4 +1,4 @@
-import { UsageError, unknownName } from '../errors/index.js';
+import { UsageError, unknownName, usage, opt } from '../errors/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 
 /** Which entries of the flat parameter vector are differentiated, with readable labels. */
@@ -45,5 +45,5 @@ export function scatter(v: Float64Array, sel: ParamSelection, nParams: number): 
 }
 
 export function assertUsableParams(sys: DynamicalSystem, names: readonly string[]): void {
-  if (names.some((n) => n.trim() === '')) throw new UsageError('empty parameter name in --param');
+  if (names.some((n) => n.trim() === '')) throw usage`empty parameter name in ${opt('params')}`;
 }

@@ -6,3 +6,4 @@ export * from './blockTridiagonal.js';
 export * from './lu.js';
 export * from './eigen.js';
 export * from './hessenbergQR.js';
+export * from './kernels/index.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.js';
+import { usage, opt } from '../errors/index.js';
 import { CheckpointedOrbit } from '../systems/orbit.js';
 import { BatchMeans } from '../stats/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
@@ -62,19 +62,19 @@ export function adjointSpectrum(sys: DynamicalSystem, opts: AdjointOptions = {})
   const k = checkK(sys, opts.k);
   const layout = layoutFrom(sys, opts, stepsFor(sys, 500, 20000));
   const { forwardTransient: Tf, steps: N } = layout;
-  const checkEvery = checkCount('--check-every', opts.checkEvery ?? Math.max(1, Math.floor(N / 200)));
+  const checkEvery = checkCount(opt('checkEvery'), opts.checkEvery ?? Math.max(1, Math.floor(N / 200)));
   const checkSteps: number[] = [];
   for (let w = 0; w < N; w += checkEvery) checkSteps.push(w);
-  const at = checkWindowSteps('--at', opts.at ?? [], N);
+  const at = checkWindowSteps(opt('at'), opts.at ?? [], N);
   const kept = [...new Set([...checkSteps, ...at])].sort((a, b) => a - b);
   const batches = Math.min(opts.batches ?? 32, N);
-  if (batches < 2) throw new UsageError(`--steps must be at least 2 for standard errors, got ${N}`);
+  if (batches < 2) throw usage`${opt('steps')} must be at least 2 for standard errors, got ${N}`;
   const { x, orbitRng, root } = startRun(sys, opts.seed ?? 0, opts.transient, opts.x0);
 
   // forward pass: orbit checkpoints and the forward QR in one sweep
   const fwd = new ForwardGinelli(sys, k, layout, root.split(STREAM.basis), kept, batches);
   const T = fwd.totalSteps;
-  const segmentSteps = checkCount('--segment-steps', opts.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T))));
+  const segmentSteps = checkCount(opt('segmentSteps'), opts.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T))));
   const progress = opts.onProgress;
   const every = Math.max(1, Math.floor(T / 50));
   let done = 0;

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.js';
+import { UsageError, usage, opt, type OptionName } from '../errors/index.js';
 import { CheckpointedOrbit } from '../systems/orbit.js';
 import type { Rng } from '../random/index.js';
 import { BatchMeans } from '../stats/index.js';
@@ -23,9 +23,9 @@ export interface GinelliLayout {
 
 export function layoutFrom(sys: DynamicalSystem, o: { steps?: number; forwardTransient?: number; backwardTransient?: number }, defaultSteps: number): GinelliLayout {
   return {
-    forwardTransient: checkCount('--forward-transient', o.forwardTransient ?? defaultGinelliTransient(sys), true),
-    steps: checkCount('--steps', o.steps ?? defaultSteps),
-    backwardTransient: checkCount('--backward-transient', o.backwardTransient ?? defaultGinelliTransient(sys), true),
+    forwardTransient: checkCount(opt('forwardTransient'), o.forwardTransient ?? defaultGinelliTransient(sys), true),
+    steps: checkCount(opt('steps'), o.steps ?? defaultSteps),
+    backwardTransient: checkCount(opt('backwardTransient'), o.backwardTransient ?? defaultGinelliTransient(sys), true),
   };
 }
 
@@ -34,9 +34,9 @@ export function orbitLength(l: GinelliLayout): number {
 }
 
 /** Sorted unique window steps, each checked to lie in [0, steps). */
-export function checkWindowSteps(name: string, steps: readonly number[], window: number): number[] {
+export function checkWindowSteps(name: string | OptionName, steps: readonly number[], window: number): number[] {
   for (const s of steps) {
-    if (!Number.isInteger(s) || s < 0 || s >= window) throw new UsageError(`${name}: step ${s} is outside the window [0, ${window})`);
+    if (!Number.isInteger(s) || s < 0 || s >= window) throw usage`${name}: step ${s} is outside the window [0, ${window})`;
   }
   return [...new Set(steps)].sort((a, b) => a - b);
 }
@@ -200,10 +200,10 @@ export function covariantVectors(sys: DynamicalSystem, opts: ClvOptions = {}): C
   const k = checkK(sys, opts.k);
   const layout = layoutFrom(sys, opts, stepsFor(sys, 500, 20000));
   const N = layout.steps;
-  const at = checkWindowSteps('--at', opts.at ?? [], N);
-  const angleEvery = checkCount('--angle-every', opts.angleEvery ?? Math.max(1, Math.floor(N / 20000)));
+  const at = checkWindowSteps(opt('at'), opts.at ?? [], N);
+  const angleEvery = checkCount(opt('angleEvery'), opts.angleEvery ?? Math.max(1, Math.floor(N / 20000)));
   const batches = Math.min(opts.batches ?? 32, N);
-  if (batches < 2) throw new UsageError(`--steps must be at least 2 for standard errors, got ${N}`);
+  if (batches < 2) throw usage`${opt('steps')} must be at least 2 for standard errors, got ${N}`;
   const { x, orbitRng, root } = startRun(sys, opts.seed ?? 0, opts.transient, opts.x0);
   const fwd = new ForwardGinelli(sys, k, layout, root.split(STREAM.basis), at, batches);
   const T = fwd.totalSteps;

@@ -1,3 +1,4 @@
+import { opt } from '../errors/index.js';
 import { checkFinite, step, type DynamicalSystem } from '../systems/index.js';
 import { TangentFrame } from './frame.js';
 import { STREAM, checkCount, checkK, defaultBasisTransient, startRun, stepsFor, timeScale } from './setup.js';
@@ -45,9 +46,9 @@ export interface FiniteTimeResult {
 export function finiteTimeExponents(sys: DynamicalSystem, opts: FiniteTimeOptions = {}): FiniteTimeResult {
   const n = sys.dim;
   const k = checkK(sys, opts.k);
-  const tau = checkCount('--tau', opts.tau ?? stepsFor(sys, 1, 10));
-  const windows = checkCount('--windows', opts.windows ?? 2000);
-  const basisTransient = checkCount('--basis-transient', opts.basisTransient ?? defaultBasisTransient(sys), true);
+  const tau = checkCount(opt('tau'), opts.tau ?? stepsFor(sys, 1, 10));
+  const windows = checkCount(opt('windows'), opts.windows ?? 2000);
+  const basisTransient = checkCount(opt('basisTransient'), opts.basisTransient ?? defaultBasisTransient(sys), true);
   const { x: x0, orbitRng, root } = startRun(sys, opts.seed ?? 0, opts.transient, opts.x0);
   const frame = new TangentFrame(sys, k, root.split(STREAM.basis));
   const values = Array.from({ length: k }, () => new Float64Array(windows));

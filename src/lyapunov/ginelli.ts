@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.js';
+import { usage, opt } from '../errors/index.js';
 import type { Rng } from '../random/index.js';
 
 /**
@@ -18,7 +18,7 @@ export class TriangularHistory {
   constructor(readonly k: number, readonly first: number, readonly count: number, what = 'R factors') {
     this.kk = k * k;
     if (count * this.kk > MAX_HISTORY_DOUBLES) {
-      throw new UsageError(`storing ${count} ${what} of size ${k}×${k} needs ${((count * this.kk * 8) / 1e6).toFixed(0)} MB (limit ${(MAX_HISTORY_DOUBLES * 8) / 1e6} MB): use fewer --steps or a smaller --k`);
+      throw usage`storing ${count} ${what} of size ${k}×${k} needs ${((count * this.kk * 8) / 1e6).toFixed(0)} MB (limit ${(MAX_HISTORY_DOUBLES * 8) / 1e6} MB): use fewer ${opt('steps')} or a smaller ${opt('k')}`;
     }
     this.data = new Float64Array(count * this.kk);
   }

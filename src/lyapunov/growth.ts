@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.js';
+import { UsageError, usage, opt } from '../errors/index.js';
 import { meanAndStderr } from '../stats/index.js';
 import { checkFinite, step, type DynamicalSystem } from '../systems/index.js';
 import { STREAM, checkCount, startRun, timeScale } from './setup.js';
@@ -33,9 +33,9 @@ export function gradientGrowth(sys: DynamicalSystem, opts: GrowthOptions): Growt
   const horizons = opts.horizons.map((h) => checkCount('horizon', h));
   if (horizons.length === 0) throw new UsageError('give at least one horizon');
   const Lmax = Math.max(...horizons);
-  const samples = checkCount('--samples', opts.samples ?? 200);
-  if (samples < 2) throw new UsageError('--samples must be at least 2 for a standard error');
-  const spacing = checkCount('--spacing', opts.spacing ?? Lmax);
+  const samples = checkCount(opt('samples'), opts.samples ?? 200);
+  if (samples < 2) throw usage`${opt('samples')} must be at least 2 for a standard error`;
+  const spacing = checkCount(opt('spacing'), opts.spacing ?? Lmax);
   const { x: start, orbitRng, root } = startRun(sys, opts.seed ?? 0, opts.transient);
   const rng = root.split(STREAM.directions);
   const states = new Float64Array((Math.max(Lmax, spacing) + 1) * n);

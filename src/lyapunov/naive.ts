@@ -1,3 +1,4 @@
+import { opt } from '../errors/index.js';
 import { logAbsDet, singularValues, spectralRadius } from '../linalg/index.js';
 import { BatchMeans } from '../stats/index.js';
 import { checkFinite, step, type DynamicalSystem } from '../systems/index.js';
@@ -43,9 +44,9 @@ export function defaultNaiveSamples(sys: DynamicalSystem): number {
  */
 export function naiveBounds(sys: DynamicalSystem, opts: NaiveBoundsOptions = {}): NaiveBoundsResult {
   const n = sys.dim;
-  const samples = checkCount('--samples', opts.samples ?? defaultNaiveSamples(sys));
+  const samples = checkCount(opt('samples'), opts.samples ?? defaultNaiveSamples(sys));
   if (samples < 2) throw new Error('naiveBounds: need at least 2 samples for a standard error');
-  const every = checkCount('--every', opts.every ?? stepsFor(sys, 0.5, 10));
+  const every = checkCount(opt('every'), opts.every ?? stepsFor(sys, 0.5, 10));
   const { x: x0, orbitRng } = startRun(sys, opts.seed ?? 0, opts.transient, opts.x0);
   const jac = new JacobianBuilder(sys);
   const bm = new BatchMeans(3, samples, Math.min(32, samples));

@@ -1,4 +1,4 @@
-import { UsageError, requirePositiveInteger } from '../errors/index.js';
+import { UsageError, requirePositiveInteger, usage, opt, type OptionName } from '../errors/index.js';
 import { Rng } from '../random/index.js';
 import { advance, type DynamicalSystem } from '../systems/index.js';
 
@@ -12,11 +12,11 @@ export const STREAM = { orbit: 0, basis: 1, adjointBasis: 2, backwardCoefficient
 export function checkK(sys: DynamicalSystem, k: number | undefined): number {
   const n = sys.dim;
   const kk = k ?? n;
-  if (!Number.isInteger(kk) || kk < 1 || kk > n) throw new UsageError(`--k must be an integer between 1 and ${n} (the dimension of ${sys.name}), got ${kk}`);
+  if (!Number.isInteger(kk) || kk < 1 || kk > n) throw usage`${opt('k')} must be an integer between 1 and ${n} (the dimension of ${sys.name}), got ${kk}`;
   return kk;
 }
 
-export function checkCount(name: string, v: number, allowZero = false): number {
+export function checkCount(name: string | OptionName, v: number, allowZero = false): number {
   return requirePositiveInteger(name, v, allowZero);
 }
 
@@ -66,10 +66,10 @@ export interface RunStart {
  * draw from the system's initial distribution followed by `transient` steps (default the system's).
  */
 export function startRun(sys: DynamicalSystem, seed: number, transient: number | undefined, x0?: Float64Array): RunStart {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw usage`${opt('seed')} must be a non-negative integer, got ${seed}`;
   const root = new Rng(seed);
   const rng = root.split(STREAM.orbit);
-  const t = checkCount('--transient', transient ?? (x0 ? 0 : sys.defaultTransient), true);
+  const t = checkCount(opt('transient'), transient ?? (x0 ? 0 : sys.defaultTransient), true);
   let x: Float64Array;
   if (x0) {
     if (x0.length !== sys.dim) throw new UsageError(`initial state has ${x0.length} entries, ${sys.name} needs ${sys.dim}`);

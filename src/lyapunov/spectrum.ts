@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/index.js';
+import { usage, opt } from '../errors/index.js';
 import { BatchMeans } from '../stats/index.js';
 import { checkFinite, step, type DynamicalSystem } from '../systems/index.js';
 import { TangentFrame } from './frame.js';
@@ -56,13 +56,13 @@ export interface SpectrumResult {
 export function lyapunovSpectrum(sys: DynamicalSystem, opts: SpectrumOptions = {}): SpectrumResult {
   const n = sys.dim;
   const k = checkK(sys, opts.k);
-  const steps = checkCount('--steps', opts.steps ?? defaultSpectrumSteps(sys, k));
-  const qrEvery = checkCount('--qr-every', opts.qrEvery ?? 1);
-  if (qrEvery > steps) throw new UsageError(`--qr-every (${qrEvery}) must not exceed --steps (${steps})`);
-  const basisTransient = checkCount('--basis-transient', opts.basisTransient ?? defaultBasisTransient(sys), true);
+  const steps = checkCount(opt('steps'), opts.steps ?? defaultSpectrumSteps(sys, k));
+  const qrEvery = checkCount(opt('qrEvery'), opts.qrEvery ?? 1);
+  if (qrEvery > steps) throw usage`${opt('qrEvery')} (${qrEvery}) must not exceed ${opt('steps')} (${steps})`;
+  const basisTransient = checkCount(opt('basisTransient'), opts.basisTransient ?? defaultBasisTransient(sys), true);
   const events = Math.ceil(steps / qrEvery);
-  const batches = checkCount('--batches', opts.batches ?? Math.min(32, events));
-  if (batches < 2 || batches > events) throw new UsageError(`--batches must be between 2 and the number of QR events (${events}), got ${batches}`);
+  const batches = checkCount(opt('batches'), opts.batches ?? Math.min(32, events));
+  if (batches < 2 || batches > events) throw usage`${opt('batches')} must be between 2 and the number of QR events (${events}), got ${batches}`;
   const transient = opts.transient ?? (opts.x0 ? 0 : sys.defaultTransient);
   const seed = opts.seed ?? 0;
   const { x: x0, orbitRng, root } = startRun(sys, seed, transient, opts.x0);

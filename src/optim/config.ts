@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { UsageError } from '../errors/index.js';
+import { UsageError, withContext } from '../errors/index.js';
 import { selectParams } from '../gradients/index.js';
 import { SYSTEM_NAMES, checkRnnWeights, createSystem, findObservable, type DynamicalSystem, type RnnWeights, type SystemOptions } from '../systems/index.js';
 import { array, fail, join, number, oneOf, onlyKeys, shown, string, table, type Table } from './configFields.js';
@@ -120,7 +120,7 @@ function withPrefix<T>(path: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof UsageError && !e.message.startsWith('config:')) throw new UsageError(`config: ${path}: ${e.message}`);
+    if (e instanceof UsageError && !e.message.startsWith('config:')) throw withContext(`config: ${path}: `, e);
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { RuntimeFailure, UsageError, opt, usage, withContext } from '../errors/index.js';
 import { gather, getEstimator, selectParams, type GradientEstimator } from '../gradients/index.js';
 import { Rng } from '../random/index.js';
 import { createSystem, type DynamicalSystem } from '../systems/index.js';
@@ -139,7 +139,7 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
   try {
     estimator = opts.estimator ?? getEstimator(config.estimator.method);
   } catch (e) {
-    throw e instanceof UsageError ? new UsageError(`config: estimator.method: ${e.message}`) : e;
+    throw e instanceof UsageError ? withContext('config: estimator.method: ', e) : e;
   }
   const ev = evaluationFor(config.estimator.objective, config.evaluation);
   const theta = gather(base.p, sel);
@@ -161,7 +161,7 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
     }
     const existing = readCheckpoint(checkpointPath!);
     if (opts.resume) {
-      if (existing === null) throw new UsageError(`no checkpoint in '${out}' to resume (run without --resume to start)`);
+      if (existing === null) throw usage`no checkpoint in '${out}' to resume (run without ${opt('resume', true)} to start)`;
       const diff = firstDifference(existing.config, key);
       if (diff !== null) throw new UsageError(`config: ${diff} differs from the run in '${out}' (a resume needs the same config; only iterations and out may change)`);
       if (existing.params.length !== theta.length) throw new UsageError(`checkpoint '${checkpointPath}' holds ${existing.params.length} parameters, the config trains ${theta.length}`);
@@ -175,7 +175,7 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
       resumedFrom = start;
       records.push(...readLog<IterationRecord>(logPath!, start));
     } else {
-      if (existing !== null && !opts.overwrite) throw new UsageError(`'${out}' already holds a run (checkpoint.json): pass --resume to continue it, or choose another --out`);
+      if (existing !== null && !opts.overwrite) throw usage`'${out}' already holds a run (checkpoint.json): pass ${opt('resume', true)} to continue it, or choose another ${opt('out')}`;
       writeTextAtomic(logPath!, '');
     }
   }

@@ -1,9 +1,10 @@
-import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { RuntimeFailure, UsageError, partsFromData } from '../errors/index.js';
 import { setErrorFactory } from './pool.js';
 
 // keep the error class across threads so a worker's usage error still exits 2, a blow-up 1
-setErrorFactory((name, message) =>
-  name === 'UsageError' ? new UsageError(message) : name === 'RuntimeFailure' ? new RuntimeFailure(message) : new Error(message),
-);
+setErrorFactory((name, message, parts) => {
+  const m = parts ? partsFromData(parts) : message;
+  return name === 'UsageError' ? new UsageError(m) : name === 'RuntimeFailure' ? new RuntimeFailure(m) : new Error(message);
+});
 
 export { runTasks, workerCount, type Task } from './pool.js';

@@ -1,3 +1,4 @@
+import type { MessagePartData } from '../errors/index.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -66,12 +67,13 @@ export async function runTasks<A, R>(tasks: Task<A>[], onDone?: (done: number, t
 }
 
 /** Errors cross the thread boundary as plain data; keep their class so exit codes stay right. */
-function rebuildError(e: { name: string; message: string }): Error {
-  return errorFactory(e.name, e.message);
+function rebuildError(e: { name: string; message: string; parts?: MessagePartData[] }): Error {
+  return errorFactory(e.name, e.message, e.parts);
 }
 
-let errorFactory: (name: string, message: string) => Error = (_n, m) => new Error(m);
+type ErrorFactory = (name: string, message: string, parts?: MessagePartData[]) => Error;
+let errorFactory: ErrorFactory = (_n, m) => new Error(m);
 
-export function setErrorFactory(f: (name: string, message: string) => Error): void {
+export function setErrorFactory(f: ErrorFactory): void {
   errorFactory = f;
 }

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { messageParts, partsToData } from '../errors/index.js';
 
 /** Generic worker: imports the task's module and calls the named export with the argument. */
 parentPort!.on('message', async (task: { module: string; fn: string; arg: unknown }) => {
@@ -9,6 +10,6 @@ parentPort!.on('message', async (task: { module: string; fn: string; arg: unknow
     parentPort!.postMessage({ ok: true, value: await fn(task.arg) });
   } catch (e) {
     const err = e as Error;
-    parentPort!.postMessage({ ok: false, error: { name: err.name, message: err.message } });
+    parentPort!.postMessage({ ok: false, error: { name: err.name, message: err.message, parts: partsToData(messageParts(err)) } });
   }
 });

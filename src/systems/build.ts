@@ -84,6 +84,7 @@ export function buildSystem(model: SystemModel, params: Float64Array, noise: Noi
     withNoise: (nz) => buildSystem(model, p, nz, spec && { name: spec.name, options: { ...spec.options, ...noiseOptions(nz) } }),
   };
   if (model.kind === 'flow') sys.vectorField = (x, out) => raw.eval(x, out);
+  else if (model.bindBatched) sys.bindBatched = (kern) => model.bindBatched!(p, kern);
   return sys;
 }
 

@@ -10,3 +10,6 @@ export { standardObservables, coordinate } from './observables.js';
 export { checkRnnWeights, randomRnnWeights, type RnnWeights } from './builtin/rnn.js';
 export { NI9_J0, NI9_SCALE } from './builtin/ni9Matrix.js';
 export * from "./simulate.js";
+export * from './batched.js';
+export { defineSystem, type DefinedModel, type ParamDeclaration, type SystemDefinition, type Expr, type Operand, type Ops } from './define/index.js';
+export { checkDerivatives, type CheckOptions, type DerivativeCheck, type DerivativeReport } from './check.js';

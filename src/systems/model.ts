@@ -1,4 +1,6 @@
+import type { Kernels } from '../linalg/index.js';
 import type { Rng } from '../random/index.js';
+import type { BatchedStepKernels } from './batched.js';
 import type { Observable, SystemKind } from './types.js';
 
 /** Declares one parameter of a model; `default` is a number (scalar) or the full flattened array. */
@@ -6,6 +8,8 @@ export interface ParamDef {
   readonly name: string;
   readonly size: number;
   readonly default: number | Float64Array;
+  /** how an array default is drawn, for the catalogue (e.g. 'zeros') */
+  readonly defaultLabel?: string;
   readonly description: string;
 }
 
@@ -49,4 +53,6 @@ export interface SystemModel {
   wrap?(x: Float64Array): void;
   /** Binds kernels to p: the place to take views into p once, not per step. */
   bind(p: Float64Array): StepKernels;
+  /** Optional lockstep kernels over B lanes (maps only; see batched.ts), bound to p. */
+  bindBatched?(p: Float64Array, k: Kernels): BatchedStepKernels;
 }

@@ -1,4 +1,4 @@
-import { UsageError, requireFinite, requirePositiveInteger, unknownName } from '../errors/index.js';
+import { UsageError, requireFinite, requirePositiveInteger, unknownName, usage, opt } from '../errors/index.js';
 import { buildSystem, defaultParams } from './build.js';
 import { henon } from './builtin/henon.js';
 import { linear } from './builtin/linear.js';
@@ -43,19 +43,19 @@ export function systemModel(name: string, o: SystemOptions = {}): SystemModel {
   if (!entry) unknownName('system', name, SYSTEM_NAMES);
   const flows: string[] = ['lorenz63', 'lorenz96'];
   if (o.dt !== undefined) {
-    requireFinite('--dt', o.dt, { positive: true });
-    if (!flows.includes(name)) throw new UsageError(`--dt applies to flows only (${flows.join(', ')}); ${name} is a map`);
+    requireFinite(opt('dt'), o.dt, { positive: true });
+    if (!flows.includes(name)) throw usage`${opt('dt')} applies to flows only (${flows.join(', ')}); ${name} is a map`;
   }
   if (o.dim !== undefined) {
-    requirePositiveInteger('--dim', o.dim);
-    if (!entry.sized) throw new UsageError(`--dim applies to sized systems only (${SYSTEM_NAMES.filter((s) => REGISTRY[s].sized).join(', ')})`);
-    if (name === 'lorenz96' && o.dim < 4) throw new UsageError('--dim for lorenz96 must be at least 4');
-    if (name === 'solenoid' && o.dim < 2) throw new UsageError('--dim for solenoid must be at least 2');
+    requirePositiveInteger(opt('dim'), o.dim);
+    if (!entry.sized) throw usage`${opt('dim')} applies to sized systems only (${SYSTEM_NAMES.filter((s) => REGISTRY[s].sized).join(', ')})`;
+    if (name === 'lorenz96' && o.dim < 4) throw usage`${opt('dim')} for lorenz96 must be at least 4`;
+    if (name === 'solenoid' && o.dim < 2) throw usage`${opt('dim')} for solenoid must be at least 2`;
   }
   if ((o.weights !== undefined || o.netSeed !== undefined) && name !== 'rnn') {
-    throw new UsageError(`--weights and --net-seed apply to rnn only, not ${name}`);
+    throw usage`${opt('weights')} and ${opt('netSeed')} apply to rnn only, not ${name}`;
   }
-  if (o.netSeed !== undefined) requirePositiveInteger('--net-seed', o.netSeed, true);
+  if (o.netSeed !== undefined) requirePositiveInteger(opt('netSeed'), o.netSeed, true);
   return entry.make(o);
 }
 
@@ -72,14 +72,14 @@ export function createSystem(name: string, o: SystemOptions = {}): DynamicalSyst
   for (const [key, value] of Object.entries(o.set ?? {})) {
     const hit = offsets.get(key);
     if (!hit) unknownName(`parameter of ${name}`, key, model.params.map((d) => d.name));
-    if (hit.def.size !== 1) throw new UsageError(`parameter '${key}' of ${name} is array-valued (${hit.def.size} entries); set it with --weights FILE`);
+    if (hit.def.size !== 1) throw usage`parameter '${key}' of ${name} is array-valued (${hit.def.size} entries); set it with ${opt('weights')}`;
     requireFinite(`parameter ${key}`, value);
     p[hit.off] = value;
   }
   const sigma = o.noise ?? REGISTRY[name].defaultNoise;
   const noise = makeNoise(model.dim, { sigma, kernel: o.kernel, directions: o.noiseDirections });
   if (noise === null && (o.kernel !== undefined || o.noiseDirections !== undefined)) {
-    throw new UsageError('--kernel and --noise-dirs need noise: give --noise σ > 0');
+    throw usage`${opt('kernel')} and ${opt('noiseDirections')} need noise: give ${opt('noise')} σ > 0`;
   }
   return buildSystem(model, p, noise, { name, options: { ...o } });
 }
@@ -101,7 +101,7 @@ export function describeSystem(name: string): {
     parameters: model.params.map((d) => ({
       name: d.name,
       size: d.size,
-      default: typeof d.default === 'number' ? d.default : d.name === 'W' ? 'N(0, 1/n) from --net-seed' : d.name === 'b' ? 'zeros' : 'array',
+      default: typeof d.default === 'number' ? d.default : (d.defaultLabel ?? 'array'),
       description: d.description,
     })),
     observables: sys.observables.map((ob) => ob.name),

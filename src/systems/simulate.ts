@@ -1,4 +1,4 @@
-import { RuntimeFailure, requirePositiveInteger, unknownName } from '../errors/index.js';
+import { RuntimeFailure, requirePositiveInteger, unknownName, opt } from '../errors/index.js';
 import { Rng } from '../random/index.js';
 import { BatchMeans } from '../stats/batchMeans.js';
 import { checkFinite, initialState, step } from './trajectory.js';
@@ -69,8 +69,8 @@ export function orbitBatchMeans(
 
 /** Time averages of observables along one orbit, with batch-means standard errors. */
 export function simulate(sys: DynamicalSystem, opts: SimulateOptions): SimulateResult {
-  const steps = requirePositiveInteger('--steps', opts.steps);
-  const transient = requirePositiveInteger('--transient', opts.transient ?? sys.defaultTransient, true);
+  const steps = requirePositiveInteger(opt('steps'), opts.steps);
+  const transient = requirePositiveInteger(opt('transient'), opts.transient ?? sys.defaultTransient, true);
   const obs = (opts.observables ?? sys.observables.map((o) => o.name)).map((n) => findObservable(sys, n));
   const rng = new Rng(opts.seed ?? 0);
   const x0 = initialState(sys, rng, transient);

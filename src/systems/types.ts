@@ -1,4 +1,4 @@
-import type { Matrix } from '../linalg/index.js';
+import type { Kernels, Matrix } from '../linalg/index.js';
 import type { Rng } from '../random/index.js';
 import type { SystemOptions } from './options.js';
 
@@ -47,6 +47,42 @@ export interface NoiseModel {
 }
 
 /**
+ * Lockstep (batched) kernels: B independent orbits of ONE system (same parameters) advanced
+ * together, so that W·X is a matrix–matrix product and elementwise work runs across lanes.
+ *
+ * Layout (lane-major): a block of B vectors of dimension n is a Float64Array of n·B entries with
+ * component i of lane b at `[i·B + b]` — component i of all B orbits is contiguous. Parameter
+ * blocks per lane (nParams·B) use the same layout: parameter q of lane b at `[q·B + b]`.
+ *
+ * Contract (as for the single-orbit kernels): every method OVERWRITES its output, allocates
+ * nothing per call once warmed up for a given B, and computes lane b exactly as the single-vector
+ * kernel would on lane b alone, up to summation order — the results for lane b must not depend on
+ * B or on the other lanes (that is what makes B = 1 and B = 32 agree, and per-sample random
+ * streams give the same numbers whatever the batch size).
+ *
+ * A model gives these through `SystemModel.bindBatched(p, kernels)` (optional), built on the
+ * linalg kernels (WebAssembly SIMD or pure TS) and its buffers allocated with `kernels.f64` so the
+ * products run in place; it may copy p at bind time (parameters are fixed while a batch runs: bind
+ * again after changing them). `batchedKernels(sys)` falls back to a lane-by-lane loop over the
+ * single-orbit kernels for systems without them (and for flows, whose RK4 wrapper is single-orbit),
+ * so every system has a batched form.
+ */
+export interface BatchedStepKernels {
+  /** out ← f(X) lane by lane (X, out: n·B) */
+  map(X: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)·V_b per lane (one tangent vector per lane) */
+  jvp(X: Float64Array, V: Float64Array, B: number, out: Float64Array): void;
+  /** out ← J(X_b)ᵀ·W_b per lane */
+  vjp(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams) ← Σ_b (∂f/∂p)(X_b)ᵀ·W_b, the parameter adjoint summed over lanes */
+  paramAdjointSum(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** out (nParams·B, lane-major) ← (∂f/∂p)(X_b)ᵀ·W_b per lane (per-sample scores) */
+  paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
+  /** outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop) */
+  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array): void;
+}
+
+/**
  * A dynamical system is a one-step map x_{n+1} = f(x_n; p) (+ σBξ_n) with exact derivatives.
  * Blocks of k vectors are stored vector after vector: vector j occupies [j·dim, (j+1)·dim).
  * Every derivative method OVERWRITES its output. Flows are maps through an RK4 step whose
@@ -90,6 +126,11 @@ export interface DynamicalSystem {
   /** Plain-data recipe that rebuilds this exact system (createSystem(spec.name, spec.options)),
    *  e.g. in a worker thread; null for systems assembled by hand. */
   readonly spec: SystemSpec | null;
+  /**
+   * Lockstep kernels over B lanes bound to the current p (see batched.ts), when the model has
+   * them; use `batchedKernels(sys)`, which falls back to a lane loop otherwise.
+   */
+  bindBatched?(k: Kernels): BatchedStepKernels;
   /** The same system with another parameter vector (copied). */
   withParams(p: Float64Array): DynamicalSystem;
   /** The same system with another noise model (null: deterministic). */

@@ -236,14 +236,14 @@ describe('BPTT baselines (estimator level)', () => {
   });
 
   it('options are validated; an overflowing adjoint is a runtime failure that names the fix', async () => {
-    await assert.rejects(bpttEstimator.estimate(req, { clip: 0 }), (e: Error) => e instanceof UsageError && /--clip must be/.test(e.message));
-    await assert.rejects(bpttEstimator.estimate(req, { truncate: 1.5 }), /--truncate must be a positive integer/);
-    await assert.rejects(bpttEstimator.estimate(req, { ensemble: 601 }), /--ensemble 601 exceeds --steps 600/);
-    await assert.rejects(bpttEstimator.estimate({ ...req, objective: { kind: 'horizon', observable: 'z', horizon: 5, samples: 3 } }, { repeats: 3 }), /--repeats applies to the average objective/);
+    await assert.rejects(bpttEstimator.estimate(req, { clip: 0 }), (e: Error) => e instanceof UsageError && /clip must be/.test(e.message));
+    await assert.rejects(bpttEstimator.estimate(req, { truncate: 1.5 }), /truncate must be a positive integer/);
+    await assert.rejects(bpttEstimator.estimate(req, { ensemble: 601 }), /ensemble 601 exceeds steps 600/);
+    await assert.rejects(bpttEstimator.estimate({ ...req, objective: { kind: 'horizon', observable: 'z', horizon: 5, samples: 3 } }, { repeats: 3 }), /repeats applies to the average objective/);
     const henon = createSystem('henon');
     await assert.rejects(
       bpttEstimator.estimate({ system: henon, objective: { kind: 'average', observable: 'x0', steps: 4000 }, params: ['a'], seed: 0 }, { repeats: 1 }),
-      (e: Error) => e instanceof RuntimeFailure && /adjoint overflowed .*--clip-step\/--truncate/.test(e.message),
+      (e: Error) => e instanceof RuntimeFailure && /adjoint overflowed .*clipStep\/truncate/.test(e.message),
     );
   });
 });

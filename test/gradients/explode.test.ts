@@ -10,7 +10,7 @@ describe('explosion diagnostic: pieces', () => {
     assert.equal(h[0], 200);
     assert.equal(h[11], 8000);
     assert.ok(h.every((v, i) => Number.isInteger(v) && (i === 0 || v > h[i - 1])));
-    assert.throws(() => logSpacedHorizons(1, 5), /--max-horizon must be an integer >= 2/);
+    assert.throws(() => logSpacedHorizons(1, 5), /maxHorizon must be an integer >= 2/);
   });
 
   it('the fit recovers an exact exponential over the upper half and skips overflowed points', () => {

@@ -77,10 +77,10 @@ describe('finite-difference options', () => {
   const system = createSystem('henon');
   const req = { system, objective: { kind: 'average', observable: 'x0', steps: 100 } as Objective, params: ['a'], seed: 0 };
   it('bad options are usage errors naming the option', async () => {
-    await assert.rejects(fdEstimator.estimate(req, { batches: 0 }), (e: Error) => e instanceof UsageError && /--batches must be a positive integer/.test(e.message));
-    await assert.rejects(fdEstimator.estimate(req, { h: -1 }), /--h must be a finite number > 0/);
+    await assert.rejects(fdEstimator.estimate(req, { batches: 0 }), (e: Error) => e instanceof UsageError && /batches must be a positive integer/.test(e.message));
+    await assert.rejects(fdEstimator.estimate(req, { h: -1 }), /h must be a finite number > 0/);
     await assert.rejects(fdEstimator.estimate(req, { direction: [1, 2] }), /direction must be a non-zero finite vector of 1 entries/);
-    await assert.rejects(fdEstimator.estimate({ ...req, objective: { kind: 'horizon', observable: 'x0', horizon: 3, samples: 2 } }, { batches: 3 }), /--batches 3 exceeds --samples 2/);
+    await assert.rejects(fdEstimator.estimate({ ...req, objective: { kind: 'horizon', observable: 'x0', horizon: 3, samples: 2 } }, { batches: 3 }), /batches 3 exceeds samples 2/);
   });
   it('the same seed gives the same bits', async () => {
     const a = await fdEstimator.estimate(req, { batches: 3 });

@@ -71,6 +71,6 @@ describe('hybrid estimator on the linear map (exact answers; any split has the s
   it('refuses a deterministic system and a bad split with clear errors', async () => {
     const det = createSystem('linear');
     await assert.rejects(hybridEstimator.estimate({ system: det, objective: { kind: 'average', observable: 'x0', steps: 10 }, params: ['c'], seed: 0 }, {}), /needs noise/);
-    await assert.rejects(run({ split: 'pathkernel', alpha: 2 }, { kind: 'average', observable: 'x0', steps: 10 }), /--alpha must be in \[0, 1\]/);
+    await assert.rejects(run({ split: 'pathkernel', alpha: 2 }, { kind: 'average', observable: 'x0', steps: 10 }), /alpha must be in \[0, 1\]/);
   });
 });

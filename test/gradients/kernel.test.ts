@@ -130,10 +130,10 @@ describe('kernel differentiation on the linear map (exact references)', () => {
 
   it('bad input is a UsageError naming the fix; a blow-up is NonFiniteStateError', async () => {
     const quiet = createSystem('linear');
-    await assert.rejects(run(quiet, { kind: 'horizon', observable: 'x0', horizon: 5, samples: 10 }, ['c'], 0), (e: Error) => e instanceof UsageError && /needs noise: give --noise σ > 0/.test(e.message));
-    await assert.rejects(run(linear(), { kind: 'horizon', observable: 'x0', horizon: 5, samples: 1 }, ['c'], 0), /--samples >= 2/);
-    await assert.rejects(run(linear(), { kind: 'horizon', observable: 'x0', horizon: 5, samples: 10 }, ['c'], 0, { window: 5 }), /--window applies to the ergodic form/);
-    await assert.rejects(run(linear(), { kind: 'average', observable: 'x0', steps: 100 }, ['c'], 0, { window: 0 }), /--window must be a positive integer/);
+    await assert.rejects(run(quiet, { kind: 'horizon', observable: 'x0', horizon: 5, samples: 10 }, ['c'], 0), (e: Error) => e instanceof UsageError && /needs noise: give noise σ > 0/.test(e.message));
+    await assert.rejects(run(linear(), { kind: 'horizon', observable: 'x0', horizon: 5, samples: 1 }, ['c'], 0), /samples >= 2/);
+    await assert.rejects(run(linear(), { kind: 'horizon', observable: 'x0', horizon: 5, samples: 10 }, ['c'], 0, { window: 5 }), /window applies to the ergodic form/);
+    await assert.rejects(run(linear(), { kind: 'average', observable: 'x0', steps: 100 }, ['c'], 0, { window: 0 }), /window must be a positive integer/);
     await assert.rejects(run(linear(), { kind: 'average', observable: 'x0', steps: 100 }, ['c'], 0, { form: 'pathwise' as 'auto' }), /unknown kernel form 'pathwise' \(valid: auto/);
     await assert.rejects(run(linear(), { kind: 'average', observable: 'x0', steps: 100 }, ['q'], 0), /unknown parameter of linear 'q' \(valid: a, c\)/);
     const unstable = createSystem('linear', { noise: 0.5, set: { a: 3 } });

@@ -116,11 +116,11 @@ describe('NILSAS estimator', () => {
     const obj = average('z', 1000, 100);
     const rejects = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: Error) => e instanceof UsageError && re.test(e.message));
     await rejects(nilsasEstimator.estimate(request(lorenz, { kind: 'horizon', observable: 'z', horizon: 10, samples: 10 }, ['rho']), {}), /long-time averages/);
-    await rejects(nilsas(lorenz, obj, ['rho'], { M: 4 }), /--M must be between 0 and the dimension of lorenz63 \(3\)/);
-    await rejects(nilsas(lorenz, obj, ['rho'], { M: 0 }), /--M must be >= 1 for a flow/);
+    await rejects(nilsas(lorenz, obj, ['rho'], { M: 4 }), /M must be between 0 and the dimension of lorenz63 \(3\)/);
+    await rejects(nilsas(lorenz, obj, ['rho'], { M: 0 }), /M must be >= 1 for a flow/);
     await rejects(nilsas(lorenz, obj, ['rho'], { segments: 3, segmentSteps: 100 }), /disagree/);
-    await rejects(nilsas(lorenz, obj, ['rho'], { segments: 2000 }), /exceeds --steps/);
-    await rejects(nilsas(lorenz, obj, ['rho'], { spectrumSteps: 0 }), /give --M/);
+    await rejects(nilsas(lorenz, obj, ['rho'], { segments: 2000 }), /exceeds steps/);
+    await rejects(nilsas(lorenz, obj, ['rho'], { spectrumSteps: 0 }), /give M/);
     await rejects(nilsas(henon, average('x0', 100, 10), ['a'], { neutral: false }), /flows only/);
     await rejects(nilsas(lorenz, obj, ['r'], {}), /unknown parameter of lorenz63 'r' \(valid: sigma, rho, beta\)/);
   });

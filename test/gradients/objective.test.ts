@@ -24,7 +24,7 @@ describe('objectives and parameter selection', () => {
   it('objective validation names the problem', () => {
     const sys = createSystem('henon');
     assert.throws(() => resolveObjective(sys, { kind: 'average', observable: 'q', steps: 10 }), /unknown observable of henon 'q'/);
-    assert.throws(() => resolveObjective(sys, { kind: 'horizon', observable: 'x0', horizon: 0, samples: 3 }), /--horizon must be a positive integer/);
+    assert.throws(() => resolveObjective(sys, { kind: 'horizon', observable: 'x0', horizon: 0, samples: 3 }), /horizon must be a positive integer/);
     assert.throws(() => resolveObjective(sys, { kind: 'average', observable: 'loss', steps: 10, terms: [{ observable: 'x0', weight: 1, power: 0 }] }), /power must be a positive integer/);
   });
 

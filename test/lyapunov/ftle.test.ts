@@ -63,7 +63,7 @@ describe('ftleField', () => {
 
   it('usage errors: 1-d system, missing horizon, bad grid, range and directions', () => {
     assert.throws(() => ftleField(createSystem('linear')), (e: Error) => e instanceof UsageError && /dimension >= 2/.test(e.message));
-    assert.throws(() => ftleField(createSystem('lorenz63')), (e: Error) => e instanceof UsageError && /--horizon is required/.test(e.message));
+    assert.throws(() => ftleField(createSystem('lorenz63')), (e: Error) => e instanceof UsageError && /horizon is required/.test(e.message));
     assert.throws(() => ftleField(createSystem('ni9'), { grid: 1 }), UsageError);
     assert.throws(() => ftleField(createSystem('ni9'), { range: [1, -1] }), UsageError);
     const e0 = new Float64Array(9);

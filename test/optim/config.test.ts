@@ -71,7 +71,7 @@ describe('training configuration', () => {
       [(c) => (c.iterations = 2.5), /^config: iterations must be a positive integer \(got 2\.5\)$/],
       [(c) => (c.system.name = 'lorenz64'), /^config: system\.name must be one of .*lorenz63.* \(got "lorenz64"\)$/],
       [(c) => (c.system.set = { r: 1 }), /^config: system: unknown parameter of linear 'r' \(valid: a, c\)$/],
-      [(c) => (c.system.dim = 3), /^config: system: --dim applies to sized systems only/],
+      [(c) => (c.system.dim = 3), /^config: system: dim applies to sized systems only/],
       [(c) => (c.params = ['q']), /^config: params: unknown parameter of linear 'q' \(valid: a, c\)$/],
       [(c) => (c.params = []), /^config: params must be a non-empty list \(got \[\]\)$/],
       [(c) => (c.loss[1].observable = 'y'), /^config: loss\[1\]\.observable: unknown observable of linear 'y' \(valid: mean, meansq, sum, x0\)$/],

@@ -107,7 +107,7 @@ describe('training loop', () => {
     await train({ ...config({ iterations: 2 }), out: dir }, { estimator: est });
     await assert.rejects(train({ ...config({ iterations: 4, optimizer: { name: 'adam', lr: 0.03 } }), out: dir }, { estimator: est, resume: true }), /^UsageError: config: optimizer\.lr differs from the run in '.*run'/);
     await assert.rejects(train({ ...config(), out: join(tmp(), 'empty') }, { estimator: est, resume: true }), /no checkpoint in '.*empty' to resume/);
-    await assert.rejects(train({ ...config(), out: dir }, { estimator: est }), /already holds a run \(checkpoint\.json\): pass --resume/);
+    await assert.rejects(train({ ...config(), out: dir }, { estimator: est }), /already holds a run \(checkpoint\.json\): pass resume: true/);
     const fresh = await train({ ...config({ iterations: 1 }), out: dir }, { estimator: est, overwrite: true });
     assert.equal(readFileSync(fresh.logPath!, 'utf8').trim().split('\n').length, 1);
   });

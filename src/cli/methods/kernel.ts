@@ -1,6 +1,5 @@
-import { kernelEstimator, NEEDS_NOISE, type KernelOptions } from '../../gradients/index.js';
+import { kernelEstimator, needsNoise, type KernelOptions } from '../../gradients/index.js';
 import { DEFAULT_WINDOW } from '../../gradients/kernel/index.js';
-import { UsageError } from '../../errors/index.js';
 import { flag, num, type OptionValues } from '../args.js';
 import type { MethodAdapter } from './method.js';
 
@@ -18,7 +17,7 @@ export const kernelMethod: MethodAdapter<KernelOptions> = {
   // the score estimator's variance is large: a useful default orbit is long
   defaultSteps: (req) => (req.system.dt !== null ? Math.round(1000 / req.system.dt) : 100000),
   parse(values: OptionValues, req) {
-    if (req.system.noise === null) throw new UsageError(NEEDS_NOISE);
+    if (req.system.noise === null) throw needsNoise();
     return {
       window: num(values, 'window', undefined, { integer: true, min: 1 }),
       repeats: num(values, 'repeats', undefined, { integer: true, min: 1 }),

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors/index.js';
+import { usage, opt, type OptionName } from '../../errors/index.js';
 import type { Objective } from '../types.js';
 
 /**
@@ -30,27 +30,27 @@ export interface BpttOptions {
 
 export const DEFAULT_REPEATS = 8;
 
-function positive(name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new UsageError(`${name} must be a finite number > 0, got ${v}`);
+function positive(name: OptionName, v: number | undefined): void {
+  if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw usage`${name} must be a finite number > 0, got ${v}`;
 }
 
-function positiveInteger(name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UsageError(`${name} must be a positive integer, got ${v}`);
+function positiveInteger(name: OptionName, v: number | undefined): void {
+  if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw usage`${name} must be a positive integer, got ${v}`;
 }
 
 /** Validates options against the objective; throws a UsageError naming the option. */
 export function checkBpttOptions(o: BpttOptions, objective: Objective): void {
-  positive('--clip', o.clip);
-  positive('--clip-step', o.clipStep);
-  positiveInteger('--truncate', o.truncate);
-  positiveInteger('--repeats', o.repeats);
-  positiveInteger('--ensemble', o.ensemble);
-  positiveInteger('segmentSteps', o.segmentSteps);
-  if (o.l2 !== undefined && !(Number.isFinite(o.l2) && o.l2 >= 0)) throw new UsageError(`--l2 must be a finite number >= 0, got ${o.l2}`);
+  positive(opt('clip'), o.clip);
+  positive(opt('clipStep'), o.clipStep);
+  positiveInteger(opt('truncate'), o.truncate);
+  positiveInteger(opt('repeats'), o.repeats);
+  positiveInteger(opt('ensemble'), o.ensemble);
+  positiveInteger(opt('segmentSteps'), o.segmentSteps);
+  if (o.l2 !== undefined && !(Number.isFinite(o.l2) && o.l2 >= 0)) throw usage`${opt('l2')} must be a finite number >= 0, got ${o.l2}`;
   if (objective.kind === 'horizon') {
-    if (o.repeats !== undefined) throw new UsageError('--repeats applies to the average objective (with --horizon the --samples are the repetitions)');
-    if (o.ensemble !== undefined) throw new UsageError('--ensemble applies to the average objective (--steps), not to --horizon');
+    if (o.repeats !== undefined) throw usage`${opt('repeats')} applies to the average objective (with ${opt('horizon')} the ${opt('samples')} are the repetitions)`;
+    if (o.ensemble !== undefined) throw usage`${opt('ensemble')} applies to the average objective (${opt('steps')}), not to ${opt('horizon')}`;
   } else if (o.ensemble !== undefined && o.ensemble > objective.steps) {
-    throw new UsageError(`--ensemble ${o.ensemble} exceeds --steps ${objective.steps} (each member needs at least one step)`);
+    throw usage`${opt('ensemble')} ${o.ensemble} exceeds ${opt('steps')} ${objective.steps} (each member needs at least one step)`;
   }
 }

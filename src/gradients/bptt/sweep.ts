@@ -1,4 +1,4 @@
-import { RuntimeFailure } from '../../errors/index.js';
+import { failure, opt } from '../../errors/index.js';
 import { norm2 } from '../../linalg/index.js';
 import type { Observable } from '../../systems/index.js';
 import type { CheckpointedOrbit } from '../../systems/orbit.js';
@@ -64,10 +64,7 @@ export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Fl
   const settle = (m: number): number => {
     let norm = norm2(nu);
     if (!Number.isFinite(norm)) {
-      throw new RuntimeFailure(
-        `BPTT adjoint overflowed ${T - m} steps back from the end of a ${T}-step orbit (it grows like e^(λ₁·t)): ` +
-          'shorten --steps/--horizon or use --clip-step/--truncate',
-      );
+      throw failure`BPTT adjoint overflowed ${T - m} steps back from the end of a ${T}-step orbit (it grows like e^(λ₁·t)): shorten ${opt('steps')}/${opt('horizon')} or use ${opt('clipStep')}/${opt('truncate')}`;
     }
     if (norm > clipAt) {
       const s = clipAt / norm;
@@ -112,7 +109,7 @@ export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Fl
     }
   }
   for (let q = 0; q < grad.length; q++) {
-    if (!Number.isFinite(grad[q])) throw new RuntimeFailure(`BPTT gradient overflowed over a ${T}-step orbit: shorten --steps/--horizon or use --clip-step/--truncate`);
+    if (!Number.isFinite(grad[q])) throw failure`BPTT gradient overflowed over a ${T}-step orbit: shorten ${opt('steps')}/${opt('horizon')} or use ${opt('clipStep')}/${opt('truncate')}`;
   }
   return stats;
 }

@@ -1,4 +1,4 @@
-import { RuntimeFailure } from '../../errors/index.js';
+import { failure, opt } from '../../errors/index.js';
 import { TangentFrame } from '../../lyapunov/index.js';
 import { BatchMeans } from '../../stats/index.js';
 import { initialState, step, checkFinite } from '../../systems/index.js';
@@ -136,7 +136,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
         norm2 += nu[i] * nu[i];
       }
       if (!(norm2 < Infinity)) {
-        throw new RuntimeFailure(`hybrid adjoint became non-finite at step ${t} (the pathwise part explodes: raise --alpha or use --split shadowing with a larger --u)`);
+        throw failure`hybrid adjoint became non-finite at step ${t} (the pathwise part explodes: raise ${opt('alpha')} or use ${opt('split')} shadowing with a larger ${opt('u')})`;
       }
       const nrm = Math.sqrt(norm2);
       nuSum += nrm;

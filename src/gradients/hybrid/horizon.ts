@@ -1,7 +1,7 @@
 import { TangentFrame } from '../../lyapunov/index.js';
 import { Rng } from '../../random/index.js';
 import { checkFinite, step, type DynamicalSystem, type Observable } from '../../systems/index.js';
-import { RuntimeFailure } from '../../errors/index.js';
+import { failure, opt } from '../../errors/index.js';
 import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
@@ -119,7 +119,7 @@ export function hybridHorizonChunk(arg: RepeatArg<HybridHorizonOptions>): Repeat
       nu.set(tx);
     }
     for (let q = 0; q < P; q++) {
-      if (!Number.isFinite(gi[q])) throw new RuntimeFailure(`hybrid gradient of sample ${i} is non-finite (the pathwise part explodes: raise --alpha)`);
+      if (!Number.isFinite(gi[q])) throw failure`hybrid gradient of sample ${i} is non-finite (the pathwise part explodes: raise ${opt('alpha')})`;
       sum[q] += gi[q];
       sumSq[q] += gi[q] * gi[q];
     }

@@ -1,5 +1,5 @@
 import { maxOf } from '../../stats/index.js';
-import { UsageError, requirePositiveInteger } from '../../errors/index.js';
+import { UsageError, requirePositiveInteger, usage, opt } from '../../errors/index.js';
 import { lyapunovSpectrum } from '../../lyapunov/index.js';
 import { CostMeter } from '../cost.js';
 import { resolveObjective } from '../objective.js';
@@ -43,12 +43,12 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   const sys = req.system;
   const split = o.split ?? DEFAULT_SPLIT;
   if (split !== 'pathkernel' && split !== 'shadowing') throw new UsageError(`unknown split '${String(split)}' (valid: pathkernel, shadowing)`);
-  if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw new UsageError(`--alpha must be in [0, 1], got ${o.alpha}`);
+  if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw usage`${opt('alpha')} must be in [0, 1], got ${o.alpha}`;
   const T = req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon;
   const window = o.window ?? (sys.dt !== null ? Math.max(1, Math.round(1 / sys.dt)) : 10);
-  requirePositiveInteger('--window', window);
+  requirePositiveInteger(opt('window'), window);
   const orbitMemory = o.orbitMemory ?? DEFAULT_ORBIT_MEMORY_MIB;
-  if (!(orbitMemory >= 0 && orbitMemory < Infinity)) throw new UsageError(`--orbit-memory must be a number of MiB ≥ 0, got ${orbitMemory}`);
+  if (!(orbitMemory >= 0 && orbitMemory < Infinity)) throw usage`${opt('orbitMemory')} must be a number of MiB ≥ 0, got ${orbitMemory}`;
   const chosen = split === 'shadowing' && o.u === undefined ? defaultU(req) : null;
   return {
     run: {
@@ -56,8 +56,8 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
       alpha: o.alpha ?? DEFAULT_ALPHA,
       u: split === 'shadowing' ? (o.u ?? chosen!.u) : 0,
       window,
-      segmentSteps: requirePositiveInteger('--segment-steps', o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
-      basisTransient: requirePositiveInteger('--basis-transient', o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
+      segmentSteps: requirePositiveInteger(opt('segmentSteps'), o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
+      basisTransient: requirePositiveInteger(opt('basisTransient'), o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
       keepBytes: Math.floor(orbitMemory * 2 ** 20),
     },
     cost: chosen?.cost ?? null,
@@ -93,7 +93,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       ...noiseDiagnostics(noise),
     };
     if (req.objective.kind === 'average') {
-      const repeats = requirePositiveInteger('--repeats', o.repeats ?? 1);
+      const repeats = requirePositiveInteger(opt('repeats'), o.repeats ?? 1);
       const outs = await runRepeats(MODULE_ERGODIC, 'hybridErgodicRun', req, run, repeats);
       const c = combineRepeats(outs);
       cost.add(c.cost);

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors/index.js';
+import { usage, opt } from '../../errors/index.js';
 import type { DynamicalSystem } from '../../systems/index.js';
 
 /**
@@ -22,7 +22,7 @@ export interface Split {
  * per step, so it stays bounded when (1 − α)·e^{λ₁} < 1.
  */
 export function pathKernelSplit(sys: DynamicalSystem, alpha: number): Split {
-  if (!(alpha >= 0 && alpha <= 1)) throw new UsageError(`--alpha must be in [0, 1], got ${alpha}`);
+  if (!(alpha >= 0 && alpha <= 1)) throw usage`${opt('alpha')} must be in [0, 1], got ${alpha}`;
   const n = sys.dim;
   const b = sys.noise?.directions ?? null;
   const r = b?.cols ?? n;
@@ -58,10 +58,10 @@ export function pathKernelSplit(sys: DynamicalSystem, alpha: number): Split {
  */
 export function shadowingSplit(sys: DynamicalSystem, u: number): Split {
   if (sys.noise?.directions) {
-    throw new UsageError('the shadowing split needs isotropic noise (the unstable subspace must lie in the noise subspace); use --split pathkernel with --noise-dirs');
+    throw usage`the shadowing split needs isotropic noise (the unstable subspace must lie in the noise subspace); use ${opt('split')} pathkernel with ${opt('noiseDirections')}`;
   }
   const n = sys.dim;
-  if (!Number.isInteger(u) || u < 1 || u > n) throw new UsageError(`--u must be an integer between 1 and ${n}, got ${u}`);
+  if (!Number.isInteger(u) || u < 1 || u > n) throw usage`${opt('u')} must be an integer between 1 and ${n}, got ${u}`;
   const c = new Float64Array(u);
   return {
     name: 'shadowing',

@@ -1,4 +1,4 @@
-import { UsageError, requirePositiveInteger } from '../../errors/index.js';
+import { UsageError, requirePositiveInteger, usage, opt } from '../../errors/index.js';
 import { CostMeter } from '../cost.js';
 import { resolveObjective, transientOf } from '../objective.js';
 import { selectParams } from '../params.js';
@@ -47,7 +47,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     resolveObjective(sys, req.objective);
     const sel = selectParams(sys, req.params);
     if (options.form !== undefined && options.form !== 'auto') {
-      throw new UsageError(`unknown kernel form '${String(options.form)}' (valid: auto — the objective decides: --horizon → finite-time, --steps → ergodic)`);
+      throw usage`unknown kernel form '${String(options.form)}' (valid: auto — the objective decides: ${opt('horizon')} → finite-time, ${opt('steps')} → ergodic)`;
     }
     const baseline = options.baseline ?? true;
     const meter = new CostMeter();
@@ -58,9 +58,9 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     };
     const obj = req.objective;
     if (obj.kind === 'horizon') {
-      if (options.window !== undefined) throw new UsageError('--window applies to the ergodic form (--steps T), not to --horizon L');
-      const blocks = Math.min(requirePositiveInteger('--repeats', options.repeats ?? DEFAULT_BLOCKS), obj.samples);
-      if (baseline && obj.samples < 2) throw new UsageError('the finite-time kernel form needs --samples >= 2 (the baseline is the mean of the other samples)');
+      if (options.window !== undefined) throw usage`${opt('window')} applies to the ergodic form (${opt('steps')} T), not to ${opt('horizon')} L`;
+      const blocks = Math.min(requirePositiveInteger(opt('repeats'), options.repeats ?? DEFAULT_BLOCKS), obj.samples);
+      if (baseline && obj.samples < 2) throw usage`the finite-time kernel form needs ${opt('samples')} >= 2 (the baseline is the mean of the other samples)`;
       const chunk: HorizonChunkOptions = { chunks: blocks, baseline };
       const outs = await runRepeats(HORIZON_MODULE, 'kernelHorizonChunk', req, chunk, blocks);
       const total: SampleMoments = emptyMoments(sel.indices.length);
@@ -79,9 +79,9 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
         diagnostics: { form: 'finite-time', window: null, ...common, baseline: baseline ? 'leave-one-out mean' : 'none', blocks, scoreProducts: total.count * obj.horizon },
       });
     }
-    const window = requirePositiveInteger('--window', options.window ?? DEFAULT_WINDOW);
-    const orbits = requirePositiveInteger('--repeats', options.repeats ?? 1);
-    if (orbits > obj.steps) throw new UsageError(`--repeats ${orbits} exceeds --steps ${obj.steps} (each orbit needs at least one step)`);
+    const window = requirePositiveInteger(opt('window'), options.window ?? DEFAULT_WINDOW);
+    const orbits = requirePositiveInteger(opt('repeats'), options.repeats ?? 1);
+    if (orbits > obj.steps) throw usage`${opt('repeats')} ${orbits} exceeds ${opt('steps')} ${obj.steps} (each orbit needs at least one step)`;
     const batches = requirePositiveInteger('batches', options.batches ?? 32);
     if (batches < 2) throw new UsageError('batch means need at least 2 batches');
     const orbit: ErgodicOrbitOptions = { window, baseline, orbits, transient: transientOf(sys, obj), batches };

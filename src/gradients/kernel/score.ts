@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors/index.js';
+import { UsageError, opt, usage } from '../../errors/index.js';
 import { liftFromNoise, type DynamicalSystem, type NoiseModel } from '../../systems/index.js';
 
 /**
@@ -35,7 +35,8 @@ export class ScoreCovector {
   }
 }
 
-export const NEEDS_NOISE = 'kernel differentiation needs noise: give --noise σ > 0';
+/** The error for a kernel method on a deterministic system. */
+export const needsNoise = (): UsageError => usage`kernel differentiation needs noise: give ${opt('noise')} σ > 0`;
 
 /** The noise the estimate used, as every noise-based estimator reports it (σ is a modelling choice). */
 export function noiseDiagnostics(noise: NoiseModel): { sigma: number; kernel: string; directions: string } {
@@ -43,6 +44,6 @@ export function noiseDiagnostics(noise: NoiseModel): { sigma: number; kernel: st
 }
 
 export function requireNoise(sys: DynamicalSystem): NoiseModel {
-  if (sys.noise === null || !(sys.noise.sigma > 0)) throw new UsageError(NEEDS_NOISE);
+  if (sys.noise === null || !(sys.noise.sigma > 0)) throw needsNoise();
   return sys.noise;
 }

@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors/index.js';
+import { UsageError, usage, opt } from '../../errors/index.js';
 import { Rng } from '../../random/index.js';
 import { makeNoise, type DynamicalSystem } from '../../systems/index.js';
 import type { Objective } from '../types.js';
@@ -50,7 +50,7 @@ export interface SigmaStudy {
 export async function sigmaStudy(system: DynamicalSystem, o: SigmaStudyOptions): Promise<SigmaStudy> {
   const degree = o.degree ?? 1;
   if (degree !== 1 && degree !== 2) throw new UsageError(`unknown extrapolation degree ${String(degree)} (valid: 1, 2)`);
-  if (o.sigmas.length === 0) throw new UsageError('the σ-study needs noise levels (--sigmas a,b,c)');
+  if (o.sigmas.length === 0) throw usage`the σ-study needs noise levels (${opt('sigmas')} a,b,c)`;
   for (const s of o.sigmas) if (!(Number.isFinite(s) && s > 0)) throw new UsageError(`every σ of the study must be a finite number > 0, got ${s}`);
   if (new Set(o.sigmas).size < degree + 1) throw new UsageError(`a degree-${degree} extrapolation needs at least ${degree + 1} distinct σ (got ${o.sigmas.join(', ')})`);
   const base = system.noise ?? makeNoise(system.dim, { sigma: 1 })!;

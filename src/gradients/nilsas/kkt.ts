@@ -1,4 +1,4 @@
-import { RuntimeFailure } from '../../errors/index.js';
+import { failure, opt } from '../../errors/index.js';
 import { applyB, applyBt, checkShapes, dotBlocks, matVec, type KktSolution, type NilsasKkt } from './problem.js';
 import { schurBlocks, SegmentInverses, solveSchur } from './schur.js';
 
@@ -35,7 +35,7 @@ function factorise(p: NilsasKkt, K: number): KktFactors {
     f.den = ez + dotBlocks(f.Bz, f.x2);
     // den = eᵀ(C⁻¹ − C⁻¹BᵀS⁻¹BC⁻¹)e ≥ 0: e's size on the feasible directions; it vanishes (up to
     // cancellation) when no homogeneous adjoint can move ⟨v, F⟩ without growing
-    if (!(f.den > 1e-12 * ez)) throw new RuntimeFailure('NILSAS: the neutral-direction constraint is degenerate (the homogeneous adjoints have no component along the vector field); increase --M');
+    if (!(f.den > 1e-12 * ez)) throw failure`NILSAS: the neutral-direction constraint is degenerate (the homogeneous adjoints have no component along the vector field); increase ${opt('M')}`;
   }
   return f;
 }

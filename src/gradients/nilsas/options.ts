@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors/index.js';
+import { UsageError, usage, opt, type OptionName } from '../../errors/index.js';
 import { lyapunovSpectrum, splitIndices } from '../../lyapunov/index.js';
 import type { DynamicalSystem } from '../../systems/index.js';
 import type { GradientCost, Objective } from '../types.js';
@@ -54,8 +54,8 @@ export const DEFAULT_REPEATS = 8;
  */
 const GROWTH = 8;
 
-function integerOption(name: string, v: number | undefined, min: number): void {
-  if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new UsageError(`${name} must be an integer >= ${min}, got ${v}`);
+function integerOption(name: OptionName, v: number | undefined, min: number): void {
+  if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw usage`${name} must be an integer >= ${min}, got ${v}`;
 }
 
 /** Default short-run length: 2000 steps for a map, 100 time units for a flow. */
@@ -87,26 +87,26 @@ export function spectralGapWarning(exponents: ArrayLike<number>, unstable: numbe
 /** Validates the options and fills the defaults (running the short Lyapunov run when needed). */
 export function planNilsas(sys: DynamicalSystem, objective: Objective, o: NilsasOptions, seed: number): NilsasPlan {
   if (objective.kind !== 'average') {
-    throw new UsageError('nilsas differentiates long-time averages (--steps T); for a finite horizon (--horizon) use bptt or kernel');
+    throw usage`nilsas differentiates long-time averages (${opt('steps')} T); for a finite horizon (${opt('horizon')}) use bptt or kernel`;
   }
   const n = sys.dim;
   const flow = sys.kind === 'flow';
   const steps = objective.steps;
-  integerOption('--M', o.M, 0);
-  integerOption('--segment-steps', o.segmentSteps, 1);
-  integerOption('--segments', o.segments, 1);
-  integerOption('--repeats', o.repeats, 1);
-  integerOption('--spectrum-steps', o.spectrumSteps, 0);
-  if (o.M !== undefined && o.M > n) throw new UsageError(`--M must be between 0 and the dimension of ${sys.name} (${n}), got ${o.M}`);
-  if (o.neutral === false && !flow) throw new UsageError(`--no-neutral applies to flows only (${sys.name} is a map)`);
+  integerOption(opt('M'), o.M, 0);
+  integerOption(opt('segmentSteps'), o.segmentSteps, 1);
+  integerOption(opt('segments'), o.segments, 1);
+  integerOption(opt('repeats'), o.repeats, 1);
+  integerOption(opt('spectrumSteps'), o.spectrumSteps, 0);
+  if (o.M !== undefined && o.M > n) throw usage`${opt('M')} must be between 0 and the dimension of ${sys.name} (${n}), got ${o.M}`;
+  if (o.neutral === false && !flow) throw usage`${opt('neutral', false)} applies to flows only (${sys.name} is a map)`;
   const neutral = flow && (o.neutral ?? true);
-  if (o.M !== undefined && neutral && o.M < 1) throw new UsageError(`--M must be >= 1 for a flow (one homogeneous adjoint spans the neutral direction), got ${o.M}`);
-  if (o.segments !== undefined && o.segments > steps) throw new UsageError(`--segments ${o.segments} exceeds --steps ${steps} (each segment needs at least one step)`);
+  if (o.M !== undefined && neutral && o.M < 1) throw usage`${opt('M')} must be >= 1 for a flow (one homogeneous adjoint spans the neutral direction), got ${o.M}`;
+  if (o.segments !== undefined && o.segments > steps) throw usage`${opt('segments')} ${o.segments} exceeds ${opt('steps')} ${steps} (each segment needs at least one step)`;
   if (o.segments !== undefined && o.segmentSteps !== undefined && Math.ceil(steps / o.segmentSteps) !== o.segments) {
-    throw new UsageError(`--segments ${o.segments} and --segment-steps ${o.segmentSteps} disagree for --steps ${steps} (give one of them)`);
+    throw usage`${opt('segments')} ${o.segments} and ${opt('segmentSteps')} ${o.segmentSteps} disagree for ${opt('steps')} ${steps} (give one of them)`;
   }
   const spectrumSteps = o.spectrumSteps ?? nilsasSpectrumSteps(sys);
-  if (spectrumSteps === 0 && o.M === undefined) throw new UsageError('--spectrum-steps 0 skips the Lyapunov run that sets the default M: give --M');
+  if (spectrumSteps === 0 && o.M === undefined) throw usage`${opt('spectrumSteps')} 0 skips the Lyapunov run that sets the default M: give ${opt('M')}`;
 
   const warnings: string[] = [];
   const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };

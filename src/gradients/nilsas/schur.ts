@@ -1,4 +1,4 @@
-import { RuntimeFailure } from '../../errors/index.js';
+import { failure, opt } from '../../errors/index.js';
 import { blockTridiagonalMultiply, cholesky, choleskySolve, solveBlockTridiagonalSPD } from '../../linalg/index.js';
 import { checkShapes, dotBlocks, type NilsasKkt } from './problem.js';
 
@@ -11,7 +11,7 @@ export class SegmentInverses {
       try {
         cholesky(l, M);
       } catch (e) {
-        throw new RuntimeFailure(`NILSAS: the Gram matrix of the homogeneous adjoints on segment ${k} is singular (${(e as Error).message}): the segments are too long for the growth of the adjoints; use shorter --segment-steps (or a smaller --M)`);
+        throw failure`NILSAS: the Gram matrix of the homogeneous adjoints on segment ${k} is singular (${(e as Error).message}): the segments are too long for the growth of the adjoints; use shorter ${opt('segmentSteps')} (or a smaller ${opt('M')})`;
       }
       return l;
     });
@@ -107,7 +107,7 @@ export function solveSchur(diag: Float64Array[], upper: Float64Array[], M: numbe
       if (!/not positive definite/.test((e as Error).message)) throw e;
     }
   }
-  throw new RuntimeFailure(`NILSAS: the least-squares (Schur) system is singular even with a relative shift of ${REGULARISATION_STEPS[REGULARISATION_STEPS.length - 1]}: the adjoint is far from bounded (non-hyperbolic dynamics); try another --M or shorter --steps`);
+  throw failure`NILSAS: the least-squares (Schur) system is singular even with a relative shift of ${REGULARISATION_STEPS[REGULARISATION_STEPS.length - 1]}: the adjoint is far from bounded (non-hyperbolic dynamics); try another ${opt('M')} or shorter ${opt('steps')}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { RuntimeFailure } from '../../errors/index.js';
+import { failure, opt } from '../../errors/index.js';
 import type { Rng } from '../../random/index.js';
 import type { DynamicalSystem, Observable } from '../../systems/index.js';
 import { CheckpointedOrbit } from '../../systems/orbit.js';
@@ -133,7 +133,7 @@ export function nilsasTrajectory(
   }
   for (let q = 0; q < gradient.length; q++) {
     gradient[q] /= steps;
-    if (!Number.isFinite(gradient[q])) throw new RuntimeFailure(`NILSAS gradient is non-finite over a ${steps}-step orbit: use shorter --segment-steps or a smaller --M`);
+    if (!Number.isFinite(gradient[q])) throw failure`NILSAS gradient is non-finite over a ${steps}-step orbit: use shorter ${opt('segmentSteps')} or a smaller ${opt('M')}`;
   }
 
   const kktBytes = 8 * K * (2 * M * M + 3 * M + 1);
@@ -173,6 +173,6 @@ function checkFiniteBlock(block: Float64Array, k: number, stepIndex: number): vo
   let s = 0;
   for (let i = 0; i < block.length; i++) s += block[i] * 0; // NaN·0 and ∞·0 are NaN
   if (s !== 0) {
-    throw new RuntimeFailure(`NILSAS adjoints became non-finite in segment ${k} (after step ${stepIndex}): use shorter --segment-steps`);
+    throw failure`NILSAS adjoints became non-finite in segment ${k} (after step ${stepIndex}): use shorter ${opt('segmentSteps')}`;
   }
 }

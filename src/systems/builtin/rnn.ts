@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors/index.js';
+import { UsageError, usage, opt } from '../../errors/index.js';
 import { Rng } from '../../random/index.js';
 import { dot } from '../../linalg/index.js';
 import type { SystemModel } from '../model.js';
@@ -50,7 +50,7 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
   let W: Float64Array, b: Float64Array, n: number;
   if (opts.weights) {
     n = checkRnnWeights(opts.weights);
-    if (opts.dim !== undefined && opts.dim !== n) throw new UsageError(`--dim ${opts.dim} conflicts with the weights file (n = ${n})`);
+    if (opts.dim !== undefined && opts.dim !== n) throw usage`${opt('dim')} ${opts.dim} conflicts with the weights file (n = ${n})`;
     W = Float64Array.from(opts.weights.W.flat());
     b = Float64Array.from(opts.weights.b);
   } else {
@@ -62,12 +62,12 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
     name: 'rnn',
     kind: 'map',
     dim: n,
-    description: `recurrent network with ${n} tanh units; W_ij ~ N(0, 1/n) from --net-seed unless --weights is given`,
+    description: `recurrent network with ${n} tanh units; W_ij ~ N(0, 1/n) from the network seed unless weights are given`,
     equations: 'x ↦ tanh(g·W·x + b)',
     params: [
       { name: 'g', size: 1, default: 3, description: 'gain g (chaotic for g > 1 in large random networks)' },
-      { name: 'W', size: nn, default: W, description: `recurrent weights, ${n}×${n} row-major` },
-      { name: 'b', size: n, default: b, description: `biases, ${n} entries` },
+      { name: 'W', size: nn, default: W, defaultLabel: 'N(0, 1/n) from the network seed', description: `recurrent weights, ${n}×${n} row-major` },
+      { name: 'b', size: n, default: b, defaultLabel: 'zeros', description: `biases, ${n} entries` },
     ],
     defaultTransient: 500,
     naturalHorizon: 50,

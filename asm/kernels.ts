@@ -1,0 +1,273 @@
+// WebAssembly SIMD kernels of chaosgrad, in AssemblyScript (compiled by `npm run build:wasm`).
+//
+// Memory is imported (shared, so growing it never detaches the views JS holds); JS owns all
+// allocation and passes byte offsets. Every kernel here has a pure-TS twin in
+// src/linalg/kernels/js.ts that performs the SAME floating-point operations in the SAME order, so
+// the two paths agree bit for bit (tests compare them): each output of a product is one
+// sequential sum over k, started at 0, then α·s (+ β·c). SIMD runs across independent outputs,
+// never across a sum.
+
+// Rare paths call the host's Math so that both paths round identically there too.
+@external("env", "exp") declare function hostExp(x: f64): f64;
+@external("env", "log") declare function hostLog(x: f64): f64;
+
+// ---------------------------------------------------------------- GEMM
+
+/** Row-major element (i, j) address of a matrix with leading dimension ld, transposed or not. */
+@inline function at(p: usize, t: i32, ld: i32, i: i32, j: i32): usize {
+  return p + ((t ? <usize>j * <usize>ld + <usize>i : <usize>i * <usize>ld + <usize>j) << 3);
+}
+
+/**
+ * C (M×N) ← α·op(A)·op(B) + β·C, op(X) = X or Xᵀ, row-major with leading dimensions. op(B) is
+ * packed once into panels of 8 columns (K rows each, contiguous, zero-padded) and each block of 4
+ * rows of op(A) into K groups of 4, so the 4×8 register block (16 f64x2 accumulators; measured
+ * faster here than 6×4) streams two contiguous buffers whatever the transposes.
+ * `work` holds ≥ 8·K·⌈N/8⌉ + 4·K doubles.
+ */
+export function gemm(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f64, pA: usize, lda: i32, pB: usize, ldb: i32, beta: f64, pC: usize, ldc: i32, work: usize): void {
+  const panels = (N + 7) >> 3;
+  const panelBytes = <usize>K << 6;
+  for (let p = 0; p < panels; p++) {
+    const j0 = p << 3, nb = min(8, N - j0);
+    const base = work + <usize>p * panelBytes;
+    for (let k = 0; k < K; k++) {
+      const row = base + (<usize>k << 6);
+      for (let jj = 0; jj < 8; jj++) store<f64>(row + (<usize>jj << 3), jj < nb ? load<f64>(at(pB, tB, ldb, k, j0 + jj)) : 0.0);
+    }
+  }
+  const pa = work + <usize>panels * panelBytes;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    for (let k = 0; k < K; k++) {
+      const q = pa + (<usize>k << 5);
+      for (let r = 0; r < 4; r++) store<f64>(q + (<usize>r << 3), load<f64>(at(pA, tA, lda, i + r, k)));
+    }
+    for (let p = 0; p < panels; p++) block4(i, p << 3, min(8, N - (p << 3)), K, alpha, pa, beta, pC, ldc, work + <usize>p * panelBytes);
+  }
+  for (; i < M; i++) {
+    for (let k = 0; k < K; k++) store<f64>(pa + (<usize>k << 3), load<f64>(at(pA, tA, lda, i, k)));
+    for (let p = 0; p < panels; p++) block1(i, p << 3, min(8, N - (p << 3)), K, alpha, pa, beta, pC, ldc, work + <usize>p * panelBytes);
+  }
+}
+
+/** Row i, columns j0…j0+nb of C ← α·acc + β·C (four accumulators of two columns each). */
+@inline function finish(pC: usize, ldc: i32, i: i32, j0: i32, nb: i32, alpha: f64, beta: f64, acc0: v128, acc1: v128, acc2: v128, acc3: v128): void {
+  const row = pC + ((<usize>i * <usize>ldc + <usize>j0) << 3);
+  if (nb == 8) {
+    const va = f64x2.splat(alpha);
+    let r0 = f64x2.mul(va, acc0), r1 = f64x2.mul(va, acc1), r2 = f64x2.mul(va, acc2), r3 = f64x2.mul(va, acc3);
+    if (beta != 0.0) {
+      const vb = f64x2.splat(beta);
+      r0 = f64x2.add(r0, f64x2.mul(vb, v128.load(row)));
+      r1 = f64x2.add(r1, f64x2.mul(vb, v128.load(row, 16)));
+      r2 = f64x2.add(r2, f64x2.mul(vb, v128.load(row, 32)));
+      r3 = f64x2.add(r3, f64x2.mul(vb, v128.load(row, 48)));
+    }
+    v128.store(row, r0);
+    v128.store(row, r1, 16);
+    v128.store(row, r2, 32);
+    v128.store(row, r3, 48);
+    return;
+  }
+  for (let jj = 0; jj < nb; jj++) {
+    const q = jj >> 1;
+    const v = q == 0 ? acc0 : q == 1 ? acc1 : q == 2 ? acc2 : acc3;
+    const s = (jj & 1) ? f64x2.extract_lane(v, 1) : f64x2.extract_lane(v, 0);
+    const p = row + (<usize>jj << 3);
+    store<f64>(p, beta == 0.0 ? alpha * s : alpha * s + beta * load<f64>(p));
+  }
+}
+
+function block4(i: i32, j0: i32, nb: i32, K: i32, alpha: f64, pa: usize, beta: f64, pC: usize, ldc: i32, pb: usize): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c22 = f64x2.splat(0), c23 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0), c32 = f64x2.splat(0), c33 = f64x2.splat(0);
+  let a = pa, b = pb;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16), b2 = v128.load(b, 32), b3 = v128.load(b, 48);
+    const a0 = v128.load64_splat(a, 0);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
+    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
+    const a1 = v128.load64_splat(a, 8);
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
+    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+    const a2 = v128.load64_splat(a, 16);
+    c20 = f64x2.add(c20, f64x2.mul(a2, b0));
+    c21 = f64x2.add(c21, f64x2.mul(a2, b1));
+    c22 = f64x2.add(c22, f64x2.mul(a2, b2));
+    c23 = f64x2.add(c23, f64x2.mul(a2, b3));
+    const a3 = v128.load64_splat(a, 24);
+    c30 = f64x2.add(c30, f64x2.mul(a3, b0));
+    c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+    c32 = f64x2.add(c32, f64x2.mul(a3, b2));
+    c33 = f64x2.add(c33, f64x2.mul(a3, b3));
+    a += 32;
+    b += 64;
+  }
+  finish(pC, ldc, i + 0, j0, nb, alpha, beta, c00, c01, c02, c03);
+  finish(pC, ldc, i + 1, j0, nb, alpha, beta, c10, c11, c12, c13);
+  finish(pC, ldc, i + 2, j0, nb, alpha, beta, c20, c21, c22, c23);
+  finish(pC, ldc, i + 3, j0, nb, alpha, beta, c30, c31, c32, c33);
+}
+
+function block1(i: i32, j0: i32, nb: i32, K: i32, alpha: f64, pa: usize, beta: f64, pC: usize, ldc: i32, pb: usize): void {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+  let a = pa, b = pb;
+  for (let k = 0; k < K; k++) {
+    const av = v128.load64_splat(a);
+    c0 = f64x2.add(c0, f64x2.mul(av, v128.load(b)));
+    c1 = f64x2.add(c1, f64x2.mul(av, v128.load(b, 16)));
+    c2 = f64x2.add(c2, f64x2.mul(av, v128.load(b, 32)));
+    c3 = f64x2.add(c3, f64x2.mul(av, v128.load(b, 48)));
+    a += 8;
+    b += 64;
+  }
+  finish(pC, ldc, i, j0, nb, alpha, beta, c0, c1, c2, c3);
+}
+
+// ---------------------------------------------------------------- tanh across lanes
+
+// Cephes tanh: odd rational form below 0.625, 1 − 2/(e^{2|x|} + 1) above, e^y by Cody–Waite
+// reduction y = k·ln2 + r and a degree-13 Taylor polynomial (|r| ≤ ln2/2), 2^k by exponent bits.
+const P0: f64 = -9.64399179425052238628e-1, P1: f64 = -9.92877231001918586564e1, P2: f64 = -1.61468768441708447952e3;
+const Q0: f64 = 1.12811678491632931402e2, Q1: f64 = 2.23548839060100448583e3, Q2: f64 = 4.84406305325125486048e3;
+const LOG2E: f64 = 1.4426950408889634;
+const LN2HI: f64 = 6.93147180369123816490e-1, LN2LO: f64 = 1.90821492927058770002e-10;
+
+@inline function splat(x: f64): v128 { return f64x2.splat(x); }
+
+@inline function expv(y: v128): v128 {
+  const k = f64x2.floor(f64x2.add(f64x2.mul(y, splat(LOG2E)), splat(0.5)));
+  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(k, splat(LN2HI))), f64x2.mul(k, splat(LN2LO)));
+  let p = splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), splat(1.0));
+  // 2^k: k + 1023 in the low mantissa bits of (k + 2^52 + 1023), shifted into the exponent field
+  const bits = i64x2.shl(f64x2.add(k, splat(4503599627371519.0)), 52);
+  return f64x2.mul(p, bits);
+}
+
+/** out[i] ← tanh(x[i] + shift) for i < len (x and out may coincide). */
+export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
+  let i = 0;
+  const sh = splat(shift);
+  for (; i + 2 <= len; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(pout + o, tanh2(f64x2.add(v128.load(px + o), sh)));
+  }
+  if (i < len) {
+    const o = <usize>i << 3;
+    const v = tanh2(f64x2.splat(load<f64>(px + o) + shift));
+    store<f64>(pout + o, f64x2.extract_lane(v, 0));
+  }
+}
+
+@inline function tanh2(x: v128): v128 {
+  const z = f64x2.min(f64x2.abs(x), splat(20.0)); // tanh(20) rounds to 1
+  // large branch: 1 − 2/(e^{2z} + 1), sign restored
+  const s = expv(f64x2.add(z, z));
+  const big = f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(s, splat(1.0))));
+  const bigSigned = v128.or(big, v128.and(x, i64x2.splat(0x8000000000000000)));
+  // small branch: x + x·s·P(s)/Q(s), s = x²
+  const s2 = f64x2.mul(x, x);
+  const num = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(splat(P0), s2), splat(P1)), s2), splat(P2));
+  const den = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s2, splat(Q0)), s2), splat(Q1)), s2), splat(Q2));
+  const small = f64x2.add(x, f64x2.mul(f64x2.mul(x, s2), f64x2.div(num, den)));
+  return v128.bitselect(bigSigned, small, f64x2.ge(z, splat(0.625)));
+}
+
+// ---------------------------------------------------------------- Gaussian draws per lane
+
+// Ziggurat tables (129 X, 129 F, 128 RATIO doubles) are copied here by the loader.
+let zigX: usize = 0, zigF: usize = 0, zigRatio: usize = 0;
+const ZIG_R: f64 = 3.442619855899;
+
+export function setZiggurat(px: usize, pf: usize, pr: usize): void {
+  zigX = px;
+  zigF = pf;
+  zigRatio = pr;
+}
+
+// xoshiro128** state of the lane being drawn (loaded from / stored to the lane's 4 words)
+let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
+
+@inline function next(): u32 {
+  const a0 = s0, a1 = s1;
+  const a2 = s2 ^ a0, a3 = s3 ^ a1;
+  const m = a1 * 5;
+  const result = rotl<u32>(m, 7) * 9;
+  s0 = a0 ^ a3;
+  s1 = a1 ^ a2;
+  s2 = a2 ^ (a1 << 9);
+  s3 = rotl<u32>(a3, 11);
+  return result;
+}
+
+@inline function uniform(): f64 {
+  const a = <f64>(next() >>> 5), b = <f64>(next() >>> 6);
+  return (a * 67108864.0 + b) * 1.1102230246251565e-16;
+}
+
+function uniformOpen(): f64 {
+  const a = <f64>(next() >>> 6), b = <f64>(next() >>> 6);
+  return (a * 67108864.0 + b + 0.5) * 2.220446049250313e-16;
+}
+
+function tail(): f64 {
+  while (true) {
+    const x = -hostLog(uniformOpen()) / ZIG_R;
+    const y = -hostLog(uniformOpen());
+    if (y + y >= x * x) return ZIG_R + x;
+  }
+  return 0; // unreachable
+}
+
+/** The ziggurat of Rng.normal, draw for draw. */
+function normal(): f64 {
+  while (true) {
+    const a = next(), b = next();
+    const i = <usize>(a & 127);
+    const u = (<f64>(a >>> 11) * 4294967296.0 + <f64>b) * 1.1102230246251565e-16;
+    const x = u * load<f64>(zigX + (i << 3));
+    if (u < load<f64>(zigRatio + (i << 3))) return (a & 128) ? -x : x;
+    if (i == 0) {
+      const t = tail();
+      return (a & 128) ? -t : t;
+    }
+    const f0 = load<f64>(zigF + (i << 3)), f1 = load<f64>(zigF + ((i + 1) << 3));
+    const y = f0 + uniform() * (f1 - f0);
+    if (y < hostExp(-0.5 * x * x)) return (a & 128) ? -x : x;
+  }
+  return 0; // unreachable
+}
+
+/**
+ * out[c·B + b] ← c-th next standard normal of lane b, for c < comps and b < B: lane b draws its
+ * components in order from its own xoshiro128** state (4 words at state + 16·b, updated), so a
+ * lane's numbers never depend on B.
+ */
+export function normals(pstate: usize, B: i32, comps: i32, pout: usize): void {
+  for (let b = 0; b < B; b++) {
+    const st = pstate + (<usize>b << 4);
+    s0 = load<u32>(st); s1 = load<u32>(st, 4); s2 = load<u32>(st, 8); s3 = load<u32>(st, 12);
+    for (let c = 0; c < comps; c++) store<f64>(pout + ((<usize>c * <usize>B + <usize>b) << 3), normal());
+    store<u32>(st, s0); store<u32>(st, s1, 4); store<u32>(st, s2, 8); store<u32>(st, s3, 12);
+  }
+}

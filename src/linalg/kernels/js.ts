@@ -1,0 +1,129 @@
+import { ZIG_F, ZIG_R, ZIG_RATIO, ZIG_X } from '../../random/ziggurat.js';
+import type { Kernels } from './types.js';
+
+// Pure-TS twins of asm/kernels.ts: the same operations in the same order (see types.ts).
+
+/** C ← α·op(A)·op(B) + β·C, one sequential sum per entry. */
+export function gemmJs(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number): void {
+  const sak = tA ? lda : 1, sai = tA ? 1 : lda;
+  const sbk = tB ? 1 : ldb, sbj = tB ? ldb : 1;
+  for (let i = 0; i < M; i++) {
+    const ai = i * sai;
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      const bj = j * sbj;
+      for (let k = 0; k < K; k++) s += A[ai + k * sak] * B[k * sbk + bj];
+      const o = i * ldc + j;
+      C[o] = beta === 0 ? alpha * s : alpha * s + beta * C[o];
+    }
+  }
+}
+
+const P0 = -9.64399179425052238628e-1, P1 = -9.92877231001918586564e1, P2 = -1.61468768441708447952e3;
+const Q0 = 1.12811678491632931402e2, Q1 = 2.23548839060100448583e3, Q2 = 4.84406305325125486048e3;
+const LOG2E = 1.4426950408889634;
+const LN2HI = 6.9314718036912381649e-1, LN2LO = 1.90821492927058770002e-10;
+
+/** e^y for 0 ≤ y ≤ 40 as the wasm kernel computes it (Cody–Waite reduction, degree-13 Taylor). */
+function expReduced(y: number): number {
+  const k = Math.floor(y * LOG2E + 0.5);
+  const r = y - k * LN2HI - k * LN2LO;
+  let p = 1 / 6227020800;
+  p = p * r + 1 / 479001600;
+  p = p * r + 1 / 39916800;
+  p = p * r + 1 / 3628800;
+  p = p * r + 1 / 362880;
+  p = p * r + 1 / 40320;
+  p = p * r + 1 / 5040;
+  p = p * r + 1 / 720;
+  p = p * r + 1 / 120;
+  p = p * r + 1 / 24;
+  p = p * r + 1 / 6;
+  p = p * r + 0.5;
+  p = p * r + 1;
+  p = p * r + 1;
+  return p * 2 ** k;
+}
+
+/** tanh as the wasm kernel computes it (Cephes: rational below 0.625, 1 − 2/(e^{2z}+1) above). */
+export function tanhKernel(x: number): number {
+  const z = Math.min(Math.abs(x), 20);
+  if (z >= 0.625) {
+    const big = 1 - 2 / (expReduced(z + z) + 1);
+    return x < 0 ? -big : big;
+  }
+  const s = x * x;
+  const num = (P0 * s + P1) * s + P2;
+  const den = ((s + Q0) * s + Q1) * s + Q2;
+  return x + x * s * (num / den);
+}
+
+export function tanhJs(x: Float64Array, shift: number, out: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) out[i] = tanhKernel(x[i] + shift);
+}
+
+// xoshiro128** of the lane being drawn, exactly as Rng.nextUint32 (int32 arithmetic)
+let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+function next(): number {
+  const a0 = s0, a1 = s1, a2 = s2 ^ a0, a3 = s3 ^ a1;
+  const m = Math.imul(a1, 5);
+  const result = Math.imul((m << 7) | (m >>> 25), 9);
+  s0 = a0 ^ a3;
+  s1 = a1 ^ a2;
+  s2 = a2 ^ (a1 << 9);
+  s3 = (a3 << 11) | (a3 >>> 21);
+  return result >>> 0;
+}
+function uniform(): number {
+  return ((next() >>> 5) * 67108864 + (next() >>> 6)) * 2 ** -53;
+}
+function uniformOpen(): number {
+  return ((next() >>> 6) * 67108864 + (next() >>> 6) + 0.5) * 2 ** -52;
+}
+function normal(): number {
+  for (;;) {
+    const a = next(), b = next();
+    const i = a & 127;
+    const u = ((a >>> 11) * 4294967296 + b) * 2 ** -53;
+    const x = u * ZIG_X[i];
+    if (u < ZIG_RATIO[i]) return a & 128 ? -x : x;
+    if (i === 0) {
+      let t: number;
+      for (;;) {
+        const tx = -Math.log(uniformOpen()) / ZIG_R;
+        const ty = -Math.log(uniformOpen());
+        if (ty + ty >= tx * tx) {
+          t = ZIG_R + tx;
+          break;
+        }
+      }
+      return a & 128 ? -t : t;
+    }
+    const y = ZIG_F[i] + uniform() * (ZIG_F[i + 1] - ZIG_F[i]);
+    if (y < Math.exp(-0.5 * x * x)) return a & 128 ? -x : x;
+  }
+}
+
+export function normalsJs(state: Uint32Array, B: number, comps: number, out: Float64Array): void {
+  for (let b = 0; b < B; b++) {
+    const o = 4 * b;
+    s0 = state[o] | 0;
+    s1 = state[o + 1] | 0;
+    s2 = state[o + 2] | 0;
+    s3 = state[o + 3] | 0;
+    for (let c = 0; c < comps; c++) out[c * B + b] = normal();
+    state[o] = s0;
+    state[o + 1] = s1;
+    state[o + 2] = s2;
+    state[o + 3] = s3;
+  }
+}
+
+export const jsKernels: Kernels = {
+  name: 'js',
+  f64: (len) => new Float64Array(len),
+  u32: (len) => new Uint32Array(len),
+  gemm: gemmJs,
+  tanh: tanhJs,
+  normals: normalsJs,
+};

@@ -1,0 +1,30 @@
+/**
+ * The hot-loop kernels behind lockstep ensembles. Two implementations with one contract:
+ * WebAssembly SIMD (asm/kernels.ts, compiled by `npm run build`) and pure TypeScript (js.ts), the
+ * latter selected by CHAOSGRAD_KERNELS=js. Both perform the same floating-point operations in the
+ * same order, so they agree bit for bit.
+ *
+ * Buffers from `f64`/`u32` live in kernel memory (the WebAssembly memory on the wasm path); the
+ * wasm kernels work in place on them. Arrays from elsewhere are accepted too (the call then runs
+ * the pure-TS twin: same numbers, slower). Views (subarray) of kernel buffers are fine, but keep
+ * the buffer returned by `f64` alive while its views are used: it is recycled once collected.
+ */
+export interface Kernels {
+  readonly name: 'wasm' | 'js';
+  /** A zero-filled buffer of `len` doubles in kernel memory. */
+  f64(len: number): Float64Array;
+  /** A zero-filled buffer of `len` 32-bit words in kernel memory (random-generator states). */
+  u32(len: number): Uint32Array;
+  /**
+   * C (M×N) ← α·op(A)·op(B) + β·C, row-major with leading dimensions (op: transpose when tA/tB).
+   * Each entry is one sequential sum over k from 0 (β = 0 ignores C's old contents, NaN included).
+   */
+  gemm(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number): void;
+  /** out[i] ← tanh(x[i] + shift), i < len (Cephes form; within 2 ulp of Math.tanh). */
+  tanh(x: Float64Array, shift: number, out: Float64Array, len: number): void;
+  /**
+   * out[c·B + b] ← the next standard normal of lane b, c < comps, b < B: lane b draws from its own
+   * xoshiro128** state (words 4b…4b+3 of `state`, advanced), by the ziggurat of Rng.normal.
+   */
+  normals(state: Uint32Array, B: number, comps: number, out: Float64Array): void;
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { ZIG_F, ZIG_RATIO, ZIG_X } from '../../random/ziggurat.js';
+import { gemmJs, normalsJs, tanhJs } from './js.js';
+import type { Kernels } from './types.js';
+
+/** The compiled kernels (asm/kernels.ts → wasm/kernels.wasm by `npm run build`). */
+export const WASM_URL = new URL('../../../../wasm/kernels.wasm', import.meta.url);
+
+interface Exports {
+  gemm(tA: number, tB: number, M: number, N: number, K: number, alpha: number, pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, work: number): void;
+  tanhv(px: number, shift: number, pout: number, len: number): void;
+  setZiggurat(px: number, pf: number, pr: number): void;
+  normals(pstate: number, B: number, comps: number, pout: number): void;
+}
+
+const PAGE = 65536;
+const tablesInUse: Float64Array[] = [];
+const MAX_PAGES = 16384; // 1 GiB: the declared maximum of the shared memory
+
+/**
+ * Kernel memory: the module's shared WebAssembly memory (growing a shared memory never detaches
+ * the views already handed out). Blocks are power-of-two sized and recycled through free lists
+ * when the buffer handed out is garbage-collected, so long runs that bind kernels repeatedly
+ * (training) do not leak.
+ */
+class Heap {
+  private top = 1024; // keep address 0 unused
+  private readonly free = new Map<number, number[]>();
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private readonly registry = new FinalizationRegistry<[number, number]>(([ptr, size]) => this.freeList(size).push(ptr));
+  constructor(readonly memory: WebAssembly.Memory) {
+    this.buffers.add(memory.buffer);
+  }
+  private freeList(size: number): number[] {
+    let l = this.free.get(size);
+    if (l === undefined) this.free.set(size, (l = []));
+    return l;
+  }
+  /** Byte offset of a fresh block of at least `bytes` bytes (16-byte aligned). */
+  alloc(bytes: number): { ptr: number; size: number } {
+    let size = 64;
+    while (size < bytes) size *= 2;
+    const reuse = this.freeList(size).pop();
+    if (reuse !== undefined) return { ptr: reuse, size };
+    const ptr = this.top;
+    this.top += size;
+    const need = Math.ceil(this.top / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (need > 0) {
+      if (this.memory.buffer.byteLength / PAGE + need > MAX_PAGES) throw new RangeError(`kernel memory: ${this.top} bytes exceed the 1 GiB limit`);
+      this.memory.grow(need);
+      this.buffers.add(this.memory.buffer);
+    }
+    return { ptr, size };
+  }
+  f64(len: number): Float64Array {
+    const { ptr, size } = this.alloc(len * 8);
+    const a = new Float64Array(this.memory.buffer, ptr, len);
+    a.fill(0);
+    this.registry.register(a, [ptr, size]);
+    return a;
+  }
+  u32(len: number): Uint32Array {
+    const { ptr, size } = this.alloc(len * 4);
+    const a = new Uint32Array(this.memory.buffer, ptr, len);
+    a.fill(0);
+    this.registry.register(a, [ptr, size]);
+    return a;
+  }
+  owns(a: ArrayBufferView): boolean {
+    return this.buffers.has(a.buffer);
+  }
+}
+
+/** Instantiates the wasm kernels synchronously; throws when the file is missing or SIMD is not supported. */
+export function loadWasmKernels(): Kernels {
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+  const module = new WebAssembly.Module(readFileSync(WASM_URL));
+  const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
+  const w = instance.exports as unknown as Exports;
+  const heap = new Heap(memory);
+  const zx = heap.f64(ZIG_X.length), zf = heap.f64(ZIG_F.length), zr = heap.f64(ZIG_RATIO.length);
+  zx.set(ZIG_X);
+  zf.set(ZIG_F);
+  zr.set(ZIG_RATIO);
+  w.setZiggurat(zx.byteOffset, zf.byteOffset, zr.byteOffset);
+  tablesInUse.push(zx, zf, zr); // never recycled
+  let work = heap.f64(8 * 64);
+  return {
+    name: 'wasm',
+    f64: (len) => heap.f64(len),
+    u32: (len) => heap.u32(len),
+    gemm(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
+      if (!(heap.owns(A) && heap.owns(B) && heap.owns(C))) return gemmJs(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+      const need = 8 * K * Math.ceil(N / 8) + 4 * K;
+      if (work.length < need) work = heap.f64(need);
+      w.gemm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, C.byteOffset, ldc, work.byteOffset);
+    },
+    tanh(x, shift, out, len) {
+      if (!(heap.owns(x) && heap.owns(out))) return tanhJs(x, shift, out, len);
+      w.tanhv(x.byteOffset, shift, out.byteOffset, len);
+    },
+    normals(state, B, comps, out) {
+      if (!(heap.owns(state) && heap.owns(out))) return normalsJs(state, B, comps, out);
+      w.normals(state.byteOffset, B, comps, out.byteOffset);
+    },
+  };
+}

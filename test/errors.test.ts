@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cliMessage, flagOf } from '../src/cli/optionNames.js';
+import { OptionName, RuntimeFailure, UsageError, opt, usage } from '../src/errors/index.js';
+import { lyapunovSpectrum } from '../src/lyapunov/index.js';
+import { createSystem, simulate } from '../src/systems/index.js';
+
+/** The library's message and the CLI's rendering of one failing call. */
+function messages(f: () => unknown): { library: string; cli: string } {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof UsageError, `expected a UsageError, got ${String(e)}`);
+    return { library: e.message, cli: cliMessage(e) };
+  }
+  assert.fail('expected a throw');
+}
+
+describe('errors: the library names its own options, the CLI renders flags', () => {
+  it("createSystem('lorenz63', {dt: -1}) says 'dt must be > 0'; the CLI says '--dt'", () => {
+    const m = messages(() => createSystem('lorenz63', { dt: -1 }));
+    assert.equal(m.library, 'dt must be > 0, got -1');
+    assert.equal(m.cli, '--dt must be > 0, got -1');
+  });
+
+  it('camelCase options become kebab-case flags; listed exceptions keep their flag', () => {
+    const sys = createSystem('henon');
+    const m = messages(() => lyapunovSpectrum(sys, { steps: 10, qrEvery: 20 }));
+    assert.match(m.library, /^qrEvery \(20\) must not exceed steps \(10\)/);
+    assert.match(m.cli, /^--qr-every \(20\) must not exceed --steps \(10\)/);
+    assert.equal(flagOf(opt('noiseDirections')), '--noise-dirs');
+    assert.equal(flagOf(opt('neutral', false)), '--no-neutral');
+    assert.equal(flagOf(opt('split', 'shadowing')), '--split shadowing');
+    assert.equal(String(opt('neutral', false)), 'neutral: false');
+  });
+
+  it('only marked words are rendered: a plain word equal to an option name stays', () => {
+    const e = usage`${opt('noise')} must be > 0 for kernel differentiation: noise is needed`;
+    assert.equal(e.message, 'noise must be > 0 for kernel differentiation: noise is needed');
+    assert.equal(cliMessage(e), '--noise must be > 0 for kernel differentiation: noise is needed');
+    assert.ok(e.parts.some((p) => p instanceof OptionName));
+  });
+
+  it('no library message of these calls contains a --flag', () => {
+    const sys = createSystem('henon');
+    for (const f of [
+      () => createSystem('lorenz63', { dt: 0 }),
+      () => createSystem('henon', { dt: 0.1 }),
+      () => createSystem('lorenz96', { dim: 2 }),
+      () => createSystem('henon', { kernel: 'logistic' }),
+      () => simulate(sys, { steps: 0 }),
+      () => lyapunovSpectrum(sys, { k: 3 }),
+    ]) {
+      const m = messages(f);
+      assert.doesNotMatch(m.library, /--/, m.library);
+      assert.match(m.cli, /--/, m.cli);
+    }
+  });
+
+  it('errors built from a plain string render unchanged', () => {
+    assert.equal(cliMessage(new RuntimeFailure('x became non-finite')), 'x became non-finite');
+    assert.equal(cliMessage(new Error('plain')), 'plain');
+  });
+});

