@@ -1,4 +1,4 @@
-import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { RuntimeFailure, opt, usage } from '../errors/index.js';
 import { Rng } from '../random/index.js';
 import { initialState, type DynamicalSystem } from '../systems/index.js';
 
@@ -77,7 +77,7 @@ export function checkNoiseResolution(system: DynamicalSystem): string[] {
   const q = noiseRounding(sigma, scale);
   const spacing = EPSILON * scale;
   if (q >= 0.5) {
-    throw new UsageError(`noise σ = ${sigma} is below the floating-point resolution of the state (|x| up to ${scale.toPrecision(3)}, spacing ${spacing.toPrecision(2)}): the noise is lost in rounding; use noise ≥ ${(1000 * spacing).toPrecision(2)}`);
+    throw usage`${opt('noise')} σ = ${sigma} is below the floating-point resolution of the state (|x| up to ${scale.toPrecision(3)}, spacing ${spacing.toPrecision(2)}): the noise is lost in rounding; use ${opt('noise')} ≥ ${(1000 * spacing).toPrecision(2)}`;
   }
   if (q > 1e-3) {
     return [`noise σ = ${sigma} is within 1000× of the floating-point spacing of the state (${spacing.toPrecision(2)}): rounding biases the estimate by up to about ${(100 * q).toPrecision(2)}%, more than its standard error may show`];
@@ -93,7 +93,7 @@ export function checkNoiseResolution(system: DynamicalSystem): string[] {
 export function checkFdStep(label: string, p: number, h: number): string[] {
   const step = (p + h) - p;
   if (step === 0 || Math.abs(step - h) > 0.5 * h) {
-    throw new UsageError(`finite-difference step h = ${h} is below the floating-point resolution of ${label} = ${p} (spacing ${(EPSILON * Math.max(Math.abs(p), Number.MIN_VALUE)).toPrecision(2)}): p ± h == p; use h ≥ ${(1e-8 * Math.max(Math.abs(p), 1)).toPrecision(2)}`);
+    throw usage`finite-difference step ${opt('h')} = ${h} is below the floating-point resolution of ${label} = ${p} (spacing ${(EPSILON * Math.max(Math.abs(p), Number.MIN_VALUE)).toPrecision(2)}): p ± h == p; use ${opt('h')} ≥ ${(1e-8 * Math.max(Math.abs(p), 1)).toPrecision(2)}`;
   }
   if (h < 1e-8 * Math.max(Math.abs(p), 1)) {
     return [`finite-difference step h = ${h} for ${label} is below 1e-8·max(|p|, 1): rounding error of the difference quotient (≈ ε·|J|/h) may exceed the standard error, which does not include it`];

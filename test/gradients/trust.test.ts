@@ -55,7 +55,7 @@ describe('trust layer: no non-finite or untrustworthy number leaves unflagged', 
   });
 
   it('finite-difference step below the resolution of the parameter: exit 2; tiny step warns', () => {
-    expectUsage(['grad', 'linear', '--method', 'fd', '--h', '1e-300', '--steps', '200'], /finite-difference step h = 1e-300 is below the floating-point resolution of a = 0\.5/);
+    expectUsage(['grad', 'linear', '--method', 'fd', '--h', '1e-300', '--steps', '200'], /finite-difference step --h = 1e-300 is below the floating-point resolution of a = 0\.5/);
     assert.throws(() => checkFdStep('rho', 28, 1e-15), UsageError);
     assert.equal(checkFdStep('rho', 28, 1e-10).length, 1);
     assert.deepEqual(checkFdStep('rho', 28, 1e-4), []);
@@ -72,7 +72,7 @@ describe('trust layer: no non-finite or untrustworthy number leaves unflagged', 
 
   it('NILSAS segments too long for double precision: exit 1; long ones warn', () => {
     // the case: 1e50 ± 1e50 (and non-finite errors further on) with exit 0
-    expectFailure(['grad', 'henon', '--method', 'nilsas', '--steps', '2000', '--segment-steps', '100', '--repeats', '2'], /NILSAS: the adjoints grow like e\^42\.\d over one segment of 100 steps.*segmentSteps ≤ 18/);
+    expectFailure(['grad', 'henon', '--method', 'nilsas', '--steps', '2000', '--segment-steps', '100', '--repeats', '2'], /NILSAS: the adjoints grow like e\^42\.\d over one segment of 100 steps.*use --segment-steps ≤ 18/);
     const j = runJson(['grad', 'henon', '--method', 'nilsas', '--steps', '2000', '--segment-steps', '60', '--repeats', '2']);
     assert.match(j.warnings.join('\n'), /grow like e\^25\.\d over one segment of 60 steps/);
     const ok = runJson(['grad', 'henon', '--method', 'nilsas', '--steps', '2000', '--repeats', '2']);

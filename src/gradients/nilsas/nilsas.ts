@@ -7,7 +7,7 @@ import { gather, selectParams } from '../params.js';
 import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { makeResult } from '../result.js';
 import { growthExponent } from '../trust.js';
-import { RuntimeFailure } from '../../errors/index.js';
+import { failure, opt } from '../../errors/index.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
 import { nilsasTrajectory } from './trajectory.js';
@@ -147,7 +147,7 @@ function segmentGrowthCheck(plan: NilsasPlan, dt: number | null): string[] {
   if (g === null || g <= SEGMENT_GROWTH_WARN) return [];
   const safe = Math.max(1, Math.floor((plan.task.segmentSteps * 8) / g));
   const what = `the adjoints grow like e^${g.toFixed(1)} over one segment of ${plan.task.segmentSteps} steps (λ₁ = ${plan.exponents![0].toPrecision(3)})`;
-  if (g > SEGMENT_GROWTH_FAIL) throw new RuntimeFailure(`NILSAS: ${what}: the least-squares problem is ill-conditioned beyond double precision; use segmentSteps ≤ ${safe}`);
+  if (g > SEGMENT_GROWTH_FAIL) throw failure`NILSAS: ${what}: the least-squares problem is ill-conditioned beyond double precision; use ${opt('segmentSteps')} ≤ ${safe}`;
   return [`${what}: the least-squares problem is ill-conditioned and the estimate may have lost digits; segmentSteps ≤ ${safe} is safe`];
 }
 
