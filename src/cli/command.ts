@@ -10,6 +10,8 @@ export interface CommandOutput {
   json: unknown;
   /** the human-readable report */
   text: string;
+  /** exit code after printing (default 0); 1 when the result itself is a failure (a derivative check) */
+  exitCode?: number;
 }
 
 /** A CLI command: parses nothing itself (main does), computes by calling the library, formats. */
@@ -25,5 +27,7 @@ export interface Command {
   /** accepts the system options (--set, --seed, --noise, --dt, --dim, --weights, …) */
   readonly system: boolean;
   readonly maxPositionals: number;
+  /** runs ensembles: accepts --cluster URL (or CHAOSGRAD_CLUSTER) to send its units to chaosgrad workers */
+  readonly cluster?: boolean;
   run(positionals: string[], values: OptionValues, progress: Progress): Promise<CommandOutput> | CommandOutput;
 }

@@ -7,18 +7,22 @@ import { resolveObjective } from './objective.js';
 import { gather, selectParams } from './params.js';
 import { combineRepeats, runRepeats, type RepeatOutcome } from './repeats.js';
 import { makeResult } from './result.js';
-import { growthExponent } from './trust.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from './types.js';
+import { bpttHorizonWarning } from './plan/horizon.js';
 
 export type { BpttOptions } from './bptt/options.js';
 export { bpttTrajectory, defaultSegmentSteps, type TrajectoryGradient, type TrajectorySpec } from './bptt/trajectory.js';
 export { adjointSweep, type SweepSpec, type SweepStats } from './bptt/sweep.js';
 
 /** Over repetitions: the per-trajectory gradient norms and the adjoint's size, growth and memory. */
-function summarise(outcomes: RepeatOutcome[], o: BpttOptions, perUnitTime: boolean): Record<string, unknown> {
+function summarise(outcomes: RepeatOutcome[], o: BpttOptions, sys: GradientRequest['system'], horizonSteps: number): Record<string, unknown> {
+  const perUnitTime = sys.dt !== null;
   const d = outcomes.map((x) => x.diagnostics as unknown as TrajectoryDiagnostics);
   const norms = d.map((x) => x.gradientNorm);
   const rates = d.map((x) => x.adjointGrowthRate).filter((r): r is number => r !== null);
+  const rate = rates.length > 0 ? median(rates) : null;
+  // truncation and per-step clipping bound the adjoint by construction: nothing to warn about
+  const warning = o.truncate === undefined && o.clipStep === undefined ? bpttHorizonWarning(rate, horizonSteps, sys.dt) : null;
   return {
     trajectories: d.length,
     trajectoryGradientNorms: norms,
@@ -35,26 +39,8 @@ function summarise(outcomes: RepeatOutcome[], o: BpttOptions, perUnitTime: boole
     ...(o.truncate !== undefined ? { truncate: o.truncate, truncation: 'chunked: detach every K steps (k1 = k2 = K)' } : {}),
     ...(o.ensemble !== undefined ? { ensemble: o.ensemble, memberSteps: (outcomes[0].diagnostics as { memberSteps?: number }).memberSteps } : {}),
     ...(o.l2 !== undefined ? { l2: o.l2 } : {}),
+    ...(warning !== null ? { warnings: [warning] } : {}),
   };
-}
-
-/** e^(rate·T) above this flags exploding adjoints: the variance then grows like its square. */
-const EXPLOSION_LIMIT = Math.log(1e6);
-
-/**
- * Exploding adjoints: the median adjoint growth rate times the length one adjoint sweeps over
- * (the orbit, an ensemble member, or a truncation chunk). Clipped runs bound the adjoint by design.
- */
-function explosionWarning(outcomes: RepeatOutcome[], o: BpttOptions, req: GradientRequest): string[] {
-  if (o.clip !== undefined || o.clipStep !== undefined) return [];
-  const rates = outcomes.map((x) => (x.diagnostics as unknown as TrajectoryDiagnostics).adjointGrowthRate).filter((r): r is number => r !== null);
-  if (rates.length === 0) return [];
-  const obj = req.objective;
-  let steps = obj.kind === 'average' ? (o.ensemble !== undefined ? Math.ceil(obj.steps / o.ensemble) : obj.steps) : obj.horizon;
-  if (o.truncate !== undefined) steps = Math.min(steps, o.truncate);
-  const g = growthExponent(median(rates), steps, req.system.dt);
-  if (g === null || g <= EXPLOSION_LIMIT) return [];
-  return [`exploding adjoints: the adjoint grows like e^${g.toFixed(1)} ≈ ${Math.exp(g).toPrecision(2)} over ${steps} steps; BPTT's spread grows like its square, so this estimate says little about the long-time derivative (shorten the orbit, or use nilsas or hybrid)`];
 }
 
 /**
@@ -92,8 +78,7 @@ export const bpttEstimator: GradientEstimator<BpttOptions> = {
       gradient: c.gradient,
       stderr: c.stderr,
       cost: meter,
-      warnings: explosionWarning(outcomes, options, req),
-      diagnostics: summarise(outcomes, options, system.dt !== null),
+      diagnostics: summarise(outcomes, options, system, average ? (options.ensemble !== undefined ? Math.floor(objective.steps / options.ensemble) : objective.steps) : objective.horizon),
     });
   },
 };
