@@ -34,13 +34,14 @@ function cpuOfPid(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / TICKS;
 }
 
-async function timed(pids: number[], f: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+/** wall and CPU-seconds of this process plus `pids`; `each` lists this process first, then each pid */
+async function timed(pids: number[], f: () => Promise<unknown>): Promise<{ wall: number; cpu: number; each: number[] }> {
   const others0 = pids.map(cpuOfPid);
   const c0 = process.cpuUsage(), t0 = process.hrtime.bigint();
   await f();
   const c = process.cpuUsage(c0);
-  const others = pids.reduce((s, p, i) => s + cpuOfPid(p) - others0[i], 0);
-  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 + others };
+  const each = [(c.user + c.system) / 1e6, ...pids.map((p, i) => cpuOfPid(p) - others0[i])];
+  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: each.reduce((s, x) => s + x, 0), each };
 }
 
 /** the request of `units` units on the given executor (undefined: local worker threads) */
@@ -76,7 +77,9 @@ export async function bench(): Promise<BenchRow[]> {
       const tiny = await run(ex, pids, TINY_UNITS, 1, 1);
       const perUnit = tiny.cpu / TINY_UNITS;
       if (n === 1) overhead = perUnit;
-      rows.push({ name: `cluster ${n} worker(s): CPU per empty unit`, value: perUnit * 1e3, unit: 'ms', note: `all processes; wall ${((tiny.wall / TINY_UNITS) * 1e3).toFixed(1)} ms per unit` });
+      const [coord, red, ...ws] = tiny.each.map((x) => (x / TINY_UNITS) * 1e3);
+      const split = `coordinator ${coord.toFixed(2)}, redis ${red.toFixed(2)}, workers ${ws.reduce((s, x) => s + x, 0).toFixed(2)} ms`;
+      rows.push({ name: `cluster ${n} worker(s): CPU per empty unit`, value: perUnit * 1e3, unit: 'ms', note: `${split}; wall ${((tiny.wall / TINY_UNITS) * 1e3).toFixed(1)} ms per unit` });
       const big = await run(ex, pids, UNITS, SAMPLES_PER_UNIT);
       rows.push({
         name: `cluster ${n} worker(s): ${UNITS} units × ${SAMPLES_PER_UNIT} samples`,

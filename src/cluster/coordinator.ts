@@ -97,6 +97,8 @@ export class ClusterExecutor implements TaskExecutor {
     const requests = new Queue(REQUESTS, { connection: conn });
     const flows = new FlowProducer({ connection: conn });
     const events = new QueueEvents(QUEUE, { connection: eventsConn });
+    // one 'closing'/'completed:<id>' listener per waiting unit: many units are not a leak
+    for (const e of [queue, events]) e.setMaxListeners(0);
     const ex = new ClusterExecutor(target, conn, queue, requests, flows, events, eventsConn, options);
     for (const emitter of [queue, requests, flows, events] as { on(ev: 'error', f: (e: Error) => void): unknown }[]) emitter.on('error', (e: Error) => (ex.lastError = e.message));
     for (const c of [conn, eventsConn]) c.on('error', (e: Error) => (ex.lastError = e.message));
