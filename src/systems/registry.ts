@@ -8,6 +8,7 @@ import { ni9 } from './builtin/ni9.js';
 import { rnn, type RnnWeights } from './builtin/rnn.js';
 import { solenoid } from './builtin/solenoid.js';
 import { tent } from './builtin/tent.js';
+import { gru, mlpOde, plrnn } from './zoo/index.js';
 import type { SystemModel } from './model.js';
 import { makeNoise } from './noise.js';
 import type { SystemOptions } from './options.js';
@@ -18,6 +19,8 @@ export type { SystemOptions } from './options.js';
 interface Entry {
   sized: boolean;
   defaultNoise: number;
+  /** default weights drawn from a network seed (netSeed applies) */
+  randomWeights?: boolean;
   make(o: SystemOptions): SystemModel;
 }
 
@@ -28,8 +31,13 @@ const REGISTRY: Record<string, Entry> = {
   tent: { sized: false, defaultNoise: 0.1, make: () => tent() },
   solenoid: { sized: true, defaultNoise: 0, make: (o) => solenoid(o.dim ?? 21) },
   ni9: { sized: false, defaultNoise: 0, make: () => ni9() },
-  rnn: { sized: true, defaultNoise: 0, make: (o) => rnn({ dim: o.dim, weights: o.weights as RnnWeights | undefined, netSeed: o.netSeed }) },
+  rnn: { sized: true, defaultNoise: 0, randomWeights: true, make: (o) => rnn({ dim: o.dim, weights: o.weights as RnnWeights | undefined, netSeed: o.netSeed }) },
   linear: { sized: false, defaultNoise: 0, make: () => linear() },
+  // the zoo: networks defined by their step rule (src/systems/zoo), derivatives derived
+  plrnn: { sized: true, defaultNoise: 0, randomWeights: true, make: (o) => plrnn({ dim: o.dim, netSeed: o.netSeed }) },
+  'plrnn-clipped': { sized: true, defaultNoise: 0, randomWeights: true, make: (o) => plrnn({ dim: o.dim, netSeed: o.netSeed, clipped: true }) },
+  gru: { sized: true, defaultNoise: 0, randomWeights: true, make: (o) => gru({ dim: o.dim, netSeed: o.netSeed }) },
+  'mlp-ode': { sized: true, defaultNoise: 0, randomWeights: true, make: (o) => mlpOde({ dim: o.dim, netSeed: o.netSeed, dt: o.dt }) },
 };
 
 export const SYSTEM_NAMES = Object.keys(REGISTRY);
@@ -41,7 +49,7 @@ export function defaultNoiseOf(name: string): number {
 export function systemModel(name: string, o: SystemOptions = {}): SystemModel {
   const entry = REGISTRY[name];
   if (!entry) unknownName('system', name, SYSTEM_NAMES);
-  const flows: string[] = ['lorenz63', 'lorenz96'];
+  const flows: string[] = ['lorenz63', 'lorenz96', 'mlp-ode'];
   if (o.dt !== undefined) {
     requireFinite(opt('dt'), o.dt, { positive: true });
     if (!flows.includes(name)) throw usage`${opt('dt')} applies to flows only (${flows.join(', ')}); ${name} is a map`;
@@ -52,8 +60,9 @@ export function systemModel(name: string, o: SystemOptions = {}): SystemModel {
     if (name === 'lorenz96' && o.dim < 4) throw usage`${opt('dim')} for lorenz96 must be at least 4`;
     if (name === 'solenoid' && o.dim < 2) throw usage`${opt('dim')} for solenoid must be at least 2`;
   }
-  if ((o.weights !== undefined || o.netSeed !== undefined) && name !== 'rnn') {
-    throw usage`${opt('weights')} and ${opt('netSeed')} apply to rnn only, not ${name}`;
+  if (o.weights !== undefined && name !== 'rnn') throw usage`${opt('weights')} applies to rnn only, not ${name}`;
+  if (o.netSeed !== undefined && !entry.randomWeights) {
+    throw usage`${opt('netSeed')} applies to networks with random weights only (${SYSTEM_NAMES.filter((s) => REGISTRY[s].randomWeights).join(', ')}), not ${name}`;
   }
   if (o.netSeed !== undefined) requirePositiveInteger(opt('netSeed'), o.netSeed, true);
   return entry.make(o);
