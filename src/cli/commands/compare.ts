@@ -29,7 +29,7 @@ export const compareCommand: Command = {
   system: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system } = systemFrom(positionals[0], values);
+    const { system } = await systemFrom(positionals[0], values);
     const valid = estimatorNames();
     const methods = list(values, 'methods') ?? valid.filter((m) => m !== 'fd');
     for (const m of methods) if (!valid.includes(m)) throw new UsageError(`unknown method '${m}' in --methods (valid: ${valid.join(', ')})`);

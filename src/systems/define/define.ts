@@ -71,7 +71,7 @@ function declare(params: Readonly<Record<string, ParamDeclaration>>): { defs: Pa
     const o = typeof decl === 'number' ? { default: decl } : decl;
     const shape = shapeOf(name, o.shape);
     const size = sizeOf(shape);
-    defs.push({ name, size, default: paramDefault(name, size, o.default), description: o.description ?? (shape.length ? `${shape.join('×')} array` : name) });
+    defs.push({ name, size, shape, default: paramDefault(name, size, o.default), description: o.description ?? (shape.length ? `${shape.join('×')} array` : name) });
     specs.push({ name, shape, size, offset });
     offset += size;
   }
