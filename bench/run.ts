@@ -12,12 +12,17 @@ const SUITES: [string, string][] = [
   ['kernel', './kernel.js'],
   ['nilsas', './nilsas.js'],
   ['hybrid', './hybrid.js'],
+  // on request only (npm run bench -- cluster): starts redis-server and worker processes
+  ['cluster', './cluster.js'],
 ];
+
+/** suites that need more than this process (a redis-server): run only when named */
+const ON_REQUEST = new Set(['cluster']);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   for (const [name, path] of SUITES) {
-    if (only.length > 0 && !only.includes(name)) continue;
+    if (only.length > 0 ? !only.includes(name) : ON_REQUEST.has(name)) continue;
     const mod = (await import(path)) as { bench?: () => Promise<BenchRow[]> };
     if (!mod.bench) continue;
     process.stdout.write(`\n## ${name}\n`);

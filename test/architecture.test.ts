@@ -35,7 +35,7 @@ const LAYERS: string[][] = [
   ['systems'],
   ['lyapunov'],
   ['gradients'],
-  ['optim'],
+  ['optim', 'cluster'],
   ['experiments'],
   ['report'],
   ['cli', '.'],

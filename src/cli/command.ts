@@ -25,5 +25,7 @@ export interface Command {
   /** accepts the system options (--set, --seed, --noise, --dt, --dim, --weights, …) */
   readonly system: boolean;
   readonly maxPositionals: number;
+  /** runs ensembles: accepts --cluster URL (or CHAOSGRAD_CLUSTER) to send its units to chaosgrad workers */
+  readonly cluster?: boolean;
   run(positionals: string[], values: OptionValues, progress: Progress): Promise<CommandOutput> | CommandOutput;
 }

@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { sectionsByGroup, sectionsText, type OptionDecls } from './options.js';
 import { COMMON_OPTIONS, SYSTEM_OPTIONS } from './systemArgs.js';
+import { CLUSTER_OPTIONS } from './cluster.js';
 import { packageVersion } from './version.js';
 
 export function usage(): string {
@@ -21,14 +22,14 @@ export function usage(): string {
 
 /** Every option a command accepts: common, system (when it builds one) and its own. */
 export function commandOptions(c: Command): OptionDecls {
-  return { ...COMMON_OPTIONS, ...(c.system ? SYSTEM_OPTIONS : {}), ...c.options };
+  return { ...COMMON_OPTIONS, ...(c.system ? SYSTEM_OPTIONS : {}), ...(c.cluster ? CLUSTER_OPTIONS : {}), ...c.options };
 }
 
 /** `chaosgrad <cmd> --help`: the same declarations the parser uses, grouped, with defaults. */
 export function commandHelp(c: Command): string {
   const own = c.helpSections ? c.helpSections() : sectionsByGroup(c.options);
   const listed = new Set(own.flatMap((s) => Object.keys(s.options)));
-  const shared: OptionDecls = { ...(c.system ? SYSTEM_OPTIONS : {}), ...COMMON_OPTIONS };
+  const shared: OptionDecls = { ...(c.system ? SYSTEM_OPTIONS : {}), ...(c.cluster ? CLUSTER_OPTIONS : {}), ...COMMON_OPTIONS };
   const rest = Object.fromEntries(Object.entries(shared).filter(([n]) => !listed.has(n)));
   return `usage: chaosgrad ${c.usage}\n\n${c.summary}\n\n${sectionsText([...own, ...sectionsByGroup(rest)])}`;
 }

@@ -10,6 +10,7 @@ import { packageVersion } from './version.js';
 import { COMMANDS } from './commands/index.js';
 import { toJson } from './format.js';
 import { Progress } from './progress.js';
+import { runCommand } from './cluster.js';
 
 /**
  * parseArgs refuses a value that starts with '-' ("--range -1,1" is ambiguous to it); a number-like
@@ -70,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`unexpected argument '${parsed.positionals[command.maxPositionals]}' (usage: chaosgrad ${command.usage})`);
     }
     const progress = new Progress(parsed.values.progress === true || (process.stderr.isTTY === true && !parsed.values.json));
-    const out = await command.run(parsed.positionals, parsed.values, progress);
+    const out = await runCommand(command, parsed.positionals, parsed.values, progress);
     progress.done();
     process.stdout.write(parsed.values.json ? JSON.stringify(toJson(out.json)) + '\n' : out.text + '\n');
     return 0;

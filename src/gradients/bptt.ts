@@ -8,16 +8,21 @@ import { gather, selectParams } from './params.js';
 import { combineRepeats, runRepeats, type RepeatOutcome } from './repeats.js';
 import { makeResult } from './result.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from './types.js';
+import { bpttHorizonWarning } from './plan/horizon.js';
 
 export type { BpttOptions } from './bptt/options.js';
 export { bpttTrajectory, defaultSegmentSteps, type TrajectoryGradient, type TrajectorySpec } from './bptt/trajectory.js';
 export { adjointSweep, type SweepSpec, type SweepStats } from './bptt/sweep.js';
 
 /** Over repetitions: the per-trajectory gradient norms and the adjoint's size, growth and memory. */
-function summarise(outcomes: RepeatOutcome[], o: BpttOptions, perUnitTime: boolean): Record<string, unknown> {
+function summarise(outcomes: RepeatOutcome[], o: BpttOptions, sys: GradientRequest['system'], horizonSteps: number): Record<string, unknown> {
+  const perUnitTime = sys.dt !== null;
   const d = outcomes.map((x) => x.diagnostics as unknown as TrajectoryDiagnostics);
   const norms = d.map((x) => x.gradientNorm);
   const rates = d.map((x) => x.adjointGrowthRate).filter((r): r is number => r !== null);
+  const rate = rates.length > 0 ? median(rates) : null;
+  // truncation and per-step clipping bound the adjoint by construction: nothing to warn about
+  const warning = o.truncate === undefined && o.clipStep === undefined ? bpttHorizonWarning(rate, horizonSteps, sys.dt) : null;
   return {
     trajectories: d.length,
     trajectoryGradientNorms: norms,
@@ -34,6 +39,7 @@ function summarise(outcomes: RepeatOutcome[], o: BpttOptions, perUnitTime: boole
     ...(o.truncate !== undefined ? { truncate: o.truncate, truncation: 'chunked: detach every K steps (k1 = k2 = K)' } : {}),
     ...(o.ensemble !== undefined ? { ensemble: o.ensemble, memberSteps: (outcomes[0].diagnostics as { memberSteps?: number }).memberSteps } : {}),
     ...(o.l2 !== undefined ? { l2: o.l2 } : {}),
+    ...(warning !== null ? { warnings: [warning] } : {}),
   };
 }
 
@@ -72,7 +78,7 @@ export const bpttEstimator: GradientEstimator<BpttOptions> = {
       gradient: c.gradient,
       stderr: c.stderr,
       cost: meter,
-      diagnostics: summarise(outcomes, options, system.dt !== null),
+      diagnostics: summarise(outcomes, options, system, average ? (options.ensemble !== undefined ? Math.floor(objective.steps / options.ensemble) : objective.steps) : objective.horizon),
     });
   },
 };

@@ -1,4 +1,4 @@
-import { runTasks } from '../parallel/index.js';
+import { currentExecutor, runTasks } from '../parallel/index.js';
 import { Rng } from '../random/index.js';
 import { meanAndStderr } from '../stats/index.js';
 import { createSystem, systemFromSpec, type DynamicalSystem, type SystemSpec } from '../systems/index.js';
@@ -67,7 +67,7 @@ function poolTasks<O>(tasks: { module: string; fn: string; arg: RepeatArg<O> }[]
  */
 export async function runRepeats<O>(module: string, fn: string, req: GradientRequest, options: O, repeats: number): Promise<RepeatOutcome[]> {
   const spec = req.system.spec;
-  const inThread = spec === null || repeats === 1;
+  const inThread = spec === null || (repeats === 1 && currentExecutor() === undefined);
   const tasks = Array.from({ length: repeats }, (_, i) => ({
     module,
     fn,
@@ -101,7 +101,7 @@ export async function runRepeats<O>(module: string, fn: string, req: GradientReq
  */
 export async function runBlocks<O>(module: string, fn: string, req: GradientRequest, blockOptions: O[]): Promise<RepeatOutcome[]> {
   const spec = req.system.spec;
-  const inThread = spec === null || blockOptions.length === 1;
+  const inThread = spec === null || (blockOptions.length === 1 && currentExecutor() === undefined);
   const tasks = blockOptions.map((options, i) => ({
     module,
     fn,

@@ -8,3 +8,4 @@ setErrorFactory((name, message, parts) => {
 });
 
 export { runTasks, workerCount, type Task } from './pool.js';
+export { withExecutor, currentExecutor, type TaskExecutor } from './executor.js';

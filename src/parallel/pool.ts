@@ -1,6 +1,7 @@
 import type { MessagePartData } from '../errors/index.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { currentExecutor } from './executor.js';
 
 /**
  * Runs independent tasks on worker threads. A task names a module (file URL) and one of its
@@ -20,6 +21,8 @@ export function workerCount(tasks: number): number {
 }
 
 export async function runTasks<A, R>(tasks: Task<A>[], onDone?: (done: number, total: number) => void): Promise<R[]> {
+  const remote = currentExecutor();
+  if (remote) return remote.run<A, R>(tasks, onDone);
   const nw = workerCount(tasks.length);
   const results: R[] = new Array(tasks.length);
   let done = 0;

@@ -2,3 +2,4 @@ export * from './batchMeans.js';
 export * from './quantile.js';
 export * from './studentT.js';
 export * from './extrema.js';
+export * from './autocorrelation.js';

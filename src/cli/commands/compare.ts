@@ -27,6 +27,7 @@ export const compareCommand: Command = {
     plot: { type: 'string', value: 'FILE.svg', group: 'output', description: 'write an SVG figure of the comparison' },
   },
   system: true,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const { system } = await systemFrom(positionals[0], values);

@@ -26,6 +26,7 @@ export const demoCommand: Command = {
     resume: { type: 'boolean', description: 'reuse the finished units an interrupted run with the same settings left in --out' },
   },
   system: false,
+  cluster: true,
   maxPositionals: 0,
   async run(_positionals: string[], values: OptionValues, progress: Progress) {
     const out = str(values, 'out') ?? DEFAULT_REPORT_DIR;

@@ -92,6 +92,7 @@ export const experimentCommand: Command = {
     resume: { type: 'boolean', description: 'reuse the finished units an interrupted run with the same settings left in --out' },
   },
   system: false,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const experiment = experimentByName(positionals[0]);

@@ -98,6 +98,7 @@ export const gradCommand: Command = {
     return [{ title: 'options', options: OWN_OPTIONS }, ...METHODS.map((m) => ({ title: `method options (--method ${m.estimator.name})`, options: m.options }))];
   },
   system: true,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const methodName = str(values, 'method');

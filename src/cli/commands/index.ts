@@ -10,6 +10,7 @@ import { trainCommand } from './train.js';
 import { explodeCommand } from './explode.js';
 import { experimentCommand } from './experiment.js';
 import { demoCommand } from './demo.js';
+import { workerCommand } from './worker.js';
 
 /** Every CLI command; a new command is one file here and one line in this list. */
-export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand, explodeCommand, lyapunovCommand, ftleCommand, experimentCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [systemsCommand, simulateCommand, gradCommand, sigmaStudyCommand, trainCommand, compareCommand, explodeCommand, lyapunovCommand, ftleCommand, experimentCommand, demoCommand, workerCommand];

@@ -43,6 +43,7 @@ export const sigmaStudyCommand: Command = {
     plot: { type: 'string', value: 'FILE.svg', group: 'output', description: 'write an SVG figure of the study' },
   },
   system: true,
+  cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
     const raw = list(values, 'sigmas');

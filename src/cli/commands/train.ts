@@ -39,6 +39,7 @@ export const trainCommand: Command = {
     overwrite: { type: 'boolean', group: 'output', description: 'replace an existing run in --out' },
   },
   system: false,
+  cluster: true,
   maxPositionals: 0,
   async run(_positionals: string[], values: OptionValues, progress: Progress) {
     const file = str(values, 'config');

@@ -9,7 +9,8 @@ import { makeResult } from '../result.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
-import { DEFAULT_ALPHA, DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
+import { CONTINUITY_PILOT_STEPS, HYBRID_WINDOW_FACTOR, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
+import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
 
 export type { HybridOptions } from './options.js';
 export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
@@ -37,30 +38,67 @@ function defaultU(req: GradientRequest): { u: number; cost: Omit<GradientCost, '
   }
 }
 
-/** Validated options with defaults filled in, and the cost of choosing them (the Lyapunov run for u). */
-function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridRunOptions; cost: Omit<GradientCost, 'seconds'> | null } {
+/** What the plan step found: the evidence behind each automatic choice, and warnings on explicit ones. */
+interface HybridPlanNotes {
+  windowFrom: (WindowEvidence & { chosen: 'pilot' | 'given' }) | null;
+  alphaFrom: (AlphaEvidence & { chosen: 'pilot' }) | null;
+  warnings: string[];
+}
+
+/** Validated options with defaults filled in, and the cost of choosing them (pilots: the objective's correlation time, λ₁ for α, the spectrum for u). */
+function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridRunOptions; cost: Omit<GradientCost, 'seconds'>; notes: HybridPlanNotes } {
   const sys = req.system;
   const split = o.split ?? DEFAULT_SPLIT;
   if (split !== 'pathkernel' && split !== 'shadowing') throw new UsageError(`unknown split '${String(split)}' (valid: pathkernel, shadowing)`);
   if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw usage`${opt('alpha')} must be in [0, 1], got ${o.alpha}`;
   const T = req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon;
-  const window = o.window ?? (sys.dt !== null ? Math.max(1, Math.round(1 / sys.dt)) : 10);
-  requirePositiveInteger(opt('window'), window);
+  if (o.window !== undefined) requirePositiveInteger(opt('window'), o.window);
+  const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };
+  const notes: HybridPlanNotes = { windowFrom: null, alphaFrom: null, warnings: [] };
+  let window = o.window ?? 1;
+  if (req.objective.kind === 'average') {
+    const plan = planWindow(sys, req.objective, req.seed, HYBRID_WINDOW_FACTOR);
+    addCost(cost, plan.cost);
+    window = o.window ?? plan.window;
+    notes.windowFrom = { chosen: o.window !== undefined ? 'given' : 'pilot', ...plan.from };
+    const w = o.window !== undefined ? windowWarning(o.window, plan, sys) : null;
+    if (w !== null) notes.warnings.push(w);
+  }
+  let alpha = o.alpha ?? 0;
+  const continuity = checkObjectiveContinuity(sys, req.objective, req.seed, CONTINUITY_PILOT_STEPS);
+  if (split === 'pathkernel' && o.alpha === undefined) {
+    const plan = planAlpha(sys, req.objective, req.seed, continuity);
+    addCost(cost, plan.cost);
+    alpha = plan.alpha;
+    notes.alphaFrom = { chosen: 'pilot', ...plan.from };
+  } else {
+    addCost(cost, continuity.cost);
+    const w = jumpWarning(continuity, split === 'pathkernel' ? alpha : null);
+    if (w !== null) notes.warnings.push(w);
+  }
   const orbitMemory = o.orbitMemory ?? DEFAULT_ORBIT_MEMORY_MIB;
   if (!(orbitMemory >= 0 && orbitMemory < Infinity)) throw usage`${opt('orbitMemory')} must be a number of MiB ≥ 0, got ${orbitMemory}`;
   const chosen = split === 'shadowing' && o.u === undefined ? defaultU(req) : null;
+  if (chosen) addCost(cost, chosen.cost);
   return {
     run: {
       split,
-      alpha: o.alpha ?? DEFAULT_ALPHA,
+      alpha,
       u: split === 'shadowing' ? (o.u ?? chosen!.u) : 0,
       window,
       segmentSteps: requirePositiveInteger(opt('segmentSteps'), o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
       basisTransient: requirePositiveInteger(opt('basisTransient'), o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
       keepBytes: Math.floor(orbitMemory * 2 ** 20),
     },
-    cost: chosen?.cost ?? null,
+    cost,
+    notes,
   };
+}
+
+function addCost(to: Omit<GradientCost, 'seconds'>, c: Omit<GradientCost, 'seconds'>): void {
+  to.steps += c.steps;
+  to.tangentSolves += c.tangentSolves;
+  to.adjointSolves += c.adjointSolves;
 }
 
 export function resolveHybridOptions(req: GradientRequest, o: HybridOptions): HybridRunOptions {
@@ -83,12 +121,15 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
     const noise = requireNoise(sys);
     const ob = resolveObjective(sys, req.objective);
     const sel = selectParams(sys, req.params);
-    const { run, cost: setupCost } = resolveWithCost(req, o);
-    if (setupCost) cost.add(setupCost);
+    const { run, cost: setupCost, notes } = resolveWithCost(req, o);
+    cost.add(setupCost);
     const common = {
       split: run.split,
-      ...(run.split === 'pathkernel' ? { alpha: run.alpha } : { u: run.u, uFrom: setupCost ? 'Lyapunov spectrum: exponents > −λ₁/2' : 'given' }),
+      ...(run.split === 'pathkernel'
+        ? { alpha: run.alpha, alphaFrom: notes.alphaFrom ?? 'given' }
+        : { u: run.u, uFrom: o.u === undefined ? 'Lyapunov spectrum: exponents > −λ₁/2' : 'given' }),
       ...noiseDiagnostics(noise),
+      ...(notes.warnings.length > 0 ? { warnings: notes.warnings } : {}),
     };
     if (req.objective.kind === 'average') {
       const repeats = requirePositiveInteger(opt('repeats'), o.repeats ?? 1);
@@ -106,6 +147,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
           form: 'ergodic',
           ...common,
           window: run.window,
+          windowFrom: notes.windowFrom,
           baseline: 'running mean',
           repeats,
           stderrFrom: single ? 'batch means of per-step contributions' : 'independent orbits',

@@ -2,11 +2,11 @@
 export interface HybridOptions {
   /** 'pathkernel' (P = α·I) or 'shadowing' (P = QQᵀ on the first u Gram–Schmidt vectors); default DEFAULT_SPLIT */
   split?: 'pathkernel' | 'shadowing';
-  /** path-kernel fraction α ∈ [0, 1] (default DEFAULT_ALPHA) */
+  /** path-kernel fraction α ∈ [0, 1] (default: planned from a pilot λ₁, plan/alpha.ts — DEFAULT_ALPHA where λ₁Δ ≪ 1) */
   alpha?: number;
   /** shadowing: number of unstable directions given to the kernel (default: exponents λᵢ > −λ₁/2, ≥ 1) */
   u?: number;
-  /** ergodic decorrelation window W in steps (default 10 for maps, 1 time unit for flows) */
+  /** ergodic decorrelation window W in steps (default: planned from a pilot of the objective's correlation time, plan/window.ts) */
   window?: number;
   /** independent orbits (ergodic) — standard error across them when ≥ 2, else batch means */
   repeats?: number;

@@ -7,8 +7,8 @@ import { chunkSamples } from './horizon.js';
 import { ScoreCovector } from './score.js';
 
 export interface ErgodicOrbitOptions {
-  /** decorrelation window W */
-  window: number;
+  /** decorrelation windows W, ascending: one estimate per window from the same orbit (a scan) */
+  windows: number[];
   baseline: boolean;
   /** independent orbits the `steps` are split over */
   orbits: number;
@@ -16,26 +16,36 @@ export interface ErgodicOrbitOptions {
   batches: number;
 }
 
+/** One window's estimate along one orbit. */
+export interface WindowEstimate {
+  window: number;
+  gradient: Float64Array;
+  stderr: Float64Array;
+  /** batch-means stderr of this window's gradient minus the previous window's (paired batches); null for the first */
+  diffStderr: Float64Array | null;
+}
+
 /**
  * One orbit of the ergodic kernel estimator (a runRepeats task):
  *
- *   d⟨Φ⟩/dp ≈ (1/T) Σ_{n<T} c_n·ψ_n,  c_n = (∂f/∂p)(x_n)ᵀ B s(ξ_n)/σ,  ψ_n = Σ_{j=1..W} (Φ(x_{n+j}) − b_n).
+ *   d⟨Φ⟩/dp ≈ (1/T) Σ_{n<T} u_n·ψ_n,  u_n = (∂f/∂p)(x_n)ᵀ B s(ξ_n)/σ,  ψ_n = Σ_{j=1..W} (Φ(x_{n+j}) − b_n).
  *
  * Indexing: x_{n+1} = f(x_n) + σBξ_n, so the score of ξ_n (weighted by ∂f at x_n) multiplies the
  * W states it moves, x_{n+1} … x_{n+W}. The baseline b_n is the running mean of Φ(x_0 … x_n):
  * it is known before ξ_n is drawn and E[s(ξ_n)] = 0, so it removes variance without any bias.
  *
- * One pass with memory O(W·(n + r)): contribution n is completed W steps later, when Φ(x_{n+W})
- * is known; a ring buffer keeps x_n, ξ_n and b_n until then, and the window sum of Φ runs along.
- * Then c_n·ψ_n is ONE paramAdjoint of the covector ψ_n·B s(ξ_n)/σ (cost independent of the
- * number of parameters), and its selected entries go to batch means for the standard error.
- * The orbit runs transient + T + W − 1 steps for T complete contributions.
+ * u_n is ONE paramAdjoint of the covector B s(ξ_n)/σ at step n (cost independent of the number
+ * of parameters); its selected entries wait in a ring until the windows close. Several windows
+ * W₁ < W₂ < … share the orbit and u_n: each keeps a running sum of its last Wᵢ values of Φ, and
+ * contribution n of window i is u_n·ψ_n⁽ⁱ⁾ once Φ(x_{n+Wᵢ}) is known — a window scan for a few
+ * scalar multiplications per step. Memory O(W_max·P). The orbit runs transient + T + W_max − 1 steps.
  */
 export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatOutcome {
   const { system: sys, rng } = repeatContext(arg);
   const obj = arg.objective;
   if (obj.kind !== 'average') throw new Error('kernelErgodicOrbit needs an average objective');
-  const { window: W, baseline, transient } = arg.options;
+  const { windows, baseline, transient } = arg.options;
+  const K = windows.length, Wmax = windows[K - 1];
   const ob = resolveObjective(sys, obj); // a combined objective (training loss) too
   const sel = selectParams(sys, arg.params);
   const idx = sel.indices, P = idx.length;
@@ -46,51 +56,78 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   let x: Float64Array = initialState(sys, rng, transient);
   let y: Float64Array = new Float64Array(n);
   const xi = new Float64Array(r);
-  // ring slot k % W holds x_k, ξ_k, b_k, and Φ(x_{k+1})
-  const ringX = new Float64Array(W * n), ringXi = new Float64Array(W * r), ringB = new Float64Array(W), ringPhi = new Float64Array(W);
-  const xm = new Float64Array(n);
+  // ring slot k % Wmax holds u_k (selected entries), b_k, and Φ(x_{k+1})
+  const ringU = new Float64Array(Wmax * P), ringB = new Float64Array(Wmax), ringPhi = new Float64Array(Wmax);
   const full = new Float64Array(sys.nParams);
-  const row = new Float64Array(P + 1); // contribution c_m·ψ_m, then Φ(x_{m+1}) for ⟨Φ⟩
-  const bm = new BatchMeans(P + 1, T, Math.min(arg.options.batches, T));
+  const bms = windows.map((_, i) => new BatchMeans(i === 0 ? P + 1 : P, T, Math.min(arg.options.batches, T)));
+  const row = new Float64Array(P + 1); // contribution u_m·ψ_m, then (first window) Φ(x_{m+1}) for ⟨Φ⟩
+  const sums = new Float64Array(K); // Σ of the last Wᵢ values of Φ
   let phiSum = ob.value(x), phiCount = 1;
-  let windowSum = 0; // Σ of the last W values of Φ
-  const lastStep = T + W - 1;
+  const lastStep = T + Wmax - 1;
   const report = arg.progress, every = Math.max(1, Math.floor(lastStep / 100));
   for (let k = 0; k < lastStep; k++) {
     if (report && k % every === 0) report(k / lastStep);
-    const slot = k % W;
-    for (let i = 0; i < n; i++) ringX[slot * n + i] = x[i];
+    const slot = k % Wmax;
     ringB[slot] = baseline ? phiSum / phiCount : 0;
     step(sys, x, y, rng, xi);
     checkFinite(y, transient + k + 1);
-    for (let i = 0; i < r; i++) ringXi[slot * r + i] = xi[i];
+    if (k < T) {
+      sys.paramAdjoint(x, cov.set(xi, 1), full);
+      for (let j = 0; j < P; j++) ringU[slot * P + j] = full[idx[j]];
+    }
     const tmp = x;
     x = y;
     y = tmp;
     const phi = ob.value(x);
     phiSum += phi;
     phiCount++;
-    const old = ringPhi[slot];
+    // the value leaving window i: Φ(x_{k+1−W}), W slots back (absent during the first W steps);
+    // read before this step's Φ overwrites the slot (the same slot when W = W_max)
+    for (let i = 0; i < K; i++) sums[i] += phi - (k >= windows[i] ? ringPhi[(k - windows[i]) % Wmax] : 0);
     ringPhi[slot] = phi;
-    if (slot === W - 1) {
-      // exact re-sum once per lap keeps the running sum from drifting over 10⁷ steps
-      windowSum = 0;
-      for (let j = 0; j < W; j++) windowSum += ringPhi[j];
-    } else windowSum += phi - old;
-    const m = k + 1 - W; // the step whose window Φ(x_{m+1}) … Φ(x_{m+W}) just completed
-    if (m < 0) continue;
-    const ms = m % W;
-    for (let i = 0; i < n; i++) xm[i] = ringX[ms * n + i];
-    sys.paramAdjoint(xm, cov.set(ringXi, windowSum - W * ringB[ms], ms * r), full);
-    for (let j = 0; j < P; j++) row[j] = full[idx[j]];
-    row[P] = ringPhi[ms];
-    bm.push(row);
+    for (let i = 0; i < K; i++) {
+      const W = windows[i];
+      if (slot === Wmax - 1) {
+        // exact re-sum once per lap keeps the running sums from drifting over 10⁷ steps
+        let s = 0;
+        for (let j = 0; j < Math.min(W, k + 1); j++) s += ringPhi[(k - j) % Wmax];
+        sums[i] = s;
+      }
+      const m = k + 1 - W; // the step whose window Φ(x_{m+1}) … Φ(x_{m+W}) just completed
+      if (m < 0 || m >= T) continue;
+      const ms = m % Wmax;
+      const psi = sums[i] - W * ringB[ms];
+      for (let j = 0; j < P; j++) row[j] = psi * ringU[ms * P + j];
+      if (i === 0) row[P] = ringPhi[ms];
+      bms[i].push(i === 0 ? row : row.subarray(0, P));
+    }
   }
-  const mean = bm.mean(), se = bm.stderr();
+  const first = bms[0].mean(), firstSe = bms[0].stderr();
+  const scan: WindowEstimate[] = windows.map((window, i) => ({
+    window,
+    gradient: i === 0 ? first.slice(0, P) : bms[i].mean(),
+    stderr: i === 0 ? firstSe.slice(0, P) : bms[i].stderr(),
+    diffStderr: i === 0 ? null : pairedDiffStderr(bms[i - 1].batchRows(), bms[i].batchRows(), P),
+  }));
   return {
-    value: mean[P],
-    gradient: mean.slice(0, P),
+    value: first[P],
+    gradient: scan[0].gradient,
     cost: { steps: transient + lastStep, tangentSolves: 0, adjointSolves: T },
-    diagnostics: { steps: T, stderr: se.slice(0, P), valueStderr: se[P] },
+    diagnostics: { steps: T, scan, valueStderr: firstSe[P] },
   };
+}
+
+/** Standard error of mean(b − a) over paired batch rows (first P entries). */
+function pairedDiffStderr(a: Float64Array[], b: Float64Array[], P: number): Float64Array {
+  const nb = Math.min(a.length, b.length), se = new Float64Array(P);
+  if (nb < 2) return se.fill(Infinity);
+  for (let j = 0; j < P; j++) {
+    let m = 0;
+    for (let q = 0; q < nb; q++) m += b[q][j] - a[q][j];
+    m /= nb;
+    let ss = 0;
+    for (let q = 0; q < nb; q++) ss += (b[q][j] - a[q][j] - m) ** 2;
+    se[j] = Math.sqrt(ss / (nb - 1) / nb);
+  }
+  return se;
 }

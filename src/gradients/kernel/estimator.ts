@@ -2,16 +2,17 @@ import { UsageError, requirePositiveInteger, usage, opt } from '../../errors/ind
 import { CostMeter } from '../cost.js';
 import { resolveObjective, transientOf } from '../objective.js';
 import { selectParams } from '../params.js';
-import { runRepeats } from '../repeats.js';
+import { runRepeats, type RepeatOutcome } from '../repeats.js';
 import { makeResult } from '../result.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
-import type { ErgodicOrbitOptions } from './ergodic.js';
+import type { ErgodicOrbitOptions, WindowEstimate } from './ergodic.js';
 import type { HorizonChunkOptions } from './horizon.js';
 import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
 import { noiseDiagnostics, requireNoise } from './score.js';
+import { planWindow, selectWindow, windowLadder, windowWarning, type ScanEntry } from '../plan/index.js';
 
 export interface KernelOptions {
-  /** decorrelation window W of the ergodic form (default 10): bias decays with W, variance grows like W */
+  /** decorrelation window W of the ergodic form (default: planned from a pilot of the objective's correlation time, see plan/window.ts): bias decays with W, variance grows like W */
   window?: number;
   /** subtract a baseline from Φ (default true): same mean, much smaller variance */
   baseline?: boolean;
@@ -24,6 +25,7 @@ export interface KernelOptions {
   batches?: number;
 }
 
+/** the fixed window of earlier versions; the default is now planned from a pilot (plan/window.ts) */
 export const DEFAULT_WINDOW = 10;
 export const DEFAULT_BLOCKS = 8;
 
@@ -75,35 +77,70 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
         diagnostics: { form: 'finite-time', window: null, ...common, baseline: baseline ? 'leave-one-out mean' : 'none', blocks, scoreProducts: total.count * obj.horizon },
       });
     }
-    const window = requirePositiveInteger(opt('window'), options.window ?? DEFAULT_WINDOW);
+    if (options.window !== undefined) requirePositiveInteger(opt('window'), options.window);
+    const plan = planWindow(sys, obj, req.seed);
+    meter.add(plan.cost);
+    const windows = options.window !== undefined ? [options.window] : windowLadder(plan.window, obj.steps);
+    const warning = options.window !== undefined ? windowWarning(options.window, plan, sys) : null;
     const orbits = requirePositiveInteger(opt('repeats'), options.repeats ?? 1);
     if (orbits > obj.steps) throw usage`${opt('repeats')} ${orbits} exceeds ${opt('steps')} ${obj.steps} (each orbit needs at least one step)`;
     const batches = requirePositiveInteger('batches', options.batches ?? 32);
     if (batches < 2) throw new UsageError('batch means need at least 2 batches');
-    const orbit: ErgodicOrbitOptions = { window, baseline, orbits, transient: transientOf(sys, obj), batches };
+    const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches };
     const outs = await runRepeats(ERGODIC_MODULE, 'kernelErgodicOrbit', req, orbit, orbits);
-    // orbits are independent: weight each by its number of contributions, add variances
-    const P = sel.indices.length;
-    const gradient = new Float64Array(P), varG = new Float64Array(P);
-    let value = 0, varV = 0, T = 0;
-    for (const o of outs) {
-      const t = o.diagnostics.steps as number, se = o.diagnostics.stderr as Float64Array;
-      T += t;
-      value += t * o.value;
-      varV += (t * (o.diagnostics.valueStderr as number)) ** 2;
-      for (let j = 0; j < P; j++) {
-        gradient[j] += t * o.gradient[j];
-        varG[j] += (t * se[j]) ** 2;
-      }
-      meter.add(o.cost);
-    }
+    for (const o of outs) meter.add(o.cost);
+    const { scan, value, valueStderr, T } = combineOrbits(outs, windows, sel.indices.length);
+    const chosen = selectWindow(scan);
     return makeResult('kernel', req, sel, {
-      value: value / T,
-      valueStderr: Math.sqrt(varV) / T,
-      gradient: gradient.map((g) => g / T),
-      stderr: varG.map((v) => Math.sqrt(v) / T),
+      value,
+      valueStderr,
+      gradient: Float64Array.from(scan[chosen].gradient),
+      stderr: Float64Array.from(scan[chosen].stderr),
       cost: meter,
-      diagnostics: { form: 'ergodic', window, ...common, baseline: baseline ? 'running mean' : 'none', orbits, batches, scoreProducts: T },
+      diagnostics: {
+        form: 'ergodic',
+        window: windows[chosen],
+        windowFrom: {
+          chosen: options.window !== undefined ? 'given' : windows.length > 1 ? `pilot, then doubled while the estimate moved by more than 2 stderr (${chosen} doubling${chosen === 1 ? '' : 's'})` : 'pilot',
+          ...plan.from,
+        },
+        ...(windows.length > 1 ? { windowScan: scan.map((e) => ({ window: e.window, gradient: Array.from(e.gradient), stderr: Array.from(e.stderr) })) } : {}),
+        ...common,
+        baseline: baseline ? 'running mean' : 'none',
+        orbits,
+        batches,
+        scoreProducts: T,
+        ...(warning !== null ? { warnings: [warning] } : {}),
+      },
     });
   },
 };
+
+/**
+ * Independent orbits pooled per window: each weighted by its number of contributions, variances
+ * added (differences between windows too, each orbit's from its own paired batches).
+ */
+function combineOrbits(outs: RepeatOutcome[], windows: number[], P: number): { scan: ScanEntry[]; value: number; valueStderr: number; T: number } {
+  const acc = windows.map((window) => ({ window, g: new Float64Array(P), v: new Float64Array(P), d: new Float64Array(P) }));
+  let value = 0, varV = 0, T = 0;
+  for (const o of outs) {
+    const t = o.diagnostics.steps as number, scan = o.diagnostics.scan as WindowEstimate[];
+    T += t;
+    value += t * o.value;
+    varV += (t * (o.diagnostics.valueStderr as number)) ** 2;
+    scan.forEach((e, i) => {
+      for (let j = 0; j < P; j++) {
+        acc[i].g[j] += t * e.gradient[j];
+        acc[i].v[j] += (t * e.stderr[j]) ** 2;
+        if (e.diffStderr) acc[i].d[j] += (t * e.diffStderr[j]) ** 2;
+      }
+    });
+  }
+  const scan = acc.map((a, i) => ({
+    window: a.window,
+    gradient: a.g.map((g) => g / T),
+    stderr: a.v.map((v) => Math.sqrt(v) / T),
+    diffStderr: i === 0 ? null : a.d.map((d) => Math.sqrt(d) / T),
+  }));
+  return { scan, value: value / T, valueStderr: Math.sqrt(varV) / T, T };
+}

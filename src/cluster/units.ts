@@ -1,0 +1,88 @@
+import { checkBpttOptions } from '../gradients/bptt/options.js';
+import type { Objective } from '../gradients/index.js';
+import { PayloadError, opt, type Schema } from './fields.js';
+
+/**
+ * The whitelist of unit kinds a worker executes. A job names a kind, never a file: the worker maps
+ * the kind to a module of this package and one of its exports, and checks the unit's options against
+ * the kind's schema (and the library's own option checks where it has them) before running it.
+ * A task whose (module, function) is not listed here cannot be sent to the cluster.
+ */
+export interface UnitKind {
+  /** module path relative to src/ (dist/src/ when built) */
+  readonly module: string;
+  readonly fn: string;
+  readonly options: Schema;
+  /** further checks of the library, beyond types and ranges */
+  readonly check?: (options: Record<string, unknown>, objective: Objective) => void;
+}
+
+const HYBRID_RUN: Schema = {
+  split: { enum: ['pathkernel', 'shadowing'] },
+  alpha: 'finite>=0',
+  u: 'int>=0',
+  window: 'int>=1',
+  segmentSteps: 'int>=1',
+  basisTransient: 'int>=0',
+  keepBytes: 'int>=0',
+};
+
+/** a unit may keep at most this much of its orbit in memory (a job must not exhaust a worker) */
+const MAX_KEEP_BYTES = 2 ** 32;
+
+const BPTT: Schema = {
+  repeats: opt('int>=1'),
+  clip: opt('finite>0'),
+  clipStep: opt('finite>0'),
+  truncate: opt('int>=1'),
+  l2: opt('finite>=0'),
+  ensemble: opt('int>=1'),
+  segmentSteps: opt('int>=1'),
+};
+
+function checkHybrid(o: Record<string, unknown>): void {
+  if ((o.alpha as number) > 1) throw new PayloadError('options.alpha must be in [0, 1]');
+  if ((o.keepBytes as number) > MAX_KEEP_BYTES) throw new PayloadError(`options.keepBytes must be at most ${MAX_KEEP_BYTES}`);
+}
+
+export const UNIT_KINDS: Readonly<Record<string, UnitKind>> = {
+  'kernel.horizon': { module: 'gradients/kernel/horizon.js', fn: 'kernelHorizonChunk', options: { chunks: 'int>=1', baseline: 'bool' } },
+  'kernel.ergodic': {
+    module: 'gradients/kernel/ergodic.js',
+    fn: 'kernelErgodicOrbit',
+    options: { window: 'int>=1', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1' },
+    check: (o) => {
+      if ((o.batches as number) < 2) throw new PayloadError('options.batches must be at least 2');
+    },
+  },
+  'hybrid.ergodic': { module: 'gradients/hybrid/ergodic.js', fn: 'hybridErgodicRun', options: HYBRID_RUN, check: checkHybrid },
+  'hybrid.horizon': {
+    module: 'gradients/hybrid/horizon.js',
+    fn: 'hybridHorizonChunk',
+    options: { ...HYBRID_RUN, first: 'int>=0', count: 'int>=1', baseline: 'finite' },
+    check: checkHybrid,
+  },
+  'bptt.average': { module: 'gradients/bptt/tasks.js', fn: 'bpttAverageTask', options: BPTT, check: (o, obj) => checkBpttOptions(o, obj) },
+  'bptt.horizon': { module: 'gradients/bptt/tasks.js', fn: 'bpttHorizonTask', options: BPTT, check: (o, obj) => checkBpttOptions(o, obj) },
+  'fd.batch': {
+    module: 'gradients/fd.js',
+    fn: 'fdBatchTask',
+    options: { h: opt('finite>0'), relativeH: opt('finite>0'), richardson: opt('bool'), batches: opt('int>=1'), direction: opt('finite[]'), batchCount: 'int>=1' },
+  },
+  'nilsas.repeat': { module: 'gradients/nilsas/nilsas.js', fn: 'nilsasRepeatTask', options: { M: 'int>=1', segmentSteps: 'int>=1', neutral: 'bool', condition: 'bool' } },
+};
+
+const SRC = new URL('../', import.meta.url);
+
+/** File URL of a kind's module in this installation. */
+export function unitModuleUrl(kind: UnitKind): string {
+  return new URL(kind.module, SRC).href;
+}
+
+/** The kind of a local task (module URL + export), or null when it is not whitelisted. */
+export function kindOfTask(module: string, fn: string): string | null {
+  for (const [name, k] of Object.entries(UNIT_KINDS)) {
+    if (k.fn === fn && unitModuleUrl(k) === module) return name;
+  }
+  return null;
+}

@@ -1,0 +1,5 @@
+export * from './pilot.js';
+export * from './window.js';
+export * from './alpha.js';
+export * from './continuity.js';
+export * from './horizon.js';

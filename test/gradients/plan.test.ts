@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { hybridEstimator, kernelEstimator } from '../../src/gradients/index.js';
+import { ALPHA_MIN, WINDOW_FACTOR, alphaFromGrowth, checkObjectiveContinuity, planAlpha, planWindow, selectWindow, windowLadder } from '../../src/gradients/plan/index.js';
+import { createSystem } from '../../src/systems/index.js';
+
+process.env.CHAOSGRAD_WORKERS ??= '1';
+
+const avg = (observable: string, steps: number) => ({ kind: 'average' as const, observable, steps });
+
+describe('plan: window from the objective correlation time', () => {
+  it('AR(1) x ↦ 0.5x + 1 + 0.5ξ: τ_abs ≈ 1.5, W₀ = ⌈factor·τ_abs⌉, doubled while the estimate moves; unbiased', async () => {
+    const sys = createSystem('linear', { noise: 0.5 });
+    const plan = planWindow(sys, avg('x0', 400_000), 1);
+    assert.ok(Math.abs(plan.from.tauAbsSteps - 1.5) < 0.2, `tauAbs ${plan.from.tauAbsSteps}`);
+    assert.equal(plan.window, Math.ceil(WINDOW_FACTOR * plan.from.tauAbsSteps));
+    const r = await kernelEstimator.estimate({ system: sys, objective: avg('x0', 400_000), params: ['c'], seed: 1 }, {});
+    const scan = r.diagnostics.windowScan as { window: number; gradient: number[]; stderr: number[] }[];
+    assert.deepEqual(scan.map((e) => e.window), windowLadder(plan.window, 400_000));
+    // W₀ ≈ 3 keeps 1 − a^W₀ of the response (1.75, many stderr off): the scan must move past it
+    const truncated = 2 * (1 - 0.5 ** plan.window);
+    assert.ok(Math.abs(scan[0].gradient[0] - truncated) < 4 * scan[0].stderr[0] && 2 - truncated > 10 * scan[0].stderr[0]);
+    assert.ok((r.diagnostics.window as number) > plan.window);
+    const from = r.diagnostics.windowFrom as Record<string, unknown>;
+    assert.match(String(from.chosen), /^pilot, then doubled/);
+    assert.equal(from.tauAbsSteps, plan.from.tauAbsSteps);
+    assert.ok(r.cost.steps > 400_000 + plan.from.pilotSteps, 'the pilot is counted in the cost');
+    // d⟨x⟩/dc = 1/(1 − a) = 2
+    assert.ok(Math.abs(r.gradient[0] - 2) < 3 * r.stderr![0], `${r.gradient[0]} ± ${r.stderr![0]}`);
+    assert.equal(r.diagnostics.warnings, undefined);
+  });
+
+  it('selectWindow stops at the first window whose successor does not move by more than 2 stderr', () => {
+    const e = (window: number, g: number, d: number | null) => ({ window, gradient: [g], stderr: [0.1], diffStderr: d === null ? null : [d] });
+    assert.equal(selectWindow([e(1, 1, null), e(2, 2, 0.1), e(4, 2.1, 0.1), e(8, 2.5, 0.1)]), 1);
+    assert.equal(selectWindow([e(1, 1, null), e(2, 1.1, 0.1)]), 0);
+    assert.equal(selectWindow([e(1, 1, null)]), 0);
+    assert.deepEqual(windowLadder(5, 1000), [5, 10, 20, 40]);
+    assert.deepEqual(windowLadder(30, 1000), [30, 60]);
+  });
+
+  it('noisy Lorenz 63 ⟨z⟩: oscillating correlations; the plan spans the envelope (> 100 steps), an explicit W = 10 warns', async () => {
+    const sys = createSystem('lorenz63', { noise: 0.2 });
+    const plan = planWindow(sys, avg('z', 40_000), 2);
+    assert.ok(plan.from.tauSteps < 30 && plan.from.tauAbsSteps > 100, JSON.stringify(plan.from));
+    assert.ok(plan.window > 200 && plan.from.tauAbsTime! > 0.5, JSON.stringify(plan.from));
+    const r = await kernelEstimator.estimate({ system: sys, objective: avg('z', 20_000), params: ['rho'], seed: 2 }, { window: 10 });
+    const w = r.diagnostics.warnings as string[];
+    assert.equal(w.length, 1);
+    assert.match(w[0], /window 10 steps \(0\.05 time units\) is shorter than the objective's correlation time/);
+    assert.equal((r.diagnostics.windowFrom as { chosen: string }).chosen, 'given');
+  });
+
+  it('the same seed gives the same plan; the plan does not shift the estimate’s own noise', async () => {
+    const sys = createSystem('linear', { noise: 0.5 });
+    const a = planWindow(sys, avg('x0', 50_000), 7), b = planWindow(sys, avg('x0', 50_000), 7);
+    assert.deepEqual(a, b);
+    const planned = await kernelEstimator.estimate({ system: sys, objective: avg('x0', 50_000), params: ['c'], seed: 7 }, {});
+    const given = await kernelEstimator.estimate({ system: sys, objective: avg('x0', 50_000), params: ['c'], seed: 7 }, { window: planned.diagnostics.window as number });
+    // same orbit and noise; only the running window sums are re-summed at other laps (rounding)
+    assert.ok(Math.abs(planned.gradient[0] - given.gradient[0]) < 1e-12 * Math.abs(given.gradient[0]));
+  });
+});
+
+describe('plan: hybrid α from λ₁ and the objective’s continuity', () => {
+  it('alphaFromGrowth: ≈ 0.5 for λ₁Δ ≪ 1 (Lorenz 63: 0.502), 1 − ½e^{−λ₁Δ} above (tent 5/6, solenoid 3/4)', () => {
+    assert.ok(Math.abs(alphaFromGrowth(0.0045) - 0.5) < 0.003);
+    assert.equal(alphaFromGrowth(-1), ALPHA_MIN);
+    assert.ok(Math.abs(alphaFromGrowth(Math.log(3)) - 5 / 6) < 1e-12);
+    assert.ok(Math.abs(alphaFromGrowth(Math.log(2)) - 3 / 4) < 1e-12);
+  });
+
+  it('continuity: the tent map’s x jumps at the wrap, the solenoid’s φ does not; α = 1 on tent', () => {
+    const tent = createSystem('tent', {});
+    const jt = checkObjectiveContinuity(tent, avg('x', 1000), 1, 2000);
+    assert.ok(jt.jumps > 10 && jt.largestJump > 0.5, JSON.stringify(jt));
+    const sol = createSystem('solenoid', { noise: 0.1 });
+    const js = checkObjectiveContinuity(sol, avg('phi', 1000), 1, 2000);
+    assert.ok(js.wraps > 10 && js.jumps === 0, JSON.stringify(js));
+    assert.equal(planAlpha(tent, avg('x', 1000), 1).alpha, 1);
+    const ps = planAlpha(sol, avg('phi', 1000), 1);
+    assert.ok(Math.abs(ps.from.lambda1 - Math.log(2)) < 0.05 && Math.abs(ps.alpha - 0.75) < 0.02, JSON.stringify(ps.from));
+  });
+
+  it('hybrid at defaults on tent (failed before: adjoint non-finite) agrees with the kernel; an explicit α < 1 warns', async () => {
+    const sys = createSystem('tent', {});
+    const req = { system: sys, objective: avg('x', 100_000), params: ['gamma'], seed: 3 };
+    const h = await hybridEstimator.estimate(req, {});
+    const k = await kernelEstimator.estimate(req, {});
+    assert.equal(h.diagnostics.alpha, 1);
+    assert.ok(Math.abs(h.gradient[0] - k.gradient[0]) < 3 * Math.hypot(h.stderr![0], k.stderr![0]));
+    const given = await hybridEstimator.estimate(req, { alpha: 0.9 });
+    assert.match((given.diagnostics.warnings as string[])[0], /jumps where the state wraps/);
+  });
+});
