@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { UsageError, withContext } from '../errors/index.js';
-import { selectParams } from '../gradients/index.js';
+import { checkMethodOptions, estimatorNames, getEstimator, selectParams } from '../gradients/index.js';
 import { SYSTEM_NAMES, createSystem, findObservable, loadSystem, moduleRef, type DynamicalSystem, type ModuleRef, type SystemOptions, type SystemSpec, type WeightArrays } from '../systems/index.js';
 import { array, fail, join, number, oneOf, onlyKeys, shown, string, table, type Table } from './configFields.js';
 import type { LossTerm, ObjectiveSettings } from './loss.js';
@@ -231,6 +231,8 @@ function estimatorSection(e: Table): TrainConfig['estimator'] {
   const method = string(e, 'method', 'estimator', true);
   // a plain copy: TOML tables have no prototype, and the options travel to workers and checkpoints
   const options = e.options === undefined ? {} : (JSON.parse(JSON.stringify(table(e.options, 'estimator.options'))) as Record<string, unknown>);
+  // unknown keys are refused here, before any run (an unknown method is named by train)
+  if (estimatorNames().includes(method)) withPrefix('estimator.options', () => checkMethodOptions(getEstimator(method), options));
   const steps = number(e, 'steps', 'estimator', { integer: true, positive: true });
   const transient = number(e, 'transient', 'estimator', { integer: true, nonNegative: true });
   const horizon = number(e, 'horizon', 'estimator', { integer: true, positive: true });
