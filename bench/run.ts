@@ -12,6 +12,7 @@ const SUITES: [string, string][] = [
   ['kernel', './kernel.js'],
   ['nilsas', './nilsas.js'],
   ['hybrid', './hybrid.js'],
+  ['define', './define.js'],
   // on request only (npm run bench -- cluster): starts redis-server and worker processes
   ['cluster', './cluster.js'],
 ];

@@ -10,6 +10,8 @@ export interface CommandOutput {
   json: unknown;
   /** the human-readable report */
   text: string;
+  /** exit code after printing (default 0); 1 when the result itself is a failure (a derivative check) */
+  exitCode?: number;
 }
 
 /** A CLI command: parses nothing itself (main does), computes by calling the library, formats. */

@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     const out = await runCommand(command, parsed.positionals, parsed.values, progress);
     progress.done();
     process.stdout.write(parsed.values.json ? JSON.stringify(toJson(out.json)) + '\n' : out.text + '\n');
-    return 0;
+    return out.exitCode ?? 0;
   } catch (e) {
     const msg = cliMessage(e).split('\n')[0];
     if (e instanceof UsageError) {

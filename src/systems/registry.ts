@@ -8,6 +8,7 @@ import { rnn, type RnnWeights } from './builtin/rnn.js';
 import { solenoid } from './builtin/solenoid.js';
 import { tent } from './builtin/tent.js';
 import { checkSystemOptions, systemFromModel } from './instantiate.js';
+import { gru, mlpOde, plrnn } from './zoo/index.js';
 import type { SystemModel } from './model.js';
 import type { SystemOptions } from './options.js';
 import type { DynamicalSystem } from './types.js';
@@ -24,7 +25,17 @@ const REGISTRY: Record<string, (o: SystemOptions) => SystemModel> = {
   ni9: () => ni9(),
   rnn: (o) => rnn({ dim: o.dim, weights: o.weights as RnnWeights | undefined, netSeed: o.netSeed }),
   linear: () => linear(),
+  // the zoo: networks defined by their step rule (src/systems/zoo), derivatives derived
+  plrnn: (o) => network(plrnn({ dim: o.dim, netSeed: o.netSeed })),
+  'plrnn-clipped': (o) => network(plrnn({ dim: o.dim, netSeed: o.netSeed, clipped: true })),
+  gru: (o) => network(gru({ dim: o.dim, netSeed: o.netSeed })),
+  'mlp-ode': (o) => network(mlpOde({ dim: o.dim, netSeed: o.netSeed, dt: o.dt })),
 };
+
+/** The zoo's facts: sized (any dim ≥ 1), weights drawn from a network seed. */
+function network(m: SystemModel): SystemModel {
+  return { ...m, minDim: m.minDim ?? 1, seededWeights: true };
+}
 
 export const SYSTEM_NAMES = Object.keys(REGISTRY);
 

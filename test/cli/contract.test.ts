@@ -11,7 +11,7 @@ describe('CLI contract', () => {
   it('systems --json lists every system with kind, dim, parameters and observables', () => {
     const j = runJson(['systems']);
     const names = j.systems.map((s: { name: string }) => s.name);
-    assert.deepEqual(names.sort(), ['henon', 'linear', 'lorenz63', 'lorenz96', 'ni9', 'rnn', 'solenoid', 'tent']);
+    assert.deepEqual(names.sort(), ['gru', 'henon', 'linear', 'lorenz63', 'lorenz96', 'mlp-ode', 'ni9', 'plrnn', 'plrnn-clipped', 'rnn', 'solenoid', 'tent']);
     const l = j.systems.find((s: { name: string }) => s.name === 'lorenz63');
     assert.equal(l.kind, 'flow');
     assert.equal(l.dim, 3);
@@ -77,7 +77,7 @@ describe('CLI contract', () => {
     assert.ok((statSync(CLI).mode & 0o111) !== 0, `${CLI} is not executable: build with npm run build`);
     const r = spawnSync(CLI, ['systems', '--json'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).systems.length, 8);
+    assert.equal(JSON.parse(r.stdout).systems.length, 12);
   });
 
   it('a reader that closes the pipe early (`| head`) is not an error: exit 0, nothing on stderr', () => {

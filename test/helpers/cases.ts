@@ -11,6 +11,10 @@ export const SMALL_SYSTEMS: { name: string; options: SystemOptions }[] = [
   { name: 'ni9', options: {} },
   { name: 'rnn', options: { dim: 7 } },
   { name: 'linear', options: {} },
+  { name: 'plrnn', options: { dim: 3 } },
+  { name: 'plrnn-clipped', options: { dim: 2 } },
+  { name: 'gru', options: { dim: 4 } },
+  { name: 'mlp-ode', options: { dim: 4 } },
 ];
 
 /** The system with every parameter perturbed by a few percent, and a state reached from x₀. */

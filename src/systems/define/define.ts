@@ -15,6 +15,8 @@ export type ParamDeclaration =
       /** a number fills every entry; an array (flat or rows) gives them all; default 0 */
       readonly default?: number | ArrayLike<number> | readonly (readonly number[])[];
       readonly description?: string;
+      /** how an array default is made, for the catalogue (e.g. 'N(0, 1/n) from the network seed') */
+      readonly defaultLabel?: string;
     };
 
 export interface SystemDefinition {
@@ -71,7 +73,8 @@ function declare(params: Readonly<Record<string, ParamDeclaration>>): { defs: Pa
     const o = typeof decl === 'number' ? { default: decl } : decl;
     const shape = shapeOf(name, o.shape);
     const size = sizeOf(shape);
-    defs.push({ name, size, shape, default: paramDefault(name, size, o.default), description: o.description ?? (shape.length ? `${shape.join('×')} array` : name) });
+    const label = typeof decl === 'number' ? undefined : decl.defaultLabel;
+    defs.push({ name, size, shape, default: paramDefault(name, size, o.default), ...(label ? { defaultLabel: label } : {}), description: o.description ?? (shape.length ? `${shape.join('×')} array` : name) });
     specs.push({ name, shape, size, offset });
     offset += size;
   }

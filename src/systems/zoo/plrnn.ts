@@ -1,0 +1,69 @@
+import { requirePositiveInteger } from '../../errors/index.js';
+import { defineSystem, type DefinedModel } from '../define/index.js';
+import { WeightDraw, identity } from './weights.js';
+
+export interface PlrnnOptions {
+  /** latent dimension M (default 3) */
+  dim?: number;
+  /** hidden units L (default 10·M) */
+  hidden?: number;
+  /** Hess et al. 2023 clipped form, whose orbits stay bounded for |Aᵢ| < 1 */
+  clipped?: boolean;
+  /** seed of the random default weights */
+  netSeed?: number;
+}
+
+/**
+ * Shallow piecewise-linear RNN of dynamical-systems reconstruction (Hess et al., ICML 2023):
+ * z ↦ A⊙z + W₁·relu(W₂·z + h₂) + h₁, A diagonal; clipped: W₁·[relu(W₂z + h₂) − relu(W₂z)].
+ * Default weights (chaotic, see docs/models.md), from netSeed:
+ * - standard form: L = M, W₂ = I, h₂ = 0, A = 1.9, W₁ = −3.8·I + C with C ~ U(−0.05/M, 0.05/M),
+ *   h₁ = 1 — a lattice of weakly coupled skew tent maps, orbits in [−1, 1]ᴹ;
+ * - clipped form: L = 10M, A = 0.8, W₂ ~ N(0, 1/M), h₂ ~ U(−1, 1), W₁ ~ N(0, 36/L), h₁ = 0.
+ */
+export function plrnn(o: PlrnnOptions = {}): DefinedModel {
+  const M = requirePositiveInteger('dim', o.dim ?? 3);
+  const clipped = o.clipped ?? false;
+  const L = requirePositiveInteger('hidden', o.hidden ?? (clipped ? 10 * M : M));
+  const w = clipped ? clippedDefaults(M, L, o.netSeed ?? 1) : tentDefaults(M, L, o.netSeed ?? 1);
+  return defineSystem({
+    name: clipped ? 'plrnn-clipped' : 'plrnn',
+    kind: 'map',
+    dim: M,
+    description: `${clipped ? 'clipped ' : ''}shallow PLRNN (Hess et al. 2023), ${M} latent, ${L} hidden units; weights from the network seed (netSeed)`,
+    equations: clipped ? 'z ↦ A⊙z + W1·[relu(W2·z + h2) − relu(W2·z)] + h1' : 'z ↦ A⊙z + W1·relu(W2·z + h2) + h1',
+    params: {
+      A: { shape: [M], default: w.A, description: `diagonal of A, ${M} entries` },
+      W1: { shape: [M, L], default: w.W1, description: `${M}×${L} output weights` },
+      W2: { shape: [L, M], default: w.W2, description: `${L}×${M} input weights` },
+      h1: { shape: [M], default: w.h1, description: `latent bias, ${M} entries` },
+      h2: { shape: [L], default: w.h2, description: `hidden thresholds, ${L} entries` },
+    },
+    step: (z, p) => {
+      const pre = p.W2.matvec(z);
+      const phi = clipped ? pre.add(p.h2).relu().sub(pre.relu()) : pre.add(p.h2).relu();
+      return p.A.mul(z).add(p.W1.matvec(phi)).add(p.h1);
+    },
+    sampleInitial: (rng, out) => {
+      for (let i = 0; i < M; i++) out[i] = clipped ? rng.normal() : 0.9 * (2 * rng.uniform() - 1);
+    },
+    defaultTransient: 1000,
+    naturalHorizon: null,
+  });
+}
+
+interface PlrnnWeights { A: number; W1: Float64Array; W2: Float64Array; h1: number; h2: Float64Array | number }
+
+function clippedDefaults(M: number, L: number, netSeed: number): PlrnnWeights {
+  const draw = new WeightDraw(netSeed);
+  const W2 = draw.gaussian(L, M, 1), h2 = draw.uniform(L, -1, 1), W1 = draw.gaussian(M, L, 6);
+  return { A: 0.8, W1, W2, h1: 0, h2 };
+}
+
+function tentDefaults(M: number, L: number, netSeed: number): PlrnnWeights {
+  const draw = new WeightDraw(netSeed);
+  const W2 = L === M ? identity(M) : draw.gaussian(L, M, 1);
+  const C = draw.uniform(M * L, -0.05 / M, 0.05 / M);
+  const W1 = Float64Array.from(C, (c, k) => c + (L === M && k % (M + 1) === 0 ? -3.8 : 0));
+  return { A: 1.9, W1, W2, h1: 1, h2: 0 };
+}
