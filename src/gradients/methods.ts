@@ -32,7 +32,7 @@ export const nilsas = (options: NilsasOptions = {}): Method<NilsasOptions> => me
 export const kernel = (options: KernelOptions = {}): Method<KernelOptions> => method(kernelEstimator, options);
 export const hybrid = (options: HybridOptions = {}): Method<HybridOptions> => method(hybridEstimator, options);
 
-/** A method by name with options from data (a config file, --method-options). */
+/** A method by name with options from data (a config file, the CLI's method options). */
 export function methodByName(name: string, options: Record<string, unknown> = {}): Method<Record<string, unknown>> {
   return method(getEstimator(name) as GradientEstimator<Record<string, unknown>>, options);
 }
