@@ -10,6 +10,7 @@ const STUDIES: [string, string][] = [
   ['kernel', './validate-kernel.js'],
   ['nilsas', './validate-nilsas.js'],
   ['hybrid', './validate-hybrid.js'],
+  ['advise', './validate-advise.js'],
 ];
 
 async function main(): Promise<void> {

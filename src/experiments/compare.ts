@@ -133,7 +133,13 @@ export function fillSetup(req: GradientRequest, methods: readonly string[], give
     const h = given.hybrid ?? {};
     try {
       const run = resolveHybridOptions(req, h);
-      if (run.split === 'shadowing' && h.u === undefined) filled.hybrid = { ...h, u: run.u };
+      // the planned window and α too: their pilots would otherwise repeat in every sized run
+      filled.hybrid = {
+        ...h,
+        ...(run.split === 'shadowing' && h.u === undefined ? { u: run.u } : {}),
+        ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
+        ...(req.objective.kind === 'average' && h.window === undefined ? { window: run.window } : {}),
+      };
     } catch {
       /* reported by the hybrid's entry */
     }

@@ -31,3 +31,4 @@ export const EXPERIMENTS: readonly Experiment[] = [
 ];
 
 export const EXPERIMENT_NAMES = EXPERIMENTS.map((e) => e.name);
+export * from './advise.js';

@@ -16,3 +16,4 @@ export * from "./simulate.js";
 export * from './batched.js';
 export { defineSystem, type DefinedModel, type ParamDeclaration, type SystemDefinition, type Expr, type Operand, type Ops } from './define/index.js';
 export { checkDerivatives, type CheckOptions, type DerivativeCheck, type DerivativeReport } from './check.js';
+export { LockstepEnsemble } from './lockstep.js';

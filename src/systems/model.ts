@@ -1,7 +1,7 @@
 import type { Kernels } from '../linalg/index.js';
 import type { Rng } from '../random/index.js';
-import type { BatchedStepKernels } from './batched.js';
-import type { Observable, SystemKind } from './types.js';
+
+import type { BatchedStepKernels, Observable, SystemKind } from './types.js';
 
 /** Declares one parameter of a model; `default` is a number (scalar) or the full flattened array. */
 export interface ParamDef {

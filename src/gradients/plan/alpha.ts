@@ -67,10 +67,22 @@ export function alphaFromGrowth(growthPerStep: number): number {
   return Math.min(1, Math.max(ALPHA_MIN, 1 - CONTRACTION * Math.exp(-Math.max(0, growthPerStep))));
 }
 
-export function planAlpha(sys: DynamicalSystem, objective: Objective, seed: number, continuity: ContinuityCheck = checkObjectiveContinuity(sys, objective, seed, CONTINUITY_PILOT_STEPS)): AlphaPlan {
+/** λ₁ (per step for maps, per unit time for flows) from a short pilot, with its stderr and cost. */
+export function pilotLambda1(sys: DynamicalSystem, seed: number): { lambda1: number; stderr: number; steps: number; cost: Omit<GradientCost, 'seconds'> } {
   const steps = alphaPilotSteps(sys);
   const spec = lyapunovSpectrum(sys, { k: 1, steps, seed: (seed ^ PILOT_STREAM) >>> 0 });
-  const lambda1 = spec.exponents[0];
+  return {
+    lambda1: spec.exponents[0],
+    stderr: spec.stderr[0],
+    steps,
+    cost: { steps: spec.transient + spec.basisTransient + spec.steps, tangentSolves: spec.basisTransient + spec.steps, adjointSolves: 0 },
+  };
+}
+
+export function planAlpha(sys: DynamicalSystem, objective: Objective, seed: number, continuity: ContinuityCheck = checkObjectiveContinuity(sys, objective, seed, CONTINUITY_PILOT_STEPS)): AlphaPlan {
+  const spec = pilotLambda1(sys, seed);
+  const steps = spec.steps;
+  const lambda1 = spec.lambda1;
   const growth = lambda1 * (sys.dt ?? 1);
   const jumps = continuity.jumps > 0;
   const alpha = jumps ? 1 : alphaFromGrowth(growth);
@@ -81,7 +93,7 @@ export function planAlpha(sys: DynamicalSystem, objective: Objective, seed: numb
         ? 'α = 1: the objective jumps where the state wraps, which a pathwise derivative cannot see'
         : `α = max(${ALPHA_MIN}, 1 − ${CONTRACTION}·e^{−λ₁Δ}) from a pilot λ₁ (the pathwise adjoint contracts by ${CONTRACTION} per step on average)`,
       lambda1,
-      lambda1Stderr: spec.stderr[0],
+      lambda1Stderr: spec.stderr,
       growthPerStep: growth,
       sigma: sys.noise?.sigma ?? 0,
       pilotSteps: steps,
@@ -89,10 +101,6 @@ export function planAlpha(sys: DynamicalSystem, objective: Objective, seed: numb
       objectiveJumps: continuity.jumps,
       wrapsSeen: continuity.wraps,
     },
-    cost: {
-      steps: spec.transient + spec.basisTransient + spec.steps + continuity.cost.steps,
-      tangentSolves: spec.basisTransient + spec.steps,
-      adjointSolves: 0,
-    },
+    cost: { ...spec.cost, steps: spec.cost.steps + continuity.cost.steps },
   };
 }

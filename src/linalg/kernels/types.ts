@@ -9,6 +9,14 @@
  * the pure-TS twin: same numbers, slower). Views (subarray) of kernel buffers are fine, but keep
  * the buffer returned by `f64` alive while its views are used: it is recycled once collected.
  */
+/** The 128-layer ziggurat tables of Rng.normal (random/ziggurat.ts; passed in: linalg sits beside random). */
+export interface ZigguratTables {
+  readonly x: Float64Array;
+  readonly f: Float64Array;
+  readonly ratio: Float64Array;
+  readonly r: number;
+}
+
 export interface Kernels {
   readonly name: 'wasm' | 'js';
   /** A zero-filled buffer of `len` doubles in kernel memory. */
@@ -26,5 +34,5 @@ export interface Kernels {
    * out[c·B + b] ← the next standard normal of lane b, c < comps, b < B: lane b draws from its own
    * xoshiro128** state (words 4b…4b+3 of `state`, advanced), by the ziggurat of Rng.normal.
    */
-  normals(state: Uint32Array, B: number, comps: number, out: Float64Array): void;
+  normals(state: Uint32Array, B: number, comps: number, out: Float64Array, tables: ZigguratTables): void;
 }
