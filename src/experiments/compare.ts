@@ -45,6 +45,8 @@ export interface CompareEntry {
   /** stderr·√cpuSeconds per entry: the standard error one CPU second buys (smaller is better) */
   stderrAtOneSecond?: number[] | null;
   cost?: GradientResult['cost'];
+  /** the trust layer's warnings on this run (absent when none) */
+  warnings?: string[];
 }
 
 /** Per-system analyses done once, before the budgets, so that the budgets buy gradient work only. */
@@ -190,6 +192,7 @@ export async function compareMethods(o: CompareOptions): Promise<CompareResult> 
           method, budget, size, ok: true, gradient: g, stderr: se, absError, zScore,
           seconds: result.cost.seconds, cpuSeconds: cpu, stderrAtOneSecond: se ? se.map((s) => s * Math.sqrt(cpu)) : null, cost: result.cost,
           ...(limitedBy ? { limitedBy } : {}),
+          ...(result.warnings.length > 0 ? { warnings: [...result.warnings] } : {}),
         });
       } catch (e) {
         entries.push({ method, budget, size: 0, ok: false, error: (e as Error).message.split('\n')[0] });

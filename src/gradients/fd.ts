@@ -6,6 +6,7 @@ import { CostMeter } from './cost.js';
 import { resolveObjective, transientOf } from './objective.js';
 import { scatter, selectParams, type ParamSelection } from './params.js';
 import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from './repeats.js';
+import { checkFdStep } from './trust.js';
 import { makeResult } from './result.js';
 import type { GradientEstimator, GradientRequest, GradientResult, Objective } from './types.js';
 import { checkMethodOptions, type OptionKeys } from './methodOptions.js';
@@ -179,6 +180,10 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
       }
     }
     const probes = probesOf(system, sel, options);
+    // a step at the parameter's floating-point spacing differentiates rounding, with a zero error bar
+    const warnings = options.direction === undefined
+      ? probes.flatMap((pr, i) => checkFdStep(sel.labels[i], system.p[sel.indices[i]], pr.s))
+      : checkFdStep('the largest parameter along the direction', Math.max(1, ...Array.from(sel.indices, (j) => Math.abs(system.p[j]))), probes[0].s);
     const taskOptions = { ...options, direction: options.direction === undefined ? undefined : Array.from(options.direction), batchCount: B };
     const outcomes: RepeatOutcome[] = await runRepeats(FD_TASKS, 'fdBatchTask', req, taskOptions, B);
     const c = combineRepeats(outcomes);
@@ -192,6 +197,7 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
       gradient: c.gradient,
       stderr: c.stderr,
       cost: meter,
+      warnings,
       diagnostics: {
         batches: B,
         ci95,

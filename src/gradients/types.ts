@@ -66,6 +66,8 @@ export interface GradientResult {
   readonly stderr: Float64Array | null;
   readonly cost: GradientCost;
   readonly diagnostics: Record<string, unknown>;
+  /** why the estimate may not be trustworthy (checked by the trust layer, gradients/trust.ts); empty when none */
+  readonly warnings: readonly string[];
 }
 
 /**

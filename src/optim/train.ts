@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeFailure, UsageError, opt, usage, withContext } from '../errors/index.js';
 import { gather, getEstimator, selectParams, type GradientEstimator } from '../gradients/index.js';
@@ -10,6 +10,7 @@ import { firstDifference } from './configFields.js';
 import { ParameterEma } from './ema.js';
 import { lossObjective, squaredErrorLoss, type StatisticsLoss } from './loss.js';
 import { makeOptimizer } from './optimisers.js';
+import { acquireRunLock } from './runLock.js';
 import { evaluationFor, measureStatistics, type EvaluationSettings } from './statistics.js';
 
 /** One line of log.jsonl: everything about update `iteration` except wall-clock times is reproducible. */
@@ -66,6 +67,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** start afresh even when config.out already holds a run */
   overwrite?: boolean;
+  /** one-off remarks (a stale lock taken over, temporary files removed) */
+  onNote?(message: string): void;
   onIteration?(record: IterationRecord): void;
   /** fraction of the run: `done` counts iterations, fractional within one (the gradient's progress) */
   onProgress?(done: number, total: number): void;
@@ -107,6 +110,14 @@ function norm(v: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
+function hasContent(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
@@ -137,6 +148,16 @@ export function evaluateLoss(sys: DynamicalSystem, loss: StatisticsLoss, ev: Eva
  * Seeds depend only on (seed, t), so a resumed run repeats an uninterrupted one exactly.
  */
 export async function train(config: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
+  // one process per run directory: a second train on the same out would interleave the log
+  const lock = config.out === null ? null : acquireRunLock(config.out, opts.onNote);
+  try {
+    return await trainLocked(config, opts);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const base = opts.system ?? (await systemFromSpec(config.system));
   const sel = selectParams(base, config.params);
   const loss = opts.loss ?? squaredErrorLoss(config.loss);
@@ -181,6 +202,8 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
       records.push(...readLog<IterationRecord>(logPath!, start));
     } else {
       if (existing !== null && !opts.overwrite) throw usage`'${out}' already holds a run (checkpoint.json): pass ${opt('resume', true)} to continue it, or choose another ${opt('out')}`;
+      // a log without its checkpoint (killed before the first one, or the checkpoint removed) is still someone's data
+      if (existing === null && !opts.overwrite && hasContent(logPath!)) throw usage`'${out}' holds a log (log.jsonl) but no checkpoint to resume from: pass ${opt('overwrite', true)} to start afresh, or choose another ${opt('out')}`;
       writeTextAtomic(logPath!, '');
     }
   }

@@ -4,7 +4,7 @@ import { checkMethodOptions, estimatorNames, getEstimator, selectParams } from '
 import { compareFigure } from '../../report/compare.js';
 import { list, num, parseNumber, readJsonFile, str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
-import { fmt, table } from '../format.js';
+import { fmt, table, warningBlock } from '../format.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
 import { OBJECTIVE_OPTIONS, objectiveFrom, paramsFrom } from './grad.js';
@@ -79,7 +79,8 @@ export const compareCommand: Command = {
     const filled = Object.entries(res.setup.filled).filter(([, v]) => Object.keys(v).length > 0).map(([m, v]) => `${m} ${JSON.stringify(v)}`).join('; ');
     const text = `${system.name}, d${objective.kind === 'average' ? `⟨${objective.observable}⟩` : `E[${objective.observable}]`}/d${res.labels[0] ?? params[0]}, noise σ = ${res.noise}\n${ref}\n` +
       (filled ? `method options: ${filled} (setup ${res.setup.seconds.toFixed(1)} s, outside the budgets)\n` : '') +
-      table(['method', 'budget', 'size', 'estimate ± stderr', '|error|', 'error/σ', 'CPU s', 'stderr·√CPU s'], rows) + (plot ? `\nplot: ${plot}` : '');
+      table(['method', 'budget', 'size', 'estimate ± stderr', '|error|', 'error/σ', 'CPU s', 'stderr·√CPU s'], rows) + (plot ? `\nplot: ${plot}` : '') +
+      warningBlock(res.entries.flatMap((e) => (e.warnings ?? []).map((w) => `${e.method} (${e.budget} s): ${w}`)));
     return { json: { ...res, methods }, text };
   },
 };

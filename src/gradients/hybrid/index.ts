@@ -6,6 +6,7 @@ import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { combineRepeats, runBlocks, runRepeats } from '../repeats.js';
 import { makeResult } from '../result.js';
+import { checkNoiseResolution } from '../trust.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
@@ -124,6 +125,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
     const cost = new CostMeter();
     const sys = req.system;
     const noise = requireNoise(sys);
+    const warnings = checkNoiseResolution(sys);
     const ob = resolveObjective(sys, req.objective);
     const sel = selectParams(sys, req.params);
     const { run, cost: setupCost, notes } = resolveWithCost(req, o);
@@ -143,6 +145,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       cost.add(c.cost);
       const single = repeats < 2;
       return makeResult('hybrid', req, sel, {
+        warnings,
         value: c.value,
         valueStderr: single ? (outs[0].diagnostics.valueStderr as number) : c.valueStderr,
         gradient: c.gradient,
@@ -190,13 +193,15 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       cost.add(out.cost);
     }
     const mean = sum.map((s) => s / N);
-    const stderr = sumSq.map((s, q) => (N > 1 ? Math.sqrt(Math.max(0, (s - N * mean[q] * mean[q]) / (N - 1)) / N) : Infinity));
+    const stderr = sumSq.map((s, q) => (N > 1 ? Math.sqrt(Math.max(0, (s - N * mean[q] * mean[q]) / (N - 1)) / N) : 0));
     const value = phiSum / N;
     return makeResult('hybrid', req, sel, {
+      warnings,
       value,
       valueStderr: N > 1 ? Math.sqrt(Math.max(0, (phiSq - N * value * value) / (N - 1)) / N) : null,
       gradient: mean,
-      stderr,
+      // one sample gives no error estimate
+      stderr: N > 1 ? stderr : null,
       cost,
       diagnostics: { form: 'finite-time', ...common, horizon: L, samples: N, baseline: `mean of ${M} independent pilot samples`, baselineValue: baseline },
     });

@@ -3,6 +3,7 @@ import { CostMeter } from '../cost.js';
 import { resolveObjective, transientOf } from '../objective.js';
 import { selectParams } from '../params.js';
 import { runRepeats, type RepeatOutcome } from '../repeats.js';
+import { checkNoiseResolution } from '../trust.js';
 import { makeResult } from '../result.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import type { ErgodicOrbitOptions, WindowEstimate } from './ergodic.js';
@@ -48,6 +49,8 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     checkMethodOptions(kernelEstimator, options);
     const sys = req.system;
     const noise = requireNoise(sys);
+    // σ at the floating-point spacing of the state: the score weights would describe noise never added
+    const warnings = checkNoiseResolution(sys);
     resolveObjective(sys, req.objective);
     const sel = selectParams(sys, req.params);
     if (options.form !== undefined && options.form !== 'auto') {
@@ -79,6 +82,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
         gradient: est.gradient,
         stderr: est.stderr,
         cost: meter,
+        warnings,
         diagnostics: { form: 'finite-time', window: null, ...common, baseline: baseline ? 'leave-one-out mean' : 'none', blocks, scoreProducts: total.count * obj.horizon },
       });
     }
@@ -102,6 +106,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
       gradient: Float64Array.from(scan[chosen].gradient),
       stderr: Float64Array.from(scan[chosen].stderr),
       cost: meter,
+      warnings,
       diagnostics: {
         form: 'ergodic',
         window: windows[chosen],

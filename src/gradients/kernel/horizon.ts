@@ -25,6 +25,13 @@ function firstSample(total: number, chunks: number, i: number): number {
 
 /** Lanes advanced in lockstep: enough to amortise every kernel call, small enough for cache. */
 export const KERNEL_LANES = 128;
+/** Cap on the per-lane parameter adjoints (nParams × lanes doubles, 32 MB): big networks get fewer lanes. */
+const LANE_PARAM_DOUBLES = 1 << 22;
+
+/** Lanes for a run: results do not depend on it, memory does (O(lanes·(n + nParams))). */
+export function kernelLanes(nParams: number, samples: number, requested = KERNEL_LANES): number {
+  return Math.max(1, Math.min(requested, samples, Math.floor(LANE_PARAM_DOUBLES / Math.max(1, nParams))));
+}
 
 /**
  * One block of the finite-time kernel estimator (a runRepeats task). Every sample draws x₀ from
@@ -44,7 +51,7 @@ export function kernelHorizonChunk(arg: RepeatArg<HorizonChunkOptions>): RepeatO
   const L = obj.horizon;
   const samples = chunkSamples(obj.samples, arg.options.chunks, arg.stream);
   const first = firstSample(obj.samples, arg.options.chunks, arg.stream);
-  const ens = new LockstepEnsemble(sys, new LaneStreams(arg.seed), Math.min(arg.options.lanes ?? KERNEL_LANES, Math.max(1, samples)));
+  const ens = new LockstepEnsemble(sys, new LaneStreams(arg.seed), kernelLanes(sys.nParams, samples, arg.options.lanes));
   const P = sel.indices.length;
   const m = emptyMoments(P);
   const score = new Float64Array(P), x = new Float64Array(sys.dim);

@@ -6,6 +6,8 @@ import { resolveObjective, transientOf } from '../objective.js';
 import { gather, selectParams } from '../params.js';
 import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { makeResult } from '../result.js';
+import { growthExponent } from '../trust.js';
+import { failure, opt } from '../../errors/index.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
 import { nilsasTrajectory } from './trajectory.js';
@@ -133,6 +135,23 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
   };
 }
 
+/** Growth exponent λ₁·(segment length) above which the least squares is ill-conditioned: warning, error. */
+const SEGMENT_GROWTH_WARN = 20;
+const SEGMENT_GROWTH_FAIL = 30;
+
+/**
+ * Over one segment the adjoints grow like e^(λ₁·S); the Gram matrices like its square. Past e^30
+ * the least-squares problem has no correct digit left (measured on henon: 1e50 ± 1e50 at S = 100).
+ */
+function segmentGrowthCheck(plan: NilsasPlan, dt: number | null): string[] {
+  const g = growthExponent(plan.exponents?.[0] ?? null, plan.task.segmentSteps, dt);
+  if (g === null || g <= SEGMENT_GROWTH_WARN) return [];
+  const safe = Math.max(1, Math.floor((plan.task.segmentSteps * 8) / g));
+  const what = `the adjoints grow like e^${g.toFixed(1)} over one segment of ${plan.task.segmentSteps} steps (λ₁ = ${plan.exponents![0].toPrecision(3)})`;
+  if (g > SEGMENT_GROWTH_FAIL) throw failure`NILSAS: ${what}: the least-squares problem is ill-conditioned beyond double precision; use ${opt('segmentSteps')} ≤ ${safe}`;
+  return [`${what}: the least-squares problem is ill-conditioned and the estimate may have lost digits; segmentSteps ≤ ${safe} is safe`];
+}
+
 /**
  * Non-intrusive least-squares adjoint shadowing (Ni & Talnikar 2019) for maps and flows: the
  * derivative of a long-time average as (1/T)Σ(∂f/∂p)ᵀv with v the bounded (least-squares)
@@ -153,6 +172,7 @@ export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
     resolveObjective(system, objective);
     const sel = selectParams(system, req.params);
     const plan = planNilsas(system, objective, options, req.seed);
+    const warnings = segmentGrowthCheck(plan, system.dt);
     meter.add(plan.cost);
     const outcomes = await runRepeats(import.meta.url, 'nilsasRepeatTask', req, plan.task, plan.repeats);
     const c = combineRepeats(outcomes);
@@ -163,6 +183,7 @@ export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
       gradient: c.gradient,
       stderr: c.stderr,
       cost: meter,
+      warnings,
       diagnostics: summarise(outcomes, plan, sel.labels),
     });
   },

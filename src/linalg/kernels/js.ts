@@ -127,6 +127,7 @@ export const jsKernels: Kernels = {
   name: 'js',
   f64: (len) => new Float64Array(len),
   u32: (len) => new Uint32Array(len),
+  owns: () => true,
   gemm: gemmJs,
   tanh: tanhJs,
   normals: normalsJs,

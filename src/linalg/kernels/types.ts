@@ -21,6 +21,8 @@ export interface Kernels {
   readonly name: 'wasm' | 'js';
   /** A zero-filled buffer of `len` doubles in kernel memory. */
   f64(len: number): Float64Array;
+  /** True when `a` lives in kernel memory (the wasm kernels then work in place; else they run the TS twin). */
+  owns(a: ArrayBufferView): boolean;
   /** A zero-filled buffer of `len` 32-bit words in kernel memory (random-generator states). */
   u32(len: number): Uint32Array;
   /**

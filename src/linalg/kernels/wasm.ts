@@ -94,6 +94,7 @@ export function loadWasmKernels(): Kernels {
     name: 'wasm',
     f64: (len) => heap.f64(len),
     u32: (len) => heap.u32(len),
+    owns: (a) => heap.owns(a),
     gemm(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
       if (!(heap.owns(A) && heap.owns(B) && heap.owns(C))) return gemmJs(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
       const need = 8 * K * Math.ceil(N / 8) + 4 * K;
