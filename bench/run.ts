@@ -15,10 +15,12 @@ const SUITES: [string, string][] = [
   ['define', './define.js'],
   // on request only (npm run bench -- cluster): starts redis-server and worker processes
   ['cluster', './cluster.js'],
+  // on request only (npm run bench -- anchors): spawns numpy and whole CLI runs
+  ['anchors', './anchors.js'],
 ];
 
-/** suites that need more than this process (a redis-server): run only when named */
-const ON_REQUEST = new Set(['cluster']);
+/** suites that need more than this process (a redis-server, numpy): run only when named */
+const ON_REQUEST = new Set(['cluster', 'anchors']);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -11,6 +11,7 @@ const STUDIES: [string, string][] = [
   ['nilsas', './validate-nilsas.js'],
   ['hybrid', './validate-hybrid.js'],
   ['advise', './validate-advise.js'],
+  ['slow-tests', './validate-slow-tests.js'],
 ];
 
 async function main(): Promise<void> {

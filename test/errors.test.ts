@@ -62,3 +62,38 @@ describe('errors: the library names its own options, the CLI renders flags', () 
     assert.equal(cliMessage(new Error('plain')), 'plain');
   });
 });
+
+describe('unknown option keys are refused everywhere', () => {
+  it('system options, method values and estimator calls name the valid keys', async () => {
+    const { hybrid, hybridEstimator, fdEstimator } = await import('../src/gradients/index.js');
+    assert.throws(() => createSystem('henon', { dtt: 1 } as never), (e: Error) => e instanceof UsageError && /unknown key of system options 'dtt' \(valid: set, params, dim, dt,/.test(e.message));
+    assert.throws(() => hybrid({ windw: 5 } as never), (e: Error) => e instanceof UsageError && /unknown key of hybrid options 'windw' \(valid: split, alpha, u, window,/.test(e.message));
+    const req = { system: createSystem('linear', { noise: 1 }), objective: { kind: 'average' as const, observable: 'x0', steps: 100 }, params: ['a'], seed: 1 };
+    await assert.rejects(fdEstimator.estimate(req, { hh: 1 } as never), /unknown key of fd options 'hh'/);
+    await assert.rejects(hybridEstimator.estimate(req, { alpah: 0.5 } as never), /unknown key of hybrid options 'alpah'/);
+  });
+
+  it('train config estimator.options and the CLI --method-options', async () => {
+    const { parseTrainConfig } = await import('../src/optim/index.js');
+    const { runCli } = await import('./helpers/cli.js');
+    const raw = { system: { name: 'linear', noise: 1 }, params: ['a'], loss: [{ observable: 'x0', target: 1 }], iterations: 1, estimator: { method: 'hybrid', steps: 100, options: { windw: 5 } }, optimizer: { name: 'sgd', lr: 0.1 } };
+    assert.throws(() => parseTrainConfig(raw), /^UsageError: config: estimator\.options: unknown key of hybrid options 'windw'/);
+    const r = runCli(['compare', 'linear', '--noise', '1', '--param', 'a', '--objective', 'x0', '--methods', 'fd,hybrid', '--method-options', '{"hybrid":{"windw":5}}']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--method-options: unknown key of hybrid options 'windw' \(valid: /);
+  });
+});
+
+describe('method set-up is the estimator\'s plan step', () => {
+  it('hybrid and NILSAS plan their pilot settings; given options are kept; the others plan nothing', async () => {
+    const { getEstimator, estimatorNames } = await import('../src/gradients/index.js');
+    const sys = createSystem('lorenz63', { noise: 0.5 });
+    const req = { system: sys, objective: { kind: 'average' as const, observable: 'z', steps: 2000 }, params: ['rho'], seed: 1 };
+    const h = getEstimator('hybrid').plan!(req, { split: 'shadowing' });
+    assert.ok(Number.isInteger(h.u) && h.u >= 1, `u = ${h.u}`);
+    assert.deepEqual(getEstimator('hybrid').plan!(req, { split: 'shadowing', u: 2, window: 3 }), { split: 'shadowing', u: 2, window: 3 });
+    const n = getEstimator('nilsas').plan!(req, {});
+    assert.ok(n.M >= 1 && n.segmentSteps >= 1 && n.spectrumSteps === 0, JSON.stringify(n));
+    assert.deepEqual(estimatorNames().filter((m) => getEstimator(m).plan).sort(), ['hybrid', 'nilsas']);
+  });
+});

@@ -29,3 +29,13 @@ export function toJson(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * The visible block of warnings a text report ends with (the same strings are the `warnings`
+ * array of --json): empty when there are none.
+ */
+export function warningBlock(warnings: readonly string[]): string {
+  if (warnings.length === 0) return '';
+  const rule = '!'.repeat(60);
+  return `\n${rule}\nWARNING${warnings.length > 1 ? `S (${warnings.length})` : ''}: this result may not be trustworthy\n${warnings.map((w) => `! ${w}`).join('\n')}\n${rule}`;
+}

@@ -6,6 +6,7 @@ import type { OptionValues } from './args.js';
 import type { Command } from './command.js';
 import { commandHelp, commandOptions, unknownOption, usage } from './help.js';
 import { checkValues, parserOptions } from './options.js';
+import { checkSizes } from './sizes.js';
 import { packageVersion } from './version.js';
 import { COMMANDS } from './commands/index.js';
 import { toJson } from './format.js';
@@ -67,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     checkValues(parsed.values, options);
+    checkSizes(parsed.values, command.system ? parsed.positionals[0] : undefined);
     if (parsed.positionals.length > command.maxPositionals) {
       throw new UsageError(`unexpected argument '${parsed.positionals[command.maxPositionals]}' (usage: chaosgrad ${command.usage})`);
     }

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FlowProducer, Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { RuntimeFailure, UsageError } from '../errors/index.js';
+import { RuntimeFailure } from '../errors/index.js';
 import type { TaskExecutor } from '../parallel/index.js';
 import { decode, encode } from './codec.js';
+import { rebuildFailure } from './failure.js';
 import type { UnitJobData } from './payload.js';
 import { kindOfTask } from './units.js';
 import { connectionOptions, parseRedisUrl, type RedisTarget } from './url.js';
@@ -47,14 +48,6 @@ const VERSION: string = (JSON.parse(readFileSync(new URL('../../../package.json'
 /** Content hash of a request: the chaosgrad version and every unit's kind and payload. */
 export function requestId(units: UnitJobData[]): string {
   return createHash('sha256').update(JSON.stringify([VERSION, units])).digest('hex').slice(0, 32);
-}
-
-/** Error text of a failed unit → the error class it had in the worker (exit 2 for usage errors). */
-function rebuildError(reason: string, unit: number): Error {
-  const m = /^\[(\w+)\] ([\s\S]*)$/.exec(reason);
-  const message = `unit ${unit}: ${m ? m[2] : reason}`;
-  if (m && (m[1] === 'UsageError' || m[1] === 'PayloadError')) return new UsageError(message);
-  return new RuntimeFailure(message);
 }
 
 /**
@@ -104,6 +97,8 @@ export class ClusterExecutor implements TaskExecutor {
     const requests = new Queue(REQUESTS, { connection: conn });
     const flows = new FlowProducer({ connection: conn });
     const events = new QueueEvents(QUEUE, { connection: eventsConn });
+    // one 'closing'/'completed:<id>' listener per waiting unit: many units are not a leak
+    for (const e of [queue, events]) e.setMaxListeners(0);
     const ex = new ClusterExecutor(target, conn, queue, requests, flows, events, eventsConn, options);
     for (const emitter of [queue, requests, flows, events] as { on(ev: 'error', f: (e: Error) => void): unknown }[]) emitter.on('error', (e: Error) => (ex.lastError = e.message));
     for (const c of [conn, eventsConn]) c.on('error', (e: Error) => (ex.lastError = e.message));
@@ -232,7 +227,7 @@ export class ClusterExecutor implements TaskExecutor {
           try {
             text = await job.waitUntilFinished(this.events);
           } catch (e) {
-            throw rebuildError((e as Error).message, i);
+            throw rebuildFailure((e as Error).message, i);
           }
           results[i] = decode(String(text)) as R;
           fraction[i] = 0;

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { encode } from './codec.js';
+import { encodeFailure } from './failure.js';
 import { validateUnit } from './payload.js';
 import { unitModuleUrl } from './units.js';
 
@@ -8,7 +9,7 @@ import { unitModuleUrl } from './units.js';
  * unit never starves the lock renewal of the worker's main thread). It validates the job's data,
  * runs the whitelisted unit and returns its result as codec text. A rejected payload is
  * unrecoverable (no retry: it would be rejected again); any other error is retried by the queue.
- * Errors carry their class in front ("[UsageError] …") so the coordinator exits with the right code.
+ * Errors cross as their class and message parts (failure.ts), so the coordinator exits as a local run would.
  */
 const modulesDir = process.env.CHAOSGRAD_WORKER_MODULES || null;
 
@@ -17,7 +18,7 @@ export default async function process_(job: SandboxedJob): Promise<string> {
   try {
     unit = validateUnit(job.data, modulesDir);
   } catch (e) {
-    throw new UnrecoverableError(`[PayloadError] rejected: ${(e as Error).message}`);
+    throw new UnrecoverableError(encodeFailure(e as Error, 'PayloadError'));
   }
   const mod = (await import(unitModuleUrl(unit.kind))) as Record<string, (a: unknown) => unknown>;
   let last = 0;
@@ -36,7 +37,6 @@ export default async function process_(job: SandboxedJob): Promise<string> {
     const result = await mod[unit.kind.fn](arg);
     return encode(result);
   } catch (e) {
-    const err = e as Error;
-    throw new Error(`[${err.name ?? 'Error'}] ${err.message}`);
+    throw new Error(encodeFailure(e as Error));
   }
 }

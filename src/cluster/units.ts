@@ -29,6 +29,8 @@ const HYBRID_RUN: Schema = {
 
 /** a unit may keep at most this much of its orbit in memory (a job must not exhaust a worker) */
 const MAX_KEEP_BYTES = 2 ** 32;
+/** lockstep lanes of a unit (memory O(lanes·(n + nParams))) */
+const MAX_LANES = 4096;
 
 const BPTT: Schema = {
   repeats: opt('int>=1'),
@@ -46,13 +48,22 @@ function checkHybrid(o: Record<string, unknown>): void {
 }
 
 export const UNIT_KINDS: Readonly<Record<string, UnitKind>> = {
-  'kernel.horizon': { module: 'gradients/kernel/horizon.js', fn: 'kernelHorizonChunk', options: { chunks: 'int>=1', baseline: 'bool' } },
+  'kernel.horizon': {
+    module: 'gradients/kernel/horizon.js',
+    fn: 'kernelHorizonChunk',
+    options: { chunks: 'int>=1', baseline: 'bool', lanes: opt('int>=1') },
+    check: (o) => {
+      if ((o.lanes as number | undefined) !== undefined && (o.lanes as number) > MAX_LANES) throw new PayloadError(`options.lanes must be at most ${MAX_LANES}`);
+    },
+  },
   'kernel.ergodic': {
     module: 'gradients/kernel/ergodic.js',
     fn: 'kernelErgodicOrbit',
-    options: { window: 'int>=1', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1' },
+    options: { windows: 'int>=1[]', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1' },
     check: (o) => {
       if ((o.batches as number) < 2) throw new PayloadError('options.batches must be at least 2');
+      const w = o.windows as number[];
+      if (w.length === 0 || w.some((x, i) => i > 0 && x <= w[i - 1])) throw new PayloadError('options.windows must be a non-empty ascending list');
     },
   },
   'hybrid.ergodic': { module: 'gradients/hybrid/ergodic.js', fn: 'hybridErgodicRun', options: HYBRID_RUN, check: checkHybrid },

@@ -5,6 +5,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RuntimeFailure, UsageError } from '../errors/index.js';
 import { KEEP_SECONDS, QUEUE, REQUESTS } from './coordinator.js';
+import { failureText, isRejection } from './failure.js';
 import { connectionOptions, parseRedisUrl } from './url.js';
 
 export interface WorkerOptions {
@@ -86,7 +87,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   });
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (job) started.delete(job.id!);
-    const what = err.message.startsWith('[PayloadError] ') ? `rejected job ${job?.id ?? '?'}: ${err.message.slice(15)}` : `failed ${job?.name ?? 'job'} ${job?.id ?? '?'} (attempt ${job?.attemptsStarted ?? '?'}): ${err.message}`;
+    const text = failureText(err.message);
+    const what = isRejection(err.message) ? `rejected job ${job?.id ?? '?'}: ${text.replace(/^\[PayloadError\] /, '')}` : `failed ${job?.name ?? 'job'} ${job?.id ?? '?'} (attempt ${job?.attemptsStarted ?? '?'}): ${text}`;
     log(what);
   });
   worker.on('stalled', (id: string) => log(`unit ${id} stalled (its worker was lost); back in the queue`));

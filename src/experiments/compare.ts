@@ -1,5 +1,4 @@
-import { getEstimator, planNilsas, type GradientRequest, type GradientResult, type Objective } from '../gradients/index.js';
-import { resolveHybridOptions } from '../gradients/hybrid/index.js';
+import { getEstimator, type GradientRequest, type GradientResult, type Objective } from '../gradients/index.js';
 import { RuntimeFailure } from '../errors/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import { cpuSeconds, seconds } from './common.js';
@@ -45,6 +44,8 @@ export interface CompareEntry {
   /** stderr·√cpuSeconds per entry: the standard error one CPU second buys (smaller is better) */
   stderrAtOneSecond?: number[] | null;
   cost?: GradientResult['cost'];
+  /** the trust layer's warnings on this run (absent when none) */
+  warnings?: string[];
 }
 
 /** Per-system analyses done once, before the budgets, so that the budgets buy gradient work only. */
@@ -128,31 +129,15 @@ export async function runWithBudget(method: string, req: GradientRequest, option
 export function fillSetup(req: GradientRequest, methods: readonly string[], given: Record<string, Record<string, unknown>> = {}): CompareSetup {
   const t0 = process.hrtime.bigint();
   const filled: Record<string, Record<string, unknown>> = { ...given };
-  // a failure here (no noise, bad options) is left to the method's own run, which records it
-  if (methods.includes('hybrid') && req.system.noise !== null) {
-    const h = given.hybrid ?? {};
+  // each estimator's own plan step (no switch on method names here); a failure (no noise, bad
+  // options) is left to the method's own run, which records it
+  for (const m of new Set(methods)) {
+    const e = getEstimator(m);
+    if (!e.plan) continue;
     try {
-      const run = resolveHybridOptions(req, h);
-      // the planned window and α too: their pilots would otherwise repeat in every sized run
-      filled.hybrid = {
-        ...h,
-        ...(run.split === 'shadowing' && h.u === undefined ? { u: run.u } : {}),
-        ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
-        ...(req.objective.kind === 'average' && h.window === undefined ? { window: run.window } : {}),
-      };
+      filled[m] = e.plan(req, given[m] ?? {});
     } catch {
-      /* reported by the hybrid's entry */
-    }
-  }
-  if (methods.includes('nilsas') && req.objective.kind === 'average') {
-    const o = given.nilsas ?? {};
-    if (o.M === undefined || (o.segmentSteps === undefined && o.segments === undefined)) {
-      try {
-        const plan = planNilsas(req.system, req.objective, o, req.seed);
-        filled.nilsas = { ...o, M: plan.task.M, segmentSteps: plan.task.segmentSteps, spectrumSteps: 0 };
-      } catch {
-        /* reported by the NILSAS entry */
-      }
+      /* reported by the method's entry */
     }
   }
   return { filled, seconds: seconds(t0) };
@@ -190,6 +175,7 @@ export async function compareMethods(o: CompareOptions): Promise<CompareResult> 
           method, budget, size, ok: true, gradient: g, stderr: se, absError, zScore,
           seconds: result.cost.seconds, cpuSeconds: cpu, stderrAtOneSecond: se ? se.map((s) => s * Math.sqrt(cpu)) : null, cost: result.cost,
           ...(limitedBy ? { limitedBy } : {}),
+          ...(result.warnings.length > 0 ? { warnings: [...result.warnings] } : {}),
         });
       } catch (e) {
         entries.push({ method, budget, size: 0, ok: false, error: (e as Error).message.split('\n')[0] });

@@ -6,8 +6,10 @@ import { CostMeter } from './cost.js';
 import { resolveObjective, transientOf } from './objective.js';
 import { scatter, selectParams, type ParamSelection } from './params.js';
 import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from './repeats.js';
+import { checkFdStep } from './trust.js';
 import { makeResult } from './result.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult, Objective } from './types.js';
+import { checkMethodOptions, type OptionKeys } from './methodOptions.js';
 import { FD_PILOT_BATCHES, chooseFdStep, type FdStepChoice } from './plan/fdStep.js';
 import { PILOT_STREAM } from './plan/pilot.js';
 
@@ -200,10 +202,14 @@ function planStep(req: GradientRequest, options: FdOptions, batches: number): { 
  * one direction), with common random numbers, optional Richardson extrapolation, and a 95%
  * confidence interval mean ± t_{B−1}·stderr from B independent batches. Slow but honest.
  */
+const FD_KEYS = { h: true, relativeH: true, richardson: true, batches: true, direction: true, hPerEntry: true, planStep: true } satisfies OptionKeys<FdOptions>;
+
 export const fdEstimator: GradientEstimator<FdOptions> = {
+  optionKeys: Object.keys(FD_KEYS),
   name: 'fd',
   description: 'central finite differences with common random numbers and batch confidence intervals (the reference)',
   async estimate(req: GradientRequest, options: FdOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(fdEstimator, options);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);
@@ -227,6 +233,10 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
     if (planned) meter.add(planned.cost);
     if (planned?.choices) options = { ...options, hPerEntry: planned.choices.map((c) => c.h) };
     const probes = probesOf(system, sel, options);
+    // a step at the parameter's floating-point spacing differentiates rounding, with a zero error bar
+    const warnings = options.direction === undefined
+      ? probes.flatMap((pr, i) => checkFdStep(sel.labels[i], system.p[sel.indices[i]], pr.s))
+      : checkFdStep('the largest parameter along the direction', Math.max(1, ...Array.from(sel.indices, (j) => Math.abs(system.p[j]))), probes[0].s);
     const taskOptions = { ...options, direction: options.direction === undefined ? undefined : Array.from(options.direction), batchCount: B };
     const outcomes: RepeatOutcome[] = await runRepeats(FD_TASKS, 'fdBatchTask', req, taskOptions, B);
     const c = combineRepeats(outcomes);
@@ -240,6 +250,7 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
       gradient: c.gradient,
       stderr: c.stderr,
       cost: meter,
+      warnings,
       diagnostics: {
         batches: B,
         ci95,

@@ -66,6 +66,8 @@ export interface GradientResult {
   readonly stderr: Float64Array | null;
   readonly cost: GradientCost;
   readonly diagnostics: Record<string, unknown>;
+  /** why the estimate may not be trustworthy (checked by the trust layer, gradients/trust.ts); empty when none */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -75,5 +77,13 @@ export interface GradientResult {
 export interface GradientEstimator<O = Record<string, unknown>> {
   readonly name: string;
   readonly description: string;
+  /** the valid keys of its options; others are rejected with a UsageError naming these */
+  readonly optionKeys?: readonly string[];
   estimate(request: GradientRequest, options: O): Promise<GradientResult>;
+  /**
+   * The set-up step: options with the settings a pilot would choose filled in (the hybrid's u, α and
+   * window; NILSAS's M and segment length), so that repeated estimates on one request (growing
+   * budgets, say) run the pilot once. Options already given are kept; absent when nothing is planned.
+   */
+  plan?(request: GradientRequest, options: O): O;
 }

@@ -27,6 +27,15 @@ export function kaplanYorkeDimension(exponents: ArrayLike<number>): number {
   return k;
 }
 
+/**
+ * True when every partial sum of the computed exponents is non-negative and fewer exponents than
+ * the dimension were computed: the Kaplan–Yorke value k is then only a lower bound (D ≥ k).
+ */
+export function kaplanYorkeIsLowerBound(exponents: ArrayLike<number>, dim: number): boolean {
+  const k = exponents.length;
+  return k < dim && kaplanYorkeDimension(exponents) === k;
+}
+
 export function isNearZero(lambda: number, stderr: number): boolean {
   return Math.abs(lambda) <= NEAR_ZERO_Z * stderr;
 }

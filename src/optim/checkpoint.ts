@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { RuntimeFailure, UsageError } from '../errors/index.js';
 import type { OptimizerState } from './optimisers.js';
 
@@ -41,6 +41,12 @@ export function writeTextAtomic(path: string, text: string): void {
     }
     renameSync(tmp, path);
   } catch (e) {
+    // a failed write must not leave its temporary file behind
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
     throw new RuntimeFailure(`cannot write '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

@@ -6,3 +6,4 @@ export * from './statistics.js';
 export * from './config.js';
 export * from './checkpoint.js';
 export * from './train.js';
+export * from './runLock.js';

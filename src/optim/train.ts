@@ -1,15 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeFailure, UsageError, opt, usage, withContext } from '../errors/index.js';
 import { gather, getEstimator, selectParams, type GradientEstimator } from '../gradients/index.js';
 import { Rng } from '../random/index.js';
-import { createSystem, type DynamicalSystem } from '../systems/index.js';
+import { systemFromSpec, type DynamicalSystem } from '../systems/index.js';
 import { appendLogLine, readCheckpoint, readLog, writeJsonAtomic, writeTextAtomic, type Checkpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { firstDifference } from './configFields.js';
 import { ParameterEma } from './ema.js';
 import { lossObjective, squaredErrorLoss, type StatisticsLoss } from './loss.js';
 import { makeOptimizer } from './optimisers.js';
+import { acquireRunLock } from './runLock.js';
 import { evaluationFor, measureStatistics, type EvaluationSettings } from './statistics.js';
 
 /** One line of log.jsonl: everything about update `iteration` except wall-clock times is reproducible. */
@@ -53,6 +54,11 @@ export interface Evaluation {
 }
 
 export interface TrainOptions {
+  /**
+   * The system as a value (a user's model built with defineSystem, say); default: rebuilt from
+   * config.system (a built-in name, or a module). Its parameters are the starting point θ₀.
+   */
+  system?: DynamicalSystem;
   /** used instead of getEstimator(config.estimator.method) (tests, custom methods) */
   estimator?: GradientEstimator<any>;
   /** any differentiable function of the statistics, instead of the config's squared error */
@@ -61,6 +67,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** start afresh even when config.out already holds a run */
   overwrite?: boolean;
+  /** one-off remarks (a stale lock taken over, temporary files removed) */
+  onNote?(message: string): void;
   onIteration?(record: IterationRecord): void;
   /** fraction of the run: `done` counts iterations, fractional within one (the gradient's progress) */
   onProgress?(done: number, total: number): void;
@@ -102,6 +110,14 @@ function norm(v: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
+function hasContent(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
@@ -132,7 +148,17 @@ export function evaluateLoss(sys: DynamicalSystem, loss: StatisticsLoss, ev: Eva
  * Seeds depend only on (seed, t), so a resumed run repeats an uninterrupted one exactly.
  */
 export async function train(config: TrainConfig, opts: TrainOptions = {}): Promise<TrainResult> {
-  const base = createSystem(config.system.name, config.system.options);
+  // one process per run directory: a second train on the same out would interleave the log
+  const lock = config.out === null ? null : acquireRunLock(config.out, opts.onNote);
+  try {
+    return await trainLocked(config, opts);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  const base = opts.system ?? (await systemFromSpec(config.system));
   const sel = selectParams(base, config.params);
   const loss = opts.loss ?? squaredErrorLoss(config.loss);
   let estimator: GradientEstimator<any>;
@@ -176,6 +202,8 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
       records.push(...readLog<IterationRecord>(logPath!, start));
     } else {
       if (existing !== null && !opts.overwrite) throw usage`'${out}' already holds a run (checkpoint.json): pass ${opt('resume', true)} to continue it, or choose another ${opt('out')}`;
+      // a log without its checkpoint (killed before the first one, or the checkpoint removed) is still someone's data
+      if (existing === null && !opts.overwrite && hasContent(logPath!)) throw usage`'${out}' holds a log (log.jsonl) but no checkpoint to resume from: pass ${opt('overwrite', true)} to start afresh, or choose another ${opt('out')}`;
       writeTextAtomic(logPath!, '');
     }
   }

@@ -229,6 +229,23 @@ export class Rng {
     this.hasSpare = false;
   }
 
+  /** Sets the four state words from words[at … at+3] (lane streams; drops any cached value). */
+  loadWords(words: Uint32Array, at: number): void {
+    this.s0 = words[at] | 0;
+    this.s1 = words[at + 1] | 0;
+    this.s2 = words[at + 2] | 0;
+    this.s3 = words[at + 3] | 0;
+    this.hasSpare = false;
+  }
+
+  /** Writes the four state words to words[at … at+3]. */
+  storeWords(words: Uint32Array, at: number): void {
+    words[at] = this.s0;
+    words[at + 1] = this.s1;
+    words[at + 2] = this.s2;
+    words[at + 3] = this.s3;
+  }
+
   getState(): RngState {
     return {
       seed: this.seed,

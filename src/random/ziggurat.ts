@@ -28,3 +28,6 @@ for (let i = 1; i < ZIG_LAYERS - 1; i++) {
 ZIG_X[ZIG_LAYERS] = 0;
 for (let i = 0; i <= ZIG_LAYERS; i++) ZIG_F[i] = density(ZIG_X[i]);
 for (let i = 0; i < ZIG_LAYERS; i++) ZIG_RATIO[i] = ZIG_X[i + 1] / ZIG_X[i];
+
+/** The tables as one value (for the lane-normal kernels of linalg, which cannot import random). */
+export const ZIGGURAT = { x: ZIG_X, f: ZIG_F, ratio: ZIG_RATIO, r: ZIG_R } as const;

@@ -21,8 +21,8 @@ export interface ReportMeta {
 
 /** Significant digits, exponent only for very large or small numbers; '–' for missing values. */
 export function num(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined) return '–';
-  if (!Number.isFinite(v)) return String(v);
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(Math.max(0, digits - 2)).replace('e+', 'e');
   return String(Number(v.toPrecision(digits)));
 }
@@ -99,7 +99,7 @@ function estimatorsSection(d: EstimatorsData): Section {
       // consistent (within 3σ) AND informative (an error bar smaller than the value itself)
       if ((z <= 3 && se < ref0) || spreadless) useful++;
       else if (e.absError![0] > 1e3 * Math.max(ref0, 1e-12)) exploded.push(`${e.method} on ${row.label}`);
-      else if (z > 3) biased.push(`${e.method} on ${row.label} (${num(z, 2)}σ)`);
+      else if (z > 3) biased.push(`${e.method} on ${row.label} (${Number.isFinite(z) ? `${num(z, 2)}σ` : 'no spread on either side'})`);
       else noisy.push(`${e.method} on ${row.label}`);
       // a method that could not use its budget (BPTT overflowing at larger sizes) shows its largest finished run
       const size = e.limitedBy ? `${e.size} (largest that did not overflow)` : String(e.size);
@@ -184,16 +184,41 @@ function teacherRnnSection(d: TeacherRnnData): Section {
     num(signalToNoise(r.gradNorm, r.gradStderrNorm), 2),
     r.error ?? r.note,
   ]);
+  return {
+    ...teacherText(d),
+    tables: [table(['method', 'steps/gradient', 'iterations', 'CPU s', 'final loss (EMA weights)', 'rms error ⟨xᵢ⟩', 'rms error ⟨xᵢ²⟩', 'λ₁ of trained student', '‖ĝ‖/‖stderr‖', 'note'], rows, 'wide')],
+    settings: { size: d.size, seed: d.seed, ...s, methods: d.runs.map((r) => ({ label: r.label, method: r.method, options: r.options, steps: r.steps })) },
+  };
+}
+
+type Run = TeacherRnnData['runs'][number];
+
+/** Baselines of the teacher–student study: the BPTT variants (biased fixes, kept to be measured against). */
+function isBaseline(r: Run): boolean {
+  return r.method === 'bptt';
+}
+
+/** 'lower', 'higher' or 'not clearly different' at two standard errors on each side. */
+function compareLoss(a: Run, b: Run): string {
+  const fa = a.final!, fb = b.final!;
+  if (fa.loss + 2 * fa.lossStderr < fb.loss - 2 * fb.lossStderr) return 'lower';
+  if (fa.loss - 2 * fa.lossStderr > fb.loss + 2 * fb.lossStderr) return 'HIGHER';
+  return 'not clearly different';
+}
+
+/** The findings and intro of the teacher–student study, numbers from the data only. */
+function teacherText(d: TeacherRnnData): Pick<Section, 'intro' | 'finding'> {
+  const s = d.settings;
   const done = d.runs.filter((r) => r.final !== null).sort((a, b) => a.final!.loss - b.final!.loss);
-  const clip = d.runs.find((r) => r.label === 'BPTT + clip');
-  const hybrids = d.runs.filter((r) => r.method === 'hybrid' && r.final !== null);
-  const verdict = clip?.final
-    ? hybrids.map((h) => {
-        const better = h.final!.loss + 2 * h.final!.lossStderr < clip.final!.loss - 2 * clip.final!.lossStderr;
-        const cpuH = h.cpuSeconds[h.cpuSeconds.length - 1], cpuC = clip.cpuSeconds[clip.cpuSeconds.length - 1];
-        return `${h.label}: final loss ${pm(h.final!.loss, h.final!.lossStderr)} against BPTT + clip ${pm(clip.final!.loss, clip.final!.lossStderr)} (CPU ${num(cpuH, 3)} s against ${num(cpuC, 3)} s) — ${better ? 'lower' : 'not clearly lower'}.`;
-      })
-    : ['BPTT + clip did not finish; no comparison.'];
+  const best = done.find(isBaseline);
+  const cpu = (r: Run) => num(r.cpuSeconds[r.cpuSeconds.length - 1] ?? null, 3);
+  const verdict = best
+    ? done.filter((r) => !isBaseline(r)).map((r) =>
+        `${r.label}: final loss ${pm(r.final!.loss, r.final!.lossStderr)} against the best baseline, ${best.label}, ${pm(best.final!.loss, best.final!.lossStderr)} (CPU ${cpu(r)} s against ${cpu(best)} s) — ${compareLoss(r, best)}.`)
+    : ['No BPTT baseline finished; no comparison.'];
+  const start = d.student.initialLoss + 2 * d.student.initialLossStderr;
+  const worse = done.filter((r) => r.final!.loss - 2 * r.final!.lossStderr > start);
+  const unfinished = d.runs.filter((r) => r.final === null);
   return {
     intro: [
       `A student rnn x ↦ tanh(g·W·x + b) with n = ${s.n} units (g = ${s.g} fixed; all ${s.n * s.n} entries of W and ${s.n} of b trained) learns the long-time statistics of a teacher rnn with other weights (net seed ${s.teacherNetSeed}) and biases bᵢ ~ N(0, ${s.teacherBiasScale}²) (with b = 0 the symmetry x → −x makes every mean zero). Loss: L = Σᵢ (⟨xᵢ⟩ − mᵢ)² + (⟨xᵢ²⟩ − sᵢ)², the teacher's statistics mᵢ, sᵢ from a ${s.targetSteps}-step run.`,
@@ -201,11 +226,13 @@ function teacherRnnSection(d: TeacherRnnData): Section {
     ],
     finding: [
       `Teacher λ₁ = ${pm(d.teacher.chaos.lambda1, d.teacher.chaos.stderr, 3)}, initial student λ₁ = ${pm(d.student.chaos.lambda1, d.student.chaos.stderr, 3)} per step (${d.teacher.chaos.chaotic && d.student.chaos.chaotic ? 'both chaotic' : 'NOT both chaotic'}); initial loss ${pm(d.student.initialLoss, d.student.initialLossStderr)}.`,
-      done.length > 0 ? `Final loss, lowest first: ${done.map((r) => `${r.label} ${num(r.final!.loss, 3)}`).join(', ')}.` : 'No run finished.',
+      done.length > 0 ? `Final loss, lowest first: ${done.map((r) => `${r.label} ${num(r.final!.loss, 3)}`).join(', ')}${isBaseline(done[0]) ? ` (the lowest is a baseline: no trained method beat it)` : ''}.` : 'No run finished.',
       ...verdict,
+      worse.length > 0
+        ? `ENDED WORSE THAN IT STARTED (final loss above the initial ${pm(d.student.initialLoss, d.student.initialLossStderr)} by more than two standard errors): ${worse.map((r) => `${r.label} ${pm(r.final!.loss, r.final!.lossStderr)}`).join('; ')}.`
+        : 'Every finished run ended below or at its starting loss.',
+      ...(unfinished.length > 0 ? [`Did not finish: ${unfinished.map((r) => r.label).join(', ')}.`] : []),
     ],
-    tables: [table(['method', 'steps/gradient', 'iterations', 'CPU s', 'final loss (EMA weights)', 'rms error ⟨xᵢ⟩', 'rms error ⟨xᵢ²⟩', 'λ₁ of trained student', '‖ĝ‖/‖stderr‖', 'note'], rows, 'wide')],
-    settings: { size: d.size, seed: d.seed, ...s, methods: d.runs.map((r) => ({ label: r.label, method: r.method, options: r.options, steps: r.steps })) },
   };
 }
 
@@ -270,6 +297,8 @@ export function renderReport(meta: ReportMeta, sections: { data: ExperimentData;
     '<body>',
     `<h1>${esc(meta.title)}</h1>`,
     `<p>Generated ${esc(meta.generated)}${meta.seconds !== undefined ? ` in ${num(meta.seconds, 3)} s` : ''} by <code>${esc(meta.command)}</code>. ${esc(versions)}.</p>`,
+    // the times are measured by this run (wall clock on this machine), never typed in
+    `<p>Measured time of each part: ${sections.map((s) => `${esc(s.data.experiment)} ${num(s.data.seconds, 3)} s`).join(' · ')}.</p>`,
     '<p>Every number below comes from the run that wrote this page. Every random draw derives from the seed, so the same command reproduces it bit for bit (times excepted) — except the estimators comparison, whose sizes are chosen by a time budget and so depend on the machine.</p>',
     `<nav>${sections.map((s, i) => `<a href="#${esc(s.data.experiment)}">${i + 1}. ${esc(s.data.experiment)}</a>`).join('')}</nav>`,
     ...sections.map((s, i) => experimentSection(s.data, s.title, i + 1)),

@@ -43,14 +43,15 @@ export function laneLoop(sys: DynamicalSystem): BatchedStepKernels {
       scatterLane(y, n, B, b, out);
     }
   }
+  function map(X: Float64Array, B: number, out: Float64Array): void {
+    for (let b = 0; b < B; b++) {
+      gatherLane(X, n, B, b, x);
+      sys.map(x, y);
+      scatterLane(y, n, B, b, out);
+    }
+  }
   return {
-    map(X, B, out) {
-      for (let b = 0; b < B; b++) {
-        gatherLane(X, n, B, b, x);
-        sys.map(x, y);
-        scatterLane(y, n, B, b, out);
-      }
-    },
+    map,
     jvp: (X, V, B, out) => perLane(X, V, B, out, (xx, vv, yy) => sys.tangent(xx, vv, 1, yy)),
     vjp: (X, W, B, out) => perLane(X, W, B, out, (xx, ww, yy) => sys.adjoint(xx, ww, 1, yy)),
     paramAdjointSum(X, W, B, out) {
@@ -70,7 +71,15 @@ export function laneLoop(sys: DynamicalSystem): BatchedStepKernels {
         scatterLane(gp, P, B, b, out);
       }
     },
-    backward(X, W, B, outX, outP) {
+    wrap(X, B) {
+      for (let b = 0; b < B; b++) {
+        gatherLane(X, n, B, b, x);
+        sys.wrap(x);
+        scatterLane(x, n, B, b, X);
+      }
+    },
+    backward(X, W, B, outX, outP, outF) {
+      if (outF) map(X, B, outF);
       outP.fill(0, 0, P);
       for (let b = 0; b < B; b++) {
         gatherLane(X, n, B, b, x);

@@ -1,6 +1,9 @@
 export * from './types.js';
 export * from './options.js';
 export { CheckpointedOrbit, type SegmentBuffer, type OrbitStorage } from './orbit.js';
+export { checkSystemOptions, systemFromModel, weightsOf, flattenWeight, checkOptionKeys } from './instantiate.js';
+export { loadModel, loadSystem, moduleRef, systemFromSpec } from './load.js';
+export { decodeSafetensors, encodeSafetensors, tensorsToWeights, weightsToTensors, type Tensor } from './safetensors.js';
 export * from './model.js';
 export * from './noise.js';
 export * from './registry.js';
@@ -13,3 +16,4 @@ export * from "./simulate.js";
 export * from './batched.js';
 export { defineSystem, type DefinedModel, type ParamDeclaration, type SystemDefinition, type Expr, type Operand, type Ops } from './define/index.js';
 export { checkDerivatives, type CheckOptions, type DerivativeCheck, type DerivativeReport } from './check.js';
+export { LockstepEnsemble } from './lockstep.js';

@@ -1,4 +1,4 @@
-import { requirePositiveInteger, unknownName, opt } from '../errors/index.js';
+import { RuntimeFailure, requirePositiveInteger, unknownName, opt } from '../errors/index.js';
 import { Rng } from '../random/index.js';
 import { BatchMeans } from '../stats/batchMeans.js';
 import { checkFinite, initialState, step } from './trajectory.js';
@@ -85,5 +85,10 @@ export function simulate(sys: DynamicalSystem, opts: SimulateOptions): SimulateR
     averages[o.name] = mean[i];
     stderr[o.name] = se[i];
   });
+  // the orbit stayed finite (checked per step), but an observable or its running sums can overflow
+  const bad = obs.filter((_, i) => !Number.isFinite(mean[i]) || !Number.isFinite(se[i])).map((o) => o.name);
+  if (bad.length > 0) {
+    throw new RuntimeFailure(`the average${bad.length > 1 ? 's' : ''} of ${bad.join(', ')} overflowed (not a finite number; the state reaches |x| ≈ ${Math.max(...Array.from(finalState, Math.abs)).toPrecision(3)}): choose other observables or a smaller scale`);
+  }
   return { steps, transient, averages, stderr, finalState: Array.from(finalState) };
 }

@@ -23,6 +23,8 @@ export interface ParamSpec {
   readonly name: string;
   readonly size: number;
   readonly offset: number;
+  /** [] for a scalar, [n] for a vector, [rows, cols] for a matrix (row-major) */
+  readonly shape: readonly number[];
   readonly description: string;
 }
 
@@ -78,8 +80,18 @@ export interface BatchedStepKernels {
   paramAdjointSum(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
   /** out (nParams·B, lane-major) ← (∂f/∂p)(X_b)ᵀ·W_b per lane (per-sample scores) */
   paramAdjointLanes(X: Float64Array, W: Float64Array, B: number, out: Float64Array): void;
-  /** outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop) */
-  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array): void;
+  /**
+   * outX ← J(X_b)ᵀW_b per lane and outP ← Σ_b (∂f/∂p)(X_b)ᵀW_b in one pass (batched backprop);
+   * with outF also outF ← f(X) (the forward pass the derivatives need anyway).
+   */
+  backward(X: Float64Array, W: Float64Array, B: number, outX: Float64Array, outP: Float64Array, outF?: Float64Array): void;
+  /**
+   * Optional fused form of map + paramAdjointLanes at the same X (the kernel estimator's step):
+   * out ← f(X), outP ← per-lane (∂f/∂p)(X_b)ᵀW_b, sharing the work both need (tanh, say).
+   */
+  mapParamAdjointLanes?(X: Float64Array, W: Float64Array, B: number, out: Float64Array, outP: Float64Array): void;
+  /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
+  wrap?(X: Float64Array, B: number): void;
 }
 
 /**
@@ -137,10 +149,21 @@ export interface DynamicalSystem {
   withNoise(noise: NoiseModel | null): DynamicalSystem;
 }
 
-/** Name and options of a built-in system (see createSystem). */
+/**
+ * Plain-data recipe of a system: a built-in name and its options (createSystem), or a user's model
+ * loaded from an ES module (`module`: its URL and export name; see loadSystem).
+ */
 export interface SystemSpec {
   readonly name: string;
   readonly options: SystemOptions;
+  readonly module?: ModuleRef;
+}
+
+/** Where a user's model lives: an ES module URL (file:// or a package) and the export holding it. */
+export interface ModuleRef {
+  readonly url: string;
+  /** 'default' for the default export */
+  readonly export: string;
 }
 
 export function paramIndex(sys: DynamicalSystem, name: string): ParamSpec | undefined {

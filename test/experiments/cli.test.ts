@@ -22,18 +22,6 @@ describe('experiment and demo commands', () => {
     assert.deepEqual(JSON.parse(readFileSync(join(out, 'explosion.json'), 'utf8')), j.data);
   });
 
-  it('demo --json: the report path, and every experiment with its findings', () => {
-    const out = mkdtempSync(join(tmpdir(), 'chaosgrad-demo-'));
-    const j = runJson(['demo', '--size', 'smoke', '--out', out]);
-    assert.deepEqual(Object.keys(j).sort(), ['experiments', 'files', 'out', 'report', 'seconds', 'seed', 'size']);
-    assert.equal(j.report, join(out, 'index.html'));
-    assert.deepEqual(j.experiments.map((e: { name: string }) => e.name), ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn']);
-    const html = readFileSync(j.report, 'utf8');
-    assert.match(html, /^<!DOCTYPE html>/);
-    assert.equal((html.match(/<svg /g) ?? []).length, (html.match(/<figure /g) ?? []).length);
-    for (const f of j.files) assert.ok(existsSync(f), `missing ${f}`);
-  });
-
   it('without --json, experiment prints its findings and where the page is', () => {
     const out = mkdtempSync(join(tmpdir(), 'chaosgrad-exp-'));
     const r = runCli(['experiment', 'inverse-lorenz', '--size', 'smoke', '--out', out]);

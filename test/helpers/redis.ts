@@ -12,6 +12,7 @@ import { CLI } from './cli.js';
  */
 export interface TestRedis {
   port: number;
+  pid: number;
   url: string;
   password: string | null;
   stop(): Promise<void>;
@@ -58,6 +59,7 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Test
   let stopped = false;
   return {
     port,
+    pid: proc.pid!,
     password: opts.password ?? null,
     url: `redis://${opts.password ? `default:${opts.password}@` : ''}127.0.0.1:${port}`,
     async stop() {

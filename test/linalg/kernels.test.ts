@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsKernels, loadWasmKernels, selectKernels, type Kernels } from '../../src/linalg/index.js';
-import { Rng } from '../../src/random/index.js';
+import { Rng, ZIGGURAT } from '../../src/random/index.js';
 
 const wasm = loadWasmKernels();
 
@@ -76,8 +76,8 @@ test('lane normals: every lane reproduces Rng.normal from its state, on both pat
     const st = k.u32(4 * B);
     seeds.forEach((s, b) => st.set(s, 4 * b));
     const out = k.f64(comps * B);
-    k.normals(st, B, comps / 2, out.subarray(0, (comps / 2) * B));
-    k.normals(st, B, comps / 2, out.subarray((comps / 2) * B));
+    k.normals(st, B, comps / 2, out.subarray(0, (comps / 2) * B), ZIGGURAT);
+    k.normals(st, B, comps / 2, out.subarray((comps / 2) * B), ZIGGURAT);
     results.push(out);
   }
   assert.deepEqual(Array.from(results[0]), Array.from(results[1]));
@@ -92,4 +92,19 @@ test('CHAOSGRAD_KERNELS selects the path and rejects unknown values', () => {
   assert.equal(selectKernels('js').name, 'js');
   assert.equal(selectKernels('wasm').name, 'wasm');
   assert.throws(() => selectKernels('gpu'), /CHAOSGRAD_KERNELS must be 'wasm' or 'js', got 'gpu'/);
+});
+
+test('kernel memory grows without detaching earlier buffers, and the wasm kernels keep working in place on them', () => {
+  const k = loadWasmKernels();
+  const a = k.f64(64), view = a.subarray(8, 16);
+  a[9] = 3;
+  const big = k.f64(4_000_000); // 32 MB: the shared memory grows
+  assert.equal(a.length, 64);
+  assert.equal(view[1], 3);
+  assert.ok(k.owns(a) && k.owns(view) && k.owns(big));
+  assert.ok(!k.owns(new Float64Array(4)));
+  const b = k.f64(64), c = k.f64(64);
+  b.fill(1);
+  k.gemm(false, false, 8, 8, 8, 1, a, 8, b, 8, 0, c, 8);
+  assert.equal(c[8], 3); // row 1 of a has a 3 in column 1
 });

@@ -48,6 +48,16 @@ for (const [name, opts] of SYSTEMS) {
       bk.paramAdjointSum(Xk, Wk, B, sum);
       bk.paramAdjointLanes(Xk, Wk, B, lanes);
       bk.backward(Xk, Wk, B, bx, bp);
+      assert.equal(bk.native, name === 'ni9' || name === 'rnn');
+      const bx2 = buf(n * B), bp2 = buf(P), bf = buf(n * B);
+      bk.backward(Xk, Wk, B, bx2, bp2, bf);
+      assert.deepEqual([...bx2, ...bp2, ...bf], [...bx, ...bp, ...map], 'backward with the map');
+      if (bk.mapParamAdjointLanes) {
+        const fm = buf(n * B), fl = buf(P * B);
+        bk.mapParamAdjointLanes(Xk, Wk, B, fm, fl);
+        assert.deepEqual(Array.from(fm), Array.from(map));
+        assert.deepEqual(Array.from(fl), Array.from(lanes));
+      }
       outs.push([map, jvp, vjp, sum, lanes, bx, bp].map((a) => Float64Array.from(a)));
       // B = 1 on lane 3 alone gives lane 3 of the batch, bit for bit
       const x1 = buf(n), w1 = buf(n), m1 = buf(n), l1 = buf(P);

@@ -1,10 +1,10 @@
-import { UsageError } from '../../errors/index.js';
+import { UsageError, withContext } from '../../errors/index.js';
 import { compareMethods } from '../../experiments/compare.js';
-import { estimatorNames, selectParams } from '../../gradients/index.js';
+import { checkMethodOptions, estimatorNames, getEstimator, selectParams } from '../../gradients/index.js';
 import { compareFigure } from '../../report/compare.js';
 import { list, num, parseNumber, readJsonFile, str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
-import { fmt, table } from '../format.js';
+import { fmt, table, warningBlock } from '../format.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
 import { OBJECTIVE_OPTIONS, objectiveFrom, paramsFrom } from './grad.js';
@@ -30,7 +30,7 @@ export const compareCommand: Command = {
   cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system } = systemFrom(positionals[0], values);
+    const { system } = await systemFrom(positionals[0], values);
     const valid = estimatorNames();
     const methods = list(values, 'methods') ?? valid.filter((m) => m !== 'fd');
     for (const m of methods) if (!valid.includes(m)) throw new UsageError(`unknown method '${m}' in --methods (valid: ${valid.join(', ')})`);
@@ -47,6 +47,13 @@ export const compareCommand: Command = {
       const parsed = moRaw.trim().startsWith('{') ? (() => { try { return JSON.parse(moRaw); } catch (e) { throw new UsageError(`--method-options is not valid JSON: ${(e as Error).message}`); } })() : readJsonFile('method options file', moRaw);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--method-options must be a JSON object keyed by method name');
       for (const k of Object.keys(parsed)) if (!valid.includes(k)) throw new UsageError(`--method-options: unknown method '${k}' (valid: ${valid.join(', ')})`);
+      for (const [k, o] of Object.entries(parsed as Record<string, unknown>)) {
+        try {
+          checkMethodOptions(getEstimator(k), o);
+        } catch (e) {
+          throw e instanceof UsageError ? withContext('--method-options: ', e) : e;
+        }
+      }
       methodOptions = parsed as Record<string, Record<string, unknown>>;
     }
     const params = paramsFrom(values, system);
@@ -72,7 +79,8 @@ export const compareCommand: Command = {
     const filled = Object.entries(res.setup.filled).filter(([, v]) => Object.keys(v).length > 0).map(([m, v]) => `${m} ${JSON.stringify(v)}`).join('; ');
     const text = `${system.name}, d${objective.kind === 'average' ? `⟨${objective.observable}⟩` : `E[${objective.observable}]`}/d${res.labels[0] ?? params[0]}, noise σ = ${res.noise}\n${ref}\n` +
       (filled ? `method options: ${filled} (setup ${res.setup.seconds.toFixed(1)} s, outside the budgets)\n` : '') +
-      table(['method', 'budget', 'size', 'estimate ± stderr', '|error|', 'error/σ', 'CPU s', 'stderr·√CPU s'], rows) + (plot ? `\nplot: ${plot}` : '');
+      table(['method', 'budget', 'size', 'estimate ± stderr', '|error|', 'error/σ', 'CPU s', 'stderr·√CPU s'], rows) + (plot ? `\nplot: ${plot}` : '') +
+      warningBlock(res.entries.flatMap((e) => (e.warnings ?? []).map((w) => `${e.method} (${e.budget} s): ${w}`)));
     return { json: { ...res, methods }, text };
   },
 };

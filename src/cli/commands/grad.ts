@@ -3,7 +3,7 @@ import type { GradientResult, Objective } from '../../gradients/index.js';
 import { list, num, str, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
 import type { OptionDecls } from '../options.js';
-import { fmt, table } from '../format.js';
+import { fmt, table, warningBlock } from '../format.js';
 import { METHODS } from '../methods/index.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
@@ -67,6 +67,7 @@ export function resultJson(r: GradientResult, seed: number, noiseSigma = 0): Rec
     stderr: r.stderr,
     cost: r.cost,
     diagnostics: r.diagnostics,
+    warnings: r.warnings,
   };
 }
 
@@ -82,8 +83,7 @@ export function resultText(r: GradientResult, noiseSigma = 0): string {
   for (const g of r.gradient) norm += g * g;
   const extra = n > shown ? `\n(${n - shown} more entries in --json; gradient norm ${fmt(Math.sqrt(norm))})` : '';
   const cost = `cost: ${r.cost.steps} steps, ${r.cost.tangentSolves} tangent and ${r.cost.adjointSolves} adjoint solves, ${r.cost.seconds.toFixed(2)} s`;
-  const warnings = Array.isArray(r.diagnostics.warnings) ? (r.diagnostics.warnings as string[]).map((w) => `warning: ${w}`) : [];
-  return [`${head}\n${table(['parameter', 'derivative', 'stderr'], rows)}${extra}\n${cost}`, ...warnings].join('\n');
+  return `${head}\n${table(['parameter', 'derivative', 'stderr'], rows)}${extra}\n${cost}${warningBlock(r.warnings)}`;
 }
 
 export const gradCommand: Command = {
@@ -112,7 +112,7 @@ export const gradCommand: Command = {
         if (values[key] !== undefined && !(key in adapter.options)) throw new UsageError(`--${key} does not apply to --method ${methodName} (it belongs to ${m.estimator.name})`);
       }
     }
-    const { system } = systemFrom(positionals[0], values);
+    const { system } = await systemFrom(positionals[0], values);
     const seed = seedFrom(values);
     const params = paramsFrom(values, system);
     const base = { system, params, seed, onProgress: (d: number, t: number) => progress.update(methodName, d, t) };

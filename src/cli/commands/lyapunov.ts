@@ -1,12 +1,12 @@
 import { UsageError } from '../../errors/index.js';
 import {
-  MAX_HISTORY_DOUBLES, adjointSpectrum, gradientGrowth, covariantVectors, defaultGinelliTransient, finiteTimeExponents, lyapunovSpectrum, naiveBounds, splitIndices, stepsFor,
+  MAX_HISTORY_DOUBLES, adjointSpectrum, gradientGrowth, covariantVectors, defaultGinelliTransient, finiteTimeExponents, lyapunovSpectrum, naiveBounds, splitIndices, stepsFor, kaplanYorkeIsLowerBound,
   type AdjointResult, type ClvResult, type FiniteTimeResult, type GrowthRow, type NaiveBoundsResult, type SpectrumResult,
 } from '../../lyapunov/index.js';
 import type { DynamicalSystem } from '../../systems/index.js';
 import { flag, list, num, parseNumber, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
-import { fmt, pm, table } from '../format.js';
+import { fmt, pm, table, warningBlock } from '../format.js';
 import type { Progress } from '../progress.js';
 import { seedFrom, systemFrom } from '../systemArgs.js';
 
@@ -17,6 +17,10 @@ import { seedFrom, systemFrom } from '../systemArgs.js';
 function defaultWindow(sys: DynamicalSystem, k: number, steps: number): number {
   const byMemory = Math.floor(MAX_HISTORY_DOUBLES / 4 / (k * k)) - defaultGinelliTransient(sys);
   return Math.max(2, Math.min(steps, stepsFor(sys, 500, 20000), byMemory));
+}
+
+function kyWarning(k: number): string {
+  return `all ${k} computed exponents have a positive partial sum: the Kaplan–Yorke dimension is at least ${k}, not ${k}; compute more exponents (--k)`;
 }
 
 function spectrumText(sys: DynamicalSystem, s: SpectrumResult, nb: NaiveBoundsResult, adj: AdjointResult | null, clv: ClvResult | null, fte: FiniteTimeResult | null, growth: GrowthRow[] | null): string {
@@ -32,9 +36,10 @@ function spectrumText(sys: DynamicalSystem, s: SpectrumResult, nb: NaiveBoundsRe
   const lines = [
     `${sys.name}: ${s.k} Lyapunov exponents ${unit}, ${s.steps} steps (QR every ${s.qrEvery}) after ${s.transient} + ${s.basisTransient} transient steps`,
     table(header, shown),
-    `Kaplan–Yorke dimension ${fmt(s.kaplanYorke, 5)}; ${s.positiveCount} positive, ${s.nearZeroCount} near zero (|λ| ≤ 3·stderr); sum of positive ${fmt(s.sumPositive)}`,
+    `Kaplan–Yorke dimension ${kaplanYorkeIsLowerBound(s.exponents, sys.dim) ? `≥ ${s.k}` : fmt(s.kaplanYorke, 5)}; ${s.positiveCount} positive, ${s.nearZeroCount} near zero (|λ| ≤ 3·stderr); sum of positive ${fmt(s.sumPositive)}`,
     `naive one-step bounds (${nb.samples} states): ⟨log‖J‖₂⟩ = ${pm(nb.logNormJ, nb.logNormJStderr)}, ⟨log ρ(J)⟩ = ${pm(nb.logSpectralRadius, nb.logSpectralRadiusStderr)} vs λ₁ = ${pm(s.exponents[0], s.stderr[0])}`,
   ];
+  if (kaplanYorkeIsLowerBound(s.exponents, sys.dim)) lines.push(warningBlock([kyWarning(s.k)]).trimStart());
   if (adj) lines.push(`adjoint (window ${adj.steps} steps): duality residual ${fmt(adj.dualityResidual, 3)} stderr (max |λ−λ*| = ${fmt(adj.dualityDifference, 3)}), bi-orthogonality residual ${fmt(adj.biorthogonalityResidual, 3)}`);
   if (clv && clv.angleSummary) {
     const a = clv.angleSummary;
@@ -63,8 +68,8 @@ export const lyapunovCommand: Command = {
   },
   system: true,
   maxPositionals: 1,
-  run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system: sys } = systemFrom(positionals[0], values);
+  async run(positionals: string[], values: OptionValues, progress: Progress) {
+    const { system: sys } = await systemFrom(positionals[0], values);
     const seed = seedFrom(values);
     const n = sys.dim;
     const k = num(values, 'k', n, { integer: true, min: 1, max: n });
@@ -107,6 +112,8 @@ export const lyapunovCommand: Command = {
       exponents: s.exponents,
       stderr: s.stderr,
       kaplanYorke: s.kaplanYorke,
+      kaplanYorkeLowerBound: kaplanYorkeIsLowerBound(s.exponents, sys.dim),
+      warnings: kaplanYorkeIsLowerBound(s.exponents, sys.dim) ? [kyWarning(s.k)] : [],
       positiveCount: s.positiveCount,
       nearZeroCount: s.nearZeroCount,
       sumPositive: s.sumPositive,

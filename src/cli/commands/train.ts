@@ -57,6 +57,7 @@ export const trainCommand: Command = {
     const r = await train(config, {
       resume: flag(values, 'resume'),
       overwrite: flag(values, 'overwrite'),
+      onNote: (m) => process.stderr.write(`chaosgrad: note: ${m}\n`),
       onIteration: (rec) => (lastLoss = fmt(rec.loss, 3)),
       onProgress: (done, total) => progress.update('train', done, total, `iteration ${Math.min(total, Math.floor(done) + 1)}/${total}${lastLoss ? `, loss ${lastLoss}` : ''}`),
     });

@@ -6,11 +6,13 @@ import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { combineRepeats, runBlocks, runRepeats } from '../repeats.js';
 import { makeResult } from '../result.js';
+import { checkNoiseResolution } from '../trust.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
 import { HYBRID_WINDOW_FACTOR, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
 import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
+import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
 
 export type { HybridOptions } from './options.js';
 export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
@@ -112,13 +114,30 @@ const MODULE_HORIZON = new URL('./horizon.js', import.meta.url).href;
  * The hybrid of backpropagation and kernel differentiation (adjoint path-kernel and
  * shadowing-kernel splits): bounded adjoint, low-variance kernel part. See docs/hybrid.md.
  */
+const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true } satisfies OptionKeys<HybridOptions>;
+
 export const hybridEstimator: GradientEstimator<HybridOptions> = {
+  optionKeys: Object.keys(HYBRID_KEYS),
   name: 'hybrid',
   description: 'adjoint with part of each perturbation absorbed by the noise kernel (path-kernel or shadowing split)',
+  plan(req: GradientRequest, h: HybridOptions = {}): HybridOptions {
+    checkMethodOptions(hybridEstimator, h);
+    if (req.system.noise === null) return h;
+    const run = resolveHybridOptions(req, h);
+    // the planned window and α too: their pilots would otherwise repeat in every sized run
+    return {
+      ...h,
+      ...(run.split === 'shadowing' && h.u === undefined ? { u: run.u } : {}),
+      ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
+      ...(req.objective.kind === 'average' && h.window === undefined ? { window: run.window } : {}),
+    };
+  },
   async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(hybridEstimator, o);
     const cost = new CostMeter();
     const sys = req.system;
     const noise = requireNoise(sys);
+    const warnings = checkNoiseResolution(sys);
     const ob = resolveObjective(sys, req.objective);
     const sel = selectParams(sys, req.params);
     const { run, cost: setupCost, notes } = resolveWithCost(req, o);
@@ -138,6 +157,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       cost.add(c.cost);
       const single = repeats < 2;
       return makeResult('hybrid', req, sel, {
+        warnings,
         value: c.value,
         valueStderr: single ? (outs[0].diagnostics.valueStderr as number) : c.valueStderr,
         gradient: c.gradient,
@@ -185,13 +205,15 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       cost.add(out.cost);
     }
     const mean = sum.map((s) => s / N);
-    const stderr = sumSq.map((s, q) => (N > 1 ? Math.sqrt(Math.max(0, (s - N * mean[q] * mean[q]) / (N - 1)) / N) : Infinity));
+    const stderr = sumSq.map((s, q) => (N > 1 ? Math.sqrt(Math.max(0, (s - N * mean[q] * mean[q]) / (N - 1)) / N) : 0));
     const value = phiSum / N;
     return makeResult('hybrid', req, sel, {
+      warnings,
       value,
       valueStderr: N > 1 ? Math.sqrt(Math.max(0, (phiSq - N * value * value) / (N - 1)) / N) : null,
       gradient: mean,
-      stderr,
+      // one sample gives no error estimate
+      stderr: N > 1 ? stderr : null,
       cost,
       diagnostics: { form: 'finite-time', ...common, horizon: L, samples: N, baseline: `mean of ${M} independent pilot samples`, baselineValue: baseline },
     });

@@ -3,6 +3,7 @@ import { CostMeter } from '../cost.js';
 import { resolveObjective, transientOf } from '../objective.js';
 import { selectParams } from '../params.js';
 import { runRepeats, type RepeatOutcome } from '../repeats.js';
+import { checkNoiseResolution } from '../trust.js';
 import { makeResult } from '../result.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import type { ErgodicOrbitOptions, WindowEstimate } from './ergodic.js';
@@ -10,6 +11,7 @@ import type { HorizonChunkOptions } from './horizon.js';
 import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
 import { noiseDiagnostics, requireNoise } from './score.js';
 import { planWindow, selectWindow, windowLadder, windowWarning, type ScanEntry } from '../plan/index.js';
+import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
 
 export interface KernelOptions {
   /** decorrelation window W of the ergodic form (default: planned from a pilot of the objective's correlation time, see plan/window.ts): bias decays with W, variance grows like W */
@@ -37,12 +39,18 @@ const ERGODIC_MODULE = new URL('./ergodic.js', import.meta.url).href;
  * noisy system's statistic from scores of the noise already drawn. Nothing is propagated, so
  * nothing explodes; the price is variance ∝ 1/σ². All parameters come from one paramAdjoint per step.
  */
+const KERNEL_KEYS = { window: true, baseline: true, repeats: true, form: true, batches: true } satisfies OptionKeys<KernelOptions>;
+
 export const kernelEstimator: GradientEstimator<KernelOptions> = {
+  optionKeys: Object.keys(KERNEL_KEYS),
   name: 'kernel',
   description: 'kernel differentiation: likelihood-ratio (score) gradients of noisy systems, finite-time or ergodic, foliated noise',
   async estimate(req: GradientRequest, options: KernelOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(kernelEstimator, options);
     const sys = req.system;
     const noise = requireNoise(sys);
+    // σ at the floating-point spacing of the state: the score weights would describe noise never added
+    const warnings = checkNoiseResolution(sys);
     resolveObjective(sys, req.objective);
     const sel = selectParams(sys, req.params);
     if (options.form !== undefined && options.form !== 'auto') {
@@ -74,6 +82,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
         gradient: est.gradient,
         stderr: est.stderr,
         cost: meter,
+        warnings,
         diagnostics: { form: 'finite-time', window: null, ...common, baseline: baseline ? 'leave-one-out mean' : 'none', blocks, scoreProducts: total.count * obj.horizon },
       });
     }
@@ -97,6 +106,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
       gradient: Float64Array.from(scan[chosen].gradient),
       stderr: Float64Array.from(scan[chosen].stderr),
       cost: meter,
+      warnings,
       diagnostics: {
         form: 'ergodic',
         window: windows[chosen],

@@ -6,9 +6,12 @@ import { resolveObjective, transientOf } from '../objective.js';
 import { gather, selectParams } from '../params.js';
 import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { makeResult } from '../result.js';
+import { growthExponent } from '../trust.js';
+import { failure, opt } from '../../errors/index.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
 import { nilsasTrajectory } from './trajectory.js';
+import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
 
 /** Stream of a repetition's generator that draws the random terminal W (the orbit uses the repetition's own stream, as BPTT does). */
 export const NILSAS_BASIS_STREAM = 1;
@@ -132,6 +135,23 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
   };
 }
 
+/** Growth exponent λ₁·(segment length) above which the least squares is ill-conditioned: warning, error. */
+const SEGMENT_GROWTH_WARN = 20;
+const SEGMENT_GROWTH_FAIL = 30;
+
+/**
+ * Over one segment the adjoints grow like e^(λ₁·S); the Gram matrices like its square. Past e^30
+ * the least-squares problem has no correct digit left (measured on henon: 1e50 ± 1e50 at S = 100).
+ */
+function segmentGrowthCheck(plan: NilsasPlan, dt: number | null): string[] {
+  const g = growthExponent(plan.exponents?.[0] ?? null, plan.task.segmentSteps, dt);
+  if (g === null || g <= SEGMENT_GROWTH_WARN) return [];
+  const safe = Math.max(1, Math.floor((plan.task.segmentSteps * 8) / g));
+  const what = `the adjoints grow like e^${g.toFixed(1)} over one segment of ${plan.task.segmentSteps} steps (λ₁ = ${plan.exponents![0].toPrecision(3)})`;
+  if (g > SEGMENT_GROWTH_FAIL) throw failure`NILSAS: ${what}: the least-squares problem is ill-conditioned beyond double precision; use ${opt('segmentSteps')} ≤ ${safe}`;
+  return [`${what}: the least-squares problem is ill-conditioned and the estimate may have lost digits; segmentSteps ≤ ${safe} is safe`];
+}
+
 /**
  * Non-intrusive least-squares adjoint shadowing (Ni & Talnikar 2019) for maps and flows: the
  * derivative of a long-time average as (1/T)Σ(∂f/∂p)ᵀv with v the bounded (least-squares)
@@ -139,15 +159,26 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
  * independent orbits. Shadowing omits the unstable contribution of the linear response: it is
  * biased where the system is far from uniformly hyperbolic (see docs/nilsas.md).
  */
+const NILSAS_KEYS = { M: true, segmentSteps: true, segments: true, repeats: true, spectrumSteps: true, neutral: true, condition: true } satisfies OptionKeys<NilsasOptions>;
+
 export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
+  optionKeys: Object.keys(NILSAS_KEYS),
   name: 'nilsas',
   description: 'adjoint shadowing (NILSAS): bounded least-squares adjoint of a chaotic map or flow, all parameters at (M+2)× the cost of BPTT',
+  plan(req: GradientRequest, o: NilsasOptions = {}): NilsasOptions {
+    checkMethodOptions(nilsasEstimator, o);
+    if (req.objective.kind !== 'average' || (o.M !== undefined && (o.segmentSteps !== undefined || o.segments !== undefined))) return o;
+    const plan = planNilsas(req.system, req.objective, o, req.seed);
+    return { ...o, M: plan.task.M, segmentSteps: plan.task.segmentSteps, spectrumSteps: 0 };
+  },
   async estimate(req: GradientRequest, options: NilsasOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(nilsasEstimator, options);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);
     const sel = selectParams(system, req.params);
     const plan = planNilsas(system, objective, options, req.seed);
+    const warnings = segmentGrowthCheck(plan, system.dt);
     meter.add(plan.cost);
     const outcomes = await runRepeats(import.meta.url, 'nilsasRepeatTask', req, plan.task, plan.repeats);
     const c = combineRepeats(outcomes);
@@ -158,6 +189,7 @@ export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
       gradient: c.gradient,
       stderr: c.stderr,
       cost: meter,
+      warnings,
       diagnostics: summarise(outcomes, plan, sel.labels),
     });
   },

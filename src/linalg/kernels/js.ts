@@ -1,5 +1,4 @@
-import { ZIG_F, ZIG_R, ZIG_RATIO, ZIG_X } from '../../random/ziggurat.js';
-import type { Kernels } from './types.js';
+import type { Kernels, ZigguratTables } from './types.js';
 
 // Pure-TS twins of asm/kernels.ts: the same operations in the same order (see types.ts).
 
@@ -24,6 +23,9 @@ const Q0 = 1.12811678491632931402e2, Q1 = 2.23548839060100448583e3, Q2 = 4.84406
 const LOG2E = 1.4426950408889634;
 const LN2HI = 6.9314718036912381649e-1, LN2LO = 1.90821492927058770002e-10;
 
+/** 2^k for the k ∈ [0, 60] of expReduced (a table: 2 ** k is a slow call in V8) */
+const POW2 = Float64Array.from({ length: 61 }, (_, k) => 2 ** k);
+
 /** e^y for 0 ≤ y ≤ 40 as the wasm kernel computes it (Cody–Waite reduction, degree-13 Taylor). */
 function expReduced(y: number): number {
   const k = Math.floor(y * LOG2E + 0.5);
@@ -42,7 +44,7 @@ function expReduced(y: number): number {
   p = p * r + 0.5;
   p = p * r + 1;
   p = p * r + 1;
-  return p * 2 ** k;
+  return p * POW2[k];
 }
 
 /** tanh as the wasm kernel computes it (Cephes: rational below 0.625, 1 − 2/(e^{2z}+1) above). */
@@ -80,6 +82,7 @@ function uniform(): number {
 function uniformOpen(): number {
   return ((next() >>> 6) * 67108864 + (next() >>> 6) + 0.5) * 2 ** -52;
 }
+let ZIG_X: Float64Array = new Float64Array(0), ZIG_F: Float64Array = ZIG_X, ZIG_RATIO: Float64Array = ZIG_X, ZIG_R = 0;
 function normal(): number {
   for (;;) {
     const a = next(), b = next();
@@ -104,7 +107,8 @@ function normal(): number {
   }
 }
 
-export function normalsJs(state: Uint32Array, B: number, comps: number, out: Float64Array): void {
+export function normalsJs(state: Uint32Array, B: number, comps: number, out: Float64Array, tables: ZigguratTables): void {
+  ({ x: ZIG_X, f: ZIG_F, ratio: ZIG_RATIO, r: ZIG_R } = tables);
   for (let b = 0; b < B; b++) {
     const o = 4 * b;
     s0 = state[o] | 0;
@@ -123,6 +127,7 @@ export const jsKernels: Kernels = {
   name: 'js',
   f64: (len) => new Float64Array(len),
   u32: (len) => new Uint32Array(len),
+  owns: () => true,
   gemm: gemmJs,
   tanh: tanhJs,
   normals: normalsJs,

@@ -9,10 +9,20 @@
  * the pure-TS twin: same numbers, slower). Views (subarray) of kernel buffers are fine, but keep
  * the buffer returned by `f64` alive while its views are used: it is recycled once collected.
  */
+/** The 128-layer ziggurat tables of Rng.normal (random/ziggurat.ts; passed in: linalg sits beside random). */
+export interface ZigguratTables {
+  readonly x: Float64Array;
+  readonly f: Float64Array;
+  readonly ratio: Float64Array;
+  readonly r: number;
+}
+
 export interface Kernels {
   readonly name: 'wasm' | 'js';
   /** A zero-filled buffer of `len` doubles in kernel memory. */
   f64(len: number): Float64Array;
+  /** True when `a` lives in kernel memory (the wasm kernels then work in place; else they run the TS twin). */
+  owns(a: ArrayBufferView): boolean;
   /** A zero-filled buffer of `len` 32-bit words in kernel memory (random-generator states). */
   u32(len: number): Uint32Array;
   /**
@@ -26,5 +36,5 @@ export interface Kernels {
    * out[c·B + b] ← the next standard normal of lane b, c < comps, b < B: lane b draws from its own
    * xoshiro128** state (words 4b…4b+3 of `state`, advanced), by the ziggurat of Rng.normal.
    */
-  normals(state: Uint32Array, B: number, comps: number, out: Float64Array): void;
+  normals(state: Uint32Array, B: number, comps: number, out: Float64Array, tables: ZigguratTables): void;
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ZIG_F, ZIG_RATIO, ZIG_X } from '../../random/ziggurat.js';
 import { gemmJs, normalsJs, tanhJs } from './js.js';
-import type { Kernels } from './types.js';
+import type { Kernels, ZigguratTables } from './types.js';
 
 /** The compiled kernels (asm/kernels.ts → wasm/kernels.wasm by `npm run build`). */
 export const WASM_URL = new URL('../../../../wasm/kernels.wasm', import.meta.url);
@@ -9,7 +8,7 @@ export const WASM_URL = new URL('../../../../wasm/kernels.wasm', import.meta.url
 interface Exports {
   gemm(tA: number, tB: number, M: number, N: number, K: number, alpha: number, pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, work: number): void;
   tanhv(px: number, shift: number, pout: number, len: number): void;
-  setZiggurat(px: number, pf: number, pr: number): void;
+  setZiggurat(px: number, pf: number, pr: number, r: number): void;
   normals(pstate: number, B: number, comps: number, pout: number): void;
 }
 
@@ -78,17 +77,24 @@ export function loadWasmKernels(): Kernels {
   const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
   const w = instance.exports as unknown as Exports;
   const heap = new Heap(memory);
-  const zx = heap.f64(ZIG_X.length), zf = heap.f64(ZIG_F.length), zr = heap.f64(ZIG_RATIO.length);
-  zx.set(ZIG_X);
-  zf.set(ZIG_F);
-  zr.set(ZIG_RATIO);
-  w.setZiggurat(zx.byteOffset, zf.byteOffset, zr.byteOffset);
-  tablesInUse.push(zx, zf, zr); // never recycled
+  let tables: ZigguratTables | null = null;
+  /** copies the ziggurat tables into kernel memory on first use (and if other tables come) */
+  function useTables(t: ZigguratTables): void {
+    if (t === tables) return;
+    const zx = heap.f64(t.x.length), zf = heap.f64(t.f.length), zr = heap.f64(t.ratio.length);
+    zx.set(t.x);
+    zf.set(t.f);
+    zr.set(t.ratio);
+    w.setZiggurat(zx.byteOffset, zf.byteOffset, zr.byteOffset, t.r);
+    tablesInUse.push(zx, zf, zr); // never recycled
+    tables = t;
+  }
   let work = heap.f64(8 * 64);
   return {
     name: 'wasm',
     f64: (len) => heap.f64(len),
     u32: (len) => heap.u32(len),
+    owns: (a) => heap.owns(a),
     gemm(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
       if (!(heap.owns(A) && heap.owns(B) && heap.owns(C))) return gemmJs(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
       const need = 8 * K * Math.ceil(N / 8) + 4 * K;
@@ -99,8 +105,9 @@ export function loadWasmKernels(): Kernels {
       if (!(heap.owns(x) && heap.owns(out))) return tanhJs(x, shift, out, len);
       w.tanhv(x.byteOffset, shift, out.byteOffset, len);
     },
-    normals(state, B, comps, out) {
-      if (!(heap.owns(state) && heap.owns(out))) return normalsJs(state, B, comps, out);
+    normals(state, B, comps, out, t) {
+      if (!(heap.owns(state) && heap.owns(out))) return normalsJs(state, B, comps, out, t);
+      useTables(t);
       w.normals(state.byteOffset, B, comps, out.byteOffset);
     },
   };

@@ -1,5 +1,6 @@
 import type { SystemModel } from '../model.js';
 import { NI9_J0, NI9_SCALE } from './ni9Matrix.js';
+import { ni9Batched } from './ni9Batched.js';
 
 const N = 9;
 
@@ -22,6 +23,7 @@ export function ni9(): SystemModel {
     sampleInitial(rng, out) {
       for (let i = 0; i < N; i++) out[i] = rng.normal();
     },
+    bindBatched: (p, k) => ni9Batched(J, p, k),
     bind(p) {
       const d = new Float64Array(N); // tanh' at the current input
       const t = new Float64Array(N);

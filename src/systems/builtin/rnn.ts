@@ -1,7 +1,8 @@
 import { UsageError, usage, opt } from '../../errors/index.js';
 import { Rng } from '../../random/index.js';
-import { dot } from '../../linalg/index.js';
+import { dot, kernels } from '../../linalg/index.js';
 import type { SystemModel } from '../model.js';
+import { rnnBatched } from './rnnBatched.js';
 
 export type RnnWeights = {
   W: number[][];
@@ -45,6 +46,38 @@ export function randomRnnWeights(n: number, netSeed = 1): { W: Float64Array; b: 
   return { W, b: new Float64Array(n) };
 }
 
+/** Blocks of at least this many vectors go through the GEMM kernel (fewer: per-row dot products). */
+const GEMM_MIN_BLOCK = 4;
+
+/**
+ * Products of W with a block of k vectors on the linalg GEMM kernel (WebAssembly SIMD unless
+ * CHAOSGRAD_KERNELS=js). W is copied into kernel memory per call: p may be changed in place
+ * between calls, and the copy (n²) is small beside the product (2·k·n²).
+ */
+class BlockProduct {
+  private readonly k = kernels();
+  private readonly Wk: Float64Array;
+  private Vk: Float64Array = new Float64Array(0);
+  private Ok: Float64Array = new Float64Array(0);
+  constructor(private readonly n: number, private readonly W: Float64Array) {
+    this.Wk = this.k.f64(n * n);
+  }
+  /** V·Wᵀ (transposeW) or V·W for the k×n block v (each entry optionally mapped first). */
+  product(v: Float64Array, kv: number, transposeW: boolean, map?: (q: number, i: number, value: number) => number): Float64Array {
+    const n = this.n, len = n * kv;
+    if (this.Vk.length < len) {
+      this.Vk = this.k.f64(len);
+      this.Ok = this.k.f64(len);
+    }
+    const Wk = this.Wk, W = this.W, Vk = this.Vk;
+    for (let i = 0; i < n * n; i++) Wk[i] = W[i];
+    if (map) for (let q = 0; q < kv; q++) for (let i = 0; i < n; i++) Vk[q * n + i] = map(q, i, v[q * n + i]);
+    else for (let i = 0; i < len; i++) Vk[i] = v[i];
+    this.k.gemm(false, transposeW, kv, n, n, 1, Vk, n, Wk, n, 0, this.Ok, n);
+    return this.Ok;
+  }
+}
+
 /** A vanilla recurrent network x ↦ tanh(g·W·x + b); g > 1 makes the default network chaotic. */
 export function rnn(opts: RnnOptions = {}): SystemModel {
   let W: Float64Array, b: Float64Array, n: number;
@@ -66,14 +99,17 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
     equations: 'x ↦ tanh(g·W·x + b)',
     params: [
       { name: 'g', size: 1, default: 3, description: 'gain g (chaotic for g > 1 in large random networks)' },
-      { name: 'W', size: nn, default: W, defaultLabel: 'N(0, 1/n) from the network seed', description: `recurrent weights, ${n}×${n} row-major` },
+      { name: 'W', size: nn, shape: [n, n], default: W, defaultLabel: 'N(0, 1/n) from the network seed', description: `recurrent weights, ${n}×${n} row-major` },
       { name: 'b', size: n, default: b, defaultLabel: 'zeros', description: `biases, ${n} entries` },
     ],
+    minDim: 1,
+    seededWeights: true,
     defaultTransient: 500,
     naturalHorizon: 50,
     sampleInitial(rng, out) {
       for (let i = 0; i < n; i++) out[i] = rng.normal();
     },
+    bindBatched: (p, k) => rnnBatched(n, p, k),
     bind(p) {
       const Wv = p.subarray(1, 1 + nn);
       const bv = p.subarray(1 + nn, 1 + nn + n);
@@ -95,6 +131,12 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
       function tangentBlock(x: Float64Array, v: Float64Array, k: number, out: Float64Array): void {
         prime(x);
         const g = p[0];
+        if (k >= GEMM_MIN_BLOCK) {
+          // a block of tangent vectors is one GEMM: out (k×n) = V (k×n)·Wᵀ, then the row scaling
+          const Ok = block.product(v, k, true);
+          for (let q = 0; q < k; q++) for (let i = 0; i < n; i++) out[q * n + i] = g * d[i] * Ok[q * n + i];
+          return;
+        }
         for (let i = 0; i < n; i++) {
           const o = i * n, gi = g * d[i];
           for (let q = 0; q < k; q++) out[q * n + i] = gi * dot(Wv, v, n, o, q * n);
@@ -123,11 +165,18 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
       function adjointBlock(x: Float64Array, w: Float64Array, k: number, out: Float64Array): void {
         prime(x);
         const g = p[0];
+        if (k >= GEMM_MIN_BLOCK) {
+          // out (k×n) = C (k×n)·W with C_qi = g·d_i·w_qi
+          const Ok = block.product(w, k, false, (q, i, wv) => g * d[i] * wv);
+          for (let i = 0; i < n * k; i++) out[i] = Ok[i];
+          return;
+        }
         for (let q = 0; q < k; q++) {
           for (let i = 0; i < n; i++) coef[i] = g * d[i] * w[q * n + i];
           transposeTimes(out, q * n);
         }
       }
+      const block = new BlockProduct(n, Wv);
       /** (∂f/∂p)ᵀw assuming prime(x) ran: ∂/∂g = Σ dᵢwᵢ(Wx)ᵢ, ∂/∂W_ij = g·dᵢwᵢ·x_j, ∂/∂b_i = dᵢwᵢ */
       function paramAdjointPrimed(x: Float64Array, w: Float64Array, out: Float64Array): void {
         const g = p[0];

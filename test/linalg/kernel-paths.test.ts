@@ -1,0 +1,17 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { CLI } from '../helpers/cli.js';
+
+/** The estimator output of a CLI run under a kernel path (timings dropped). */
+function run(args: string[], kernels: string): unknown {
+  const r = spawnSync(process.execPath, [CLI, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, CHAOSGRAD_KERNELS: kernels } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout, (key, value) => (key === 'seconds' || key === 'cpuSeconds' ? undefined : value));
+}
+
+// rnn tangent blocks (k ≥ 4) go through the GEMM kernel: the spectrum must not depend on the path
+test('Lyapunov spectrum of rnn: WebAssembly and pure-TS kernels give the same bits', () => {
+  const args = ['lyapunov', 'rnn', '--dim', '16', '--k', '8', '--steps', '1500'];
+  assert.deepEqual(run(args, 'wasm'), run(args, 'js'));
+});
