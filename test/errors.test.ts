@@ -62,3 +62,24 @@ describe('errors: the library names its own options, the CLI renders flags', () 
     assert.equal(cliMessage(new Error('plain')), 'plain');
   });
 });
+
+describe('unknown option keys are refused everywhere', () => {
+  it('system options, method values and estimator calls name the valid keys', async () => {
+    const { hybrid, hybridEstimator, fdEstimator } = await import('../src/gradients/index.js');
+    assert.throws(() => createSystem('henon', { dtt: 1 } as never), (e: Error) => e instanceof UsageError && /unknown key of system options 'dtt' \(valid: set, params, dim, dt,/.test(e.message));
+    assert.throws(() => hybrid({ windw: 5 } as never), (e: Error) => e instanceof UsageError && /unknown key of hybrid options 'windw' \(valid: split, alpha, u, window,/.test(e.message));
+    const req = { system: createSystem('linear', { noise: 1 }), objective: { kind: 'average' as const, observable: 'x0', steps: 100 }, params: ['a'], seed: 1 };
+    await assert.rejects(fdEstimator.estimate(req, { hh: 1 } as never), /unknown key of fd options 'hh'/);
+    await assert.rejects(hybridEstimator.estimate(req, { alpah: 0.5 } as never), /unknown key of hybrid options 'alpah'/);
+  });
+
+  it('train config estimator.options and the CLI --method-options', async () => {
+    const { parseTrainConfig } = await import('../src/optim/index.js');
+    const { runCli } = await import('./helpers/cli.js');
+    const raw = { system: { name: 'linear', noise: 1 }, params: ['a'], loss: [{ observable: 'x0', target: 1 }], iterations: 1, estimator: { method: 'hybrid', steps: 100, options: { windw: 5 } }, optimizer: { name: 'sgd', lr: 0.1 } };
+    assert.throws(() => parseTrainConfig(raw), /^UsageError: config: estimator\.options: unknown key of hybrid options 'windw'/);
+    const r = runCli(['compare', 'linear', '--noise', '1', '--param', 'a', '--objective', 'x0', '--methods', 'fd,hybrid', '--method-options', '{"hybrid":{"windw":5}}']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--method-options: unknown key of hybrid options 'windw' \(valid: /);
+  });
+});

@@ -14,6 +14,7 @@ export type Rule =
   | 'bool'
   | 'string'
   | 'finite[]'
+  | 'int>=1[]'
   | 'finite[][]'
   | 'string[]'
   | { enum: readonly string[] }
@@ -45,6 +46,7 @@ function checkRule(path: string, v: unknown, r: Rule): void {
       case 'bool': if (typeof v !== 'boolean') fail(path, 'must be true or false'); return;
       case 'string': if (typeof v !== 'string' || v.length > 200) fail(path, 'must be a string (at most 200 characters)'); return;
       case 'finite[]': if (!Array.isArray(v) || !v.every(isFinite)) fail(path, 'must be an array of finite numbers'); return;
+      case 'int>=1[]': if (!Array.isArray(v) || v.length > 1000 || !v.every((x) => Number.isSafeInteger(x) && x >= 1)) fail(path, 'must be an array of integers >= 1'); return;
       case 'string[]': if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length <= 200)) fail(path, 'must be an array of strings'); return;
       case 'finite[][]': if (!Array.isArray(v) || !v.every((row) => Array.isArray(row) && row.every(isFinite))) fail(path, 'must be a matrix of finite numbers'); return;
     }

@@ -59,9 +59,11 @@ export const UNIT_KINDS: Readonly<Record<string, UnitKind>> = {
   'kernel.ergodic': {
     module: 'gradients/kernel/ergodic.js',
     fn: 'kernelErgodicOrbit',
-    options: { window: 'int>=1', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1' },
+    options: { windows: 'int>=1[]', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1' },
     check: (o) => {
       if ((o.batches as number) < 2) throw new PayloadError('options.batches must be at least 2');
+      const w = o.windows as number[];
+      if (w.length === 0 || w.some((x, i) => i > 0 && x <= w[i - 1])) throw new PayloadError('options.windows must be a non-empty ascending list');
     },
   },
   'hybrid.ergodic': { module: 'gradients/hybrid/ergodic.js', fn: 'hybridErgodicRun', options: HYBRID_RUN, check: checkHybrid },

@@ -9,6 +9,7 @@ import { combineRepeats, runRepeats, type RepeatOutcome } from './repeats.js';
 import { makeResult } from './result.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from './types.js';
 import { bpttHorizonWarning } from './plan/horizon.js';
+import { checkMethodOptions, type OptionKeys } from './methodOptions.js';
 
 export type { BpttOptions } from './bptt/options.js';
 export { bpttTrajectory, defaultSegmentSteps, type TrajectoryGradient, type TrajectorySpec } from './bptt/trajectory.js';
@@ -49,10 +50,14 @@ function summarise(outcomes: RepeatOutcome[], o: BpttOptions, sys: GradientReque
  * parameters in one backward pass, memory O(√T·n) by checkpointing. Standard errors from
  * independent trajectories (average) or across samples (horizon).
  */
+const BPTT_KEYS = { repeats: true, clip: true, clipStep: true, truncate: true, l2: true, ensemble: true, segmentSteps: true } satisfies OptionKeys<BpttOptions>;
+
 export const bpttEstimator: GradientEstimator<BpttOptions> = {
+  optionKeys: Object.keys(BPTT_KEYS),
   name: 'bptt',
   description: 'backpropagation through time (discrete adjoint, checkpointed), with clipping/truncation/L2/ensemble baselines',
   async estimate(req: GradientRequest, options: BpttOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(bpttEstimator, options);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);

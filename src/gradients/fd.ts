@@ -9,6 +9,7 @@ import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatO
 import { checkFdStep } from './trust.js';
 import { makeResult } from './result.js';
 import type { GradientEstimator, GradientRequest, GradientResult, Objective } from './types.js';
+import { checkMethodOptions, type OptionKeys } from './methodOptions.js';
 
 /**
  * Options of the finite-difference reference.
@@ -155,10 +156,14 @@ export const FD_TASKS = import.meta.url;
  * one direction), with common random numbers, optional Richardson extrapolation, and a 95%
  * confidence interval mean ± t_{B−1}·stderr from B independent batches. Slow but honest.
  */
+const FD_KEYS = { h: true, relativeH: true, richardson: true, batches: true, direction: true } satisfies OptionKeys<FdOptions>;
+
 export const fdEstimator: GradientEstimator<FdOptions> = {
+  optionKeys: Object.keys(FD_KEYS),
   name: 'fd',
   description: 'central finite differences with common random numbers and batch confidence intervals (the reference)',
   async estimate(req: GradientRequest, options: FdOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(fdEstimator, options);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);

@@ -11,3 +11,5 @@ export * from './fd.js';
 export * from './nilsas/index.js';
 export * from './explode.js';
 export * from './hybrid/index.js';
+export * from './methodOptions.js';
+export * from './methods.js';

@@ -19,11 +19,10 @@ export function selectParams(sys: DynamicalSystem, names: readonly string[]): Pa
     seen.add(name);
     const spec = sys.params.find((s) => s.name === name);
     if (!spec) unknownName(`parameter of ${sys.name}`, name, sys.params.map((s) => s.name));
-    const square = Math.round(Math.sqrt(spec.size));
     for (let i = 0; i < spec.size; i++) {
       indices.push(spec.offset + i);
       if (spec.size === 1) labels.push(name);
-      else if (square * square === spec.size && spec.size > 1 && name === 'W') labels.push(`${name}[${Math.floor(i / square)},${i % square}]`);
+      else if (spec.shape.length === 2) labels.push(`${name}[${Math.floor(i / spec.shape[1])},${i % spec.shape[1]}]`);
       else labels.push(`${name}[${i}]`);
     }
   }

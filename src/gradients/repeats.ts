@@ -1,7 +1,7 @@
 import { currentExecutor, runTasks } from '../parallel/index.js';
 import { Rng } from '../random/index.js';
 import { meanAndStderr } from '../stats/index.js';
-import { createSystem, type DynamicalSystem, type SystemSpec } from '../systems/index.js';
+import { createSystem, systemFromSpec, type DynamicalSystem, type SystemSpec } from '../systems/index.js';
 import type { GradientCost, GradientRequest, Objective } from './types.js';
 
 /**
@@ -39,6 +39,28 @@ export function repeatContext<O>(arg: RepeatArg<O>): { system: DynamicalSystem; 
   return { system, rng: new Rng(arg.seed).split(arg.stream) };
 }
 
+/** A repetition whose system comes from a user's module: the worker loads it before running. */
+interface ModuleTaskArg<O> {
+  module: string;
+  fn: string;
+  arg: RepeatArg<O>;
+}
+
+/**
+ * Worker entry for systems defined in a user's ES module: rebuilds the system from its spec
+ * (module URL + export + options; import() caches the module per worker), then runs the task.
+ */
+export async function runWithModuleSystem<O>(t: ModuleTaskArg<O>): Promise<RepeatOutcome> {
+  const system = await systemFromSpec(t.arg.spec!);
+  const mod = (await import(t.module)) as Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>;
+  return mod[t.fn]({ ...t.arg, system });
+}
+
+/** Tasks for the worker pool; systems from user modules go through runWithModuleSystem. */
+function poolTasks<O>(tasks: { module: string; fn: string; arg: RepeatArg<O> }[]): { module: string; fn: string; arg: unknown }[] {
+  return tasks.map((t) => (t.arg.spec?.module ? { module: import.meta.url, fn: 'runWithModuleSystem', arg: t } : t));
+}
+
 /**
  * Runs `repeats` repetitions of the exported function `fn` of `module` (a file URL, usually
  * import.meta.url of the estimator) and returns their outcomes in order.
@@ -70,7 +92,7 @@ export async function runRepeats<O>(module: string, fn: string, req: GradientReq
     }
     return out;
   }
-  return runTasks<RepeatArg<O>, RepeatOutcome>(tasks, req.onProgress);
+  return runTasks<unknown, RepeatOutcome>(poolTasks(tasks), req.onProgress);
 }
 
 /**
@@ -94,7 +116,7 @@ export async function runBlocks<O>(module: string, fn: string, req: GradientRequ
     }
     return out;
   }
-  return runTasks<RepeatArg<O>, RepeatOutcome>(tasks, req.onProgress);
+  return runTasks<unknown, RepeatOutcome>(poolTasks(tasks), req.onProgress);
 }
 
 /** Mean gradient and value over repetitions with standard errors (null for a single repetition). */

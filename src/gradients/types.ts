@@ -77,5 +77,7 @@ export interface GradientResult {
 export interface GradientEstimator<O = Record<string, unknown>> {
   readonly name: string;
   readonly description: string;
+  /** the valid keys of its options; others are rejected with a UsageError naming these */
+  readonly optionKeys?: readonly string[];
   estimate(request: GradientRequest, options: O): Promise<GradientResult>;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { UsageError, withContext } from '../errors/index.js';
-import { selectParams } from '../gradients/index.js';
-import { SYSTEM_NAMES, checkRnnWeights, createSystem, findObservable, type DynamicalSystem, type RnnWeights, type SystemOptions } from '../systems/index.js';
+import { checkMethodOptions, estimatorNames, getEstimator, selectParams } from '../gradients/index.js';
+import { SYSTEM_NAMES, createSystem, findObservable, loadSystem, moduleRef, type DynamicalSystem, type ModuleRef, type SystemOptions, type SystemSpec, type WeightArrays } from '../systems/index.js';
 import { array, fail, join, number, oneOf, onlyKeys, shown, string, table, type Table } from './configFields.js';
 import type { LossTerm, ObjectiveSettings } from './loss.js';
 import { OPTIMIZER_NAMES, type OptimizerConfig } from './optimisers.js';
@@ -10,7 +10,8 @@ import { SCHEDULE_KINDS, type Schedule } from './schedules.js';
 
 /** A validated training configuration: plain JSON data (checkpoints store it to detect edits). */
 export interface TrainConfig {
-  readonly system: { readonly name: string; readonly options: SystemOptions };
+  /** a built-in name, or a user's model (module: ES module URL and export) — see SystemSpec */
+  readonly system: SystemSpec;
   /** names of the trained parameters (arrays are trained entry by entry) */
   readonly params: readonly string[];
   readonly loss: readonly LossTerm[];
@@ -38,7 +39,7 @@ export interface TrainConfig {
 }
 
 const TOP = ['system', 'params', 'loss', 'estimator', 'optimizer', 'ema', 'iterations', 'seed', 'evaluation', 'out'] as const;
-const SYSTEM_KEYS = ['name', 'set', 'dim', 'dt', 'noise', 'kernel', 'noiseDirections', 'weights', 'netSeed'];
+const SYSTEM_KEYS = ['name', 'module', 'set', 'dim', 'dt', 'noise', 'kernel', 'noiseDirections', 'weights', 'netSeed'];
 const OPTIMIZER_KEYS: Record<string, string[]> = {
   sgd: ['name', 'lr', 'schedule'],
   momentum: ['name', 'lr', 'beta', 'schedule'],
@@ -68,7 +69,31 @@ export async function loadTrainConfig(file: string): Promise<TrainConfig> {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`config '${file}' is not valid ${toml ? 'TOML' : 'JSON'}: ${(e as Error).message.split('\n')[0]}`);
   }
-  return parseTrainConfig(raw, { baseDir: dirname(resolve(file)) });
+  const baseDir = dirname(resolve(file));
+  // a user's model (system.module) is loaded here, so the names in the config are checked against it
+  const t = raw as { system?: { module?: unknown } } | null;
+  const mod = t !== null && typeof t === 'object' && t.system !== null && typeof t.system === 'object' ? t.system.module : undefined;
+  if (mod === undefined) return parseTrainConfig(raw, { baseDir });
+  const probe = parseTrainConfig(raw, { baseDir, deferSystem: true });
+  const system = await withPrefixAsync('system.module', () => loadSystem(probe.system.module!, probe.system.options));
+  return parseTrainConfig(raw, { baseDir, system });
+}
+
+/** `FILE[#export]` relative to the config's directory. */
+function configModuleRef(raw: unknown, base: string): ModuleRef {
+  if (typeof raw !== 'string' || raw === '') fail('system.module', `must be a file path of an ES module, optionally with #export (got ${shown(raw)})`);
+  const hash = raw.lastIndexOf('#');
+  const file = hash > 0 ? raw.slice(0, hash) : raw;
+  return moduleRef(/^[a-z][a-z0-9+.-]*:/i.test(file) ? file : resolve(base, file), hash > 0 ? raw.slice(hash + 1) : 'default');
+}
+
+async function withPrefixAsync<T>(path: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof UsageError && !e.message.startsWith('config:')) throw withContext(`config: ${path}: `, e);
+    throw e;
+  }
 }
 
 // a module name in a variable: TOML support is optional and the build does not need the package
@@ -81,18 +106,33 @@ async function tomlParser(): Promise<{ parse(text: string): unknown }> {
   }
 }
 
+/** How parseTrainConfig finds the system its names are checked against. */
+export interface ParseConfigOptions {
+  /** file references (weights, noise directions, system.module) are relative to it */
+  baseDir?: string;
+  /**
+   * The system as a value (a user's model, say): the config's `system` table may then be omitted
+   * (its options, when given, must be the ones this system was built with).
+   */
+  system?: DynamicalSystem;
+  /** internal: parse without building the system (loadTrainConfig loads a module first) */
+  deferSystem?: boolean;
+}
+
 /**
  * Validates a parsed configuration. File references (weights, noise directions) are read relative
  * to `baseDir`; names (parameters, observables) are checked against the system it builds.
  */
-export function parseTrainConfig(raw: unknown, opts: { baseDir?: string } = {}): TrainConfig {
+export function parseTrainConfig(raw: unknown, opts: ParseConfigOptions = {}): TrainConfig {
   const base = opts.baseDir ?? process.cwd();
   const t = table(raw, '(top level)');
   onlyKeys(t, '', TOP);
-  const { name, options } = systemSection(table(t.system ?? fail('system', 'is missing: give a table with at least name'), 'system'), base);
-  const system = withPrefix('system', () => createSystem(name, options));
+  const spec: SystemSpec = t.system === undefined && opts.system
+    ? opts.system.spec ?? { name: opts.system.name, options: {} }
+    : systemSection(table(t.system ?? fail('system', 'is missing: give a table with at least name (or module)'), 'system'), base, opts.system);
+  const system: DynamicalSystem | null = opts.system ?? (opts.deferSystem ? null : withPrefix('system', () => createSystem(spec.name, spec.options)));
   const params = array(t, 'params', '').map((p, i) => (typeof p === 'string' && p !== '' ? p : fail(`params[${i}]`, `must be a parameter name (got ${shown(p)})`)));
-  withPrefix('params', () => selectParams(system, params));
+  if (system) withPrefix('params', () => selectParams(system, params));
   const loss = array(t, 'loss', '').map((v, i) => lossTerm(v, `loss[${i}]`, system));
   const iterations = number(t, 'iterations', '', { integer: true, positive: true, required: true });
   const estimator = estimatorSection(table(t.estimator ?? fail('estimator', 'is missing: give method and steps (or horizon)'), 'estimator'));
@@ -102,7 +142,7 @@ export function parseTrainConfig(raw: unknown, opts: { baseDir?: string } = {}):
   if (estimator.objective.kind === 'average' && evaluation.samples !== undefined) fail('evaluation.samples', 'goes with a finite-horizon estimator (estimator.horizon); give evaluation.steps');
   if (estimator.objective.kind === 'horizon' && (evaluation.steps ?? evaluation.transient) !== undefined) fail('evaluation.steps', 'goes with a long-time average (estimator.steps); give evaluation.samples');
   return {
-    system: { name, options },
+    system: spec,
     params,
     loss,
     estimator,
@@ -125,9 +165,11 @@ function withPrefix<T>(path: string, f: () => T): T {
   }
 }
 
-function systemSection(s: Table, base: string): { name: string; options: SystemOptions } {
+function systemSection(s: Table, base: string, given?: DynamicalSystem): SystemSpec {
   onlyKeys(s, 'system', SYSTEM_KEYS);
-  const name = oneOf(s, 'name', 'system', SYSTEM_NAMES, true);
+  const module = s.module === undefined ? undefined : configModuleRef(s.module, base);
+  if (module && s.name !== undefined) fail('system.name', 'and system.module exclude each other: a built-in name, or a module of your own');
+  const name = module ? (given?.name ?? 'module') : oneOf(s, 'name', 'system', SYSTEM_NAMES, true);
   const options: { -readonly [K in keyof SystemOptions]: SystemOptions[K] } = {};
   if (s.set !== undefined) {
     const set = table(s.set, 'system.set');
@@ -152,11 +194,11 @@ function systemSection(s: Table, base: string): { name: string; options: SystemO
   }
   if (s.weights !== undefined) {
     const w = typeof s.weights === 'string' ? readJson(resolve(base, s.weights), 'system.weights') : s.weights;
-    withPrefix('system.weights', () => checkRnnWeights(w));
-    options.weights = w as RnnWeights;
+    if (w === null || typeof w !== 'object' || Array.isArray(w)) fail('system.weights', `must be an object of arrays by parameter name, or a JSON file holding one (got ${shown(w)})`);
+    options.weights = w as WeightArrays;
   }
   for (const k of Object.keys(options) as (keyof SystemOptions)[]) if (options[k] === undefined) delete options[k];
-  return { name, options };
+  return module ? { name, options, module } : { name, options };
 }
 
 function readJson(path: string, field: string): unknown {
@@ -173,11 +215,11 @@ function readJson(path: string, field: string): unknown {
   }
 }
 
-function lossTerm(v: unknown, path: string, system: DynamicalSystem): LossTerm {
+function lossTerm(v: unknown, path: string, system: DynamicalSystem | null): LossTerm {
   const t = table(v, path);
   onlyKeys(t, path, ['observable', 'power', 'target', 'weight']);
   const observable = string(t, 'observable', path, true);
-  withPrefix(join(path, 'observable'), () => findObservable(system, observable));
+  if (system) withPrefix(join(path, 'observable'), () => findObservable(system, observable));
   const power = number(t, 'power', path, { integer: true, positive: true });
   const weight = number(t, 'weight', path, { nonNegative: true });
   const term: LossTerm = { observable, target: number(t, 'target', path, { required: true }) };
@@ -189,6 +231,8 @@ function estimatorSection(e: Table): TrainConfig['estimator'] {
   const method = string(e, 'method', 'estimator', true);
   // a plain copy: TOML tables have no prototype, and the options travel to workers and checkpoints
   const options = e.options === undefined ? {} : (JSON.parse(JSON.stringify(table(e.options, 'estimator.options'))) as Record<string, unknown>);
+  // unknown keys are refused here, before any run (an unknown method is named by train)
+  if (estimatorNames().includes(method)) withPrefix('estimator.options', () => checkMethodOptions(getEstimator(method), options));
   const steps = number(e, 'steps', 'estimator', { integer: true, positive: true });
   const transient = number(e, 'transient', 'estimator', { integer: true, nonNegative: true });
   const horizon = number(e, 'horizon', 'estimator', { integer: true, positive: true });

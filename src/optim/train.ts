@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { RuntimeFailure, UsageError, opt, usage, withContext } from '../errors/index.js';
 import { gather, getEstimator, selectParams, type GradientEstimator } from '../gradients/index.js';
 import { Rng } from '../random/index.js';
-import { createSystem, type DynamicalSystem } from '../systems/index.js';
+import { systemFromSpec, type DynamicalSystem } from '../systems/index.js';
 import { appendLogLine, readCheckpoint, readLog, writeJsonAtomic, writeTextAtomic, type Checkpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { firstDifference } from './configFields.js';
@@ -54,6 +54,11 @@ export interface Evaluation {
 }
 
 export interface TrainOptions {
+  /**
+   * The system as a value (a user's model built with defineSystem, say); default: rebuilt from
+   * config.system (a built-in name, or a module). Its parameters are the starting point θ₀.
+   */
+  system?: DynamicalSystem;
   /** used instead of getEstimator(config.estimator.method) (tests, custom methods) */
   estimator?: GradientEstimator<any>;
   /** any differentiable function of the statistics, instead of the config's squared error */
@@ -153,7 +158,7 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
 }
 
 async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
-  const base = createSystem(config.system.name, config.system.options);
+  const base = opts.system ?? (await systemFromSpec(config.system));
   const sel = selectParams(base, config.params);
   const loss = opts.loss ?? squaredErrorLoss(config.loss);
   let estimator: GradientEstimator<any>;

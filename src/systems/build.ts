@@ -1,4 +1,4 @@
-import type { SystemModel, StepKernels } from './model.js';
+import type { ParamDef, SystemModel, StepKernels } from './model.js';
 import { rk4Kernels } from './rk4.js';
 import { standardObservables } from './observables.js';
 import type { DynamicalSystem, NoiseModel, Observable, ParamSpec, SystemSpec } from './types.js';
@@ -16,10 +16,15 @@ export function defaultParams(model: SystemModel): Float64Array {
   return p;
 }
 
+/** A parameter's shape: declared, else [] for a scalar and [size] for an array. */
+export function paramShape(d: ParamDef): readonly number[] {
+  return d.shape ?? (d.size === 1 ? [] : [d.size]);
+}
+
 function paramSpecs(model: SystemModel): ParamSpec[] {
   let offset = 0;
   return model.params.map((d) => {
-    const s = { name: d.name, size: d.size, offset, description: d.description };
+    const s = { name: d.name, size: d.size, offset, shape: paramShape(d), description: d.description };
     offset += d.size;
     return s;
   });
@@ -79,9 +84,9 @@ export function buildSystem(model: SystemModel, params: Float64Array, noise: Noi
     spec,
     withParams: (q) => {
       if (q.length !== nParams) throw new Error(`${model.name}: expected ${nParams} parameters, got ${q.length}`);
-      return buildSystem(model, q, noise, spec && { name: spec.name, options: { ...spec.options, set: {}, params: Array.from(q) } });
+      return buildSystem(model, q, noise, spec && { ...spec, options: { ...spec.options, set: {}, params: Array.from(q) } });
     },
-    withNoise: (nz) => buildSystem(model, p, nz, spec && { name: spec.name, options: { ...spec.options, ...noiseOptions(nz) } }),
+    withNoise: (nz) => buildSystem(model, p, nz, spec && { ...spec, options: { ...spec.options, ...noiseOptions(nz) } }),
   };
   if (model.kind === 'flow') sys.vectorField = (x, out) => raw.eval(x, out);
   else if (model.bindBatched) sys.bindBatched = (kern) => model.bindBatched!(p, kern);

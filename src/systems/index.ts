@@ -1,6 +1,9 @@
 export * from './types.js';
 export * from './options.js';
 export { CheckpointedOrbit, type SegmentBuffer, type OrbitStorage } from './orbit.js';
+export { checkSystemOptions, systemFromModel, weightsOf, flattenWeight, checkOptionKeys } from './instantiate.js';
+export { loadModel, loadSystem, moduleRef, systemFromSpec } from './load.js';
+export { decodeSafetensors, encodeSafetensors, tensorsToWeights, weightsToTensors, type Tensor } from './safetensors.js';
 export * from './model.js';
 export * from './noise.js';
 export * from './registry.js';

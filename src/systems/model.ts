@@ -8,6 +8,8 @@ export interface ParamDef {
   readonly name: string;
   readonly size: number;
   readonly default: number | Float64Array;
+  /** shape of an array-valued parameter ([n] or [rows, cols], row-major); default [size] (or [] for a scalar) */
+  readonly shape?: readonly number[];
   /** how an array default is drawn, for the catalogue (e.g. 'zeros') */
   readonly defaultLabel?: string;
   readonly description: string;
@@ -48,6 +50,15 @@ export interface SystemModel {
   readonly naturalHorizon: number | null;
   /** flows only */
   readonly dt?: number;
+  /**
+   * Facts about the model family, read by the code that builds systems (never `if (name === …)`):
+   * `minDim` marks a sized model (the `dim` option applies) and its smallest size; `defaultNoise`
+   * is σ when the caller gives none; `seededWeights` says its array parameters are drawn from a
+   * network seed (the `netSeed` option applies).
+   */
+  readonly minDim?: number;
+  readonly defaultNoise?: number;
+  readonly seededWeights?: boolean;
   readonly extraObservables?: readonly Observable[];
   sampleInitial(rng: Rng, out: Float64Array): void;
   wrap?(x: Float64Array): void;

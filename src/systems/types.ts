@@ -23,6 +23,8 @@ export interface ParamSpec {
   readonly name: string;
   readonly size: number;
   readonly offset: number;
+  /** [] for a scalar, [n] for a vector, [rows, cols] for a matrix (row-major) */
+  readonly shape: readonly number[];
   readonly description: string;
 }
 
@@ -147,10 +149,21 @@ export interface DynamicalSystem {
   withNoise(noise: NoiseModel | null): DynamicalSystem;
 }
 
-/** Name and options of a built-in system (see createSystem). */
+/**
+ * Plain-data recipe of a system: a built-in name and its options (createSystem), or a user's model
+ * loaded from an ES module (`module`: its URL and export name; see loadSystem).
+ */
 export interface SystemSpec {
   readonly name: string;
   readonly options: SystemOptions;
+  readonly module?: ModuleRef;
+}
+
+/** Where a user's model lives: an ES module URL (file:// or a package) and the export holding it. */
+export interface ModuleRef {
+  readonly url: string;
+  /** 'default' for the default export */
+  readonly export: string;
 }
 
 export function paramIndex(sys: DynamicalSystem, name: string): ParamSpec | undefined {

@@ -42,7 +42,7 @@ export const adviseCommand: Command = {
   system: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system } = systemFrom(positionals[0], values);
+    const { system } = await systemFrom(positionals[0], values);
     const params = paramsFrom(values, system);
     const objective = objectiveFrom(values, system, system.dt !== null ? Math.round(1000 / system.dt) : 1_000_000);
     const valid = estimatorNames();

@@ -14,8 +14,8 @@ export const checkCommand: Command = {
   },
   system: true,
   maxPositionals: 1,
-  run(positionals: string[], values: OptionValues) {
-    const { system } = systemFrom(positionals[0], values);
+  async run(positionals: string[], values: OptionValues) {
+    const { system } = await systemFrom(positionals[0], values);
     const r = checkDerivatives(system, {
       seed: seedFrom(values),
       cases: num(values, 'cases', 8, { integer: true, min: 1 }),

@@ -1,6 +1,6 @@
-import { UsageError } from '../../errors/index.js';
+import { UsageError, withContext } from '../../errors/index.js';
 import { compareMethods } from '../../experiments/compare.js';
-import { estimatorNames, selectParams } from '../../gradients/index.js';
+import { checkMethodOptions, estimatorNames, getEstimator, selectParams } from '../../gradients/index.js';
 import { compareFigure } from '../../report/compare.js';
 import { list, num, parseNumber, readJsonFile, str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
@@ -30,7 +30,7 @@ export const compareCommand: Command = {
   cluster: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system } = systemFrom(positionals[0], values);
+    const { system } = await systemFrom(positionals[0], values);
     const valid = estimatorNames();
     const methods = list(values, 'methods') ?? valid.filter((m) => m !== 'fd');
     for (const m of methods) if (!valid.includes(m)) throw new UsageError(`unknown method '${m}' in --methods (valid: ${valid.join(', ')})`);
@@ -47,6 +47,13 @@ export const compareCommand: Command = {
       const parsed = moRaw.trim().startsWith('{') ? (() => { try { return JSON.parse(moRaw); } catch (e) { throw new UsageError(`--method-options is not valid JSON: ${(e as Error).message}`); } })() : readJsonFile('method options file', moRaw);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--method-options must be a JSON object keyed by method name');
       for (const k of Object.keys(parsed)) if (!valid.includes(k)) throw new UsageError(`--method-options: unknown method '${k}' (valid: ${valid.join(', ')})`);
+      for (const [k, o] of Object.entries(parsed as Record<string, unknown>)) {
+        try {
+          checkMethodOptions(getEstimator(k), o);
+        } catch (e) {
+          throw e instanceof UsageError ? withContext('--method-options: ', e) : e;
+        }
+      }
       methodOptions = parsed as Record<string, Record<string, unknown>>;
     }
     const params = paramsFrom(values, system);

@@ -51,7 +51,7 @@ export const explodeCommand: Command = {
   system: true,
   maxPositionals: 1,
   async run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system } = systemFrom(positionals[0], values);
+    const { system } = await systemFrom(positionals[0], values);
     const raw = list(values, 'horizons');
     if (raw !== undefined && (values['max-horizon'] !== undefined || values.points !== undefined)) {
       throw new UsageError('give either --horizons a,b,c or --max-horizon T [--points P], not both');

@@ -67,8 +67,8 @@ export const ftleCommand: Command = {
   },
   system: true,
   maxPositionals: 1,
-  run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system: sys } = systemFrom(positionals[0], values);
+  async run(positionals: string[], values: OptionValues, progress: Progress) {
+    const { system: sys } = await systemFrom(positionals[0], values);
     const seed = seedFrom(values);
     const method = str(values, 'method');
     if (method !== undefined && !FTLE_METHODS.includes(method as FtleMethod)) throw new UsageError(`unknown --method '${method}' (valid: ${FTLE_METHODS.join(', ')})`);

@@ -112,7 +112,7 @@ export const gradCommand: Command = {
         if (values[key] !== undefined && !(key in adapter.options)) throw new UsageError(`--${key} does not apply to --method ${methodName} (it belongs to ${m.estimator.name})`);
       }
     }
-    const { system } = systemFrom(positionals[0], values);
+    const { system } = await systemFrom(positionals[0], values);
     const seed = seedFrom(values);
     const params = paramsFrom(values, system);
     const base = { system, params, seed, onProgress: (d: number, t: number) => progress.update(methodName, d, t) };

@@ -68,8 +68,8 @@ export const lyapunovCommand: Command = {
   },
   system: true,
   maxPositionals: 1,
-  run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system: sys } = systemFrom(positionals[0], values);
+  async run(positionals: string[], values: OptionValues, progress: Progress) {
+    const { system: sys } = await systemFrom(positionals[0], values);
     const seed = seedFrom(values);
     const n = sys.dim;
     const k = num(values, 'k', n, { integer: true, min: 1, max: n });

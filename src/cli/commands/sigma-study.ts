@@ -52,7 +52,7 @@ export const sigmaStudyCommand: Command = {
     const sigmas = raw.map((v) => parseNumber('--sigmas', v, { above: 0 }));
     const degree = num(values, 'degree', 1, { integer: true, min: 1, max: 2 }) as 1 | 2;
     // the system is built at the first σ so that --kernel and --noise-dirs apply
-    const { system } = systemFrom(positionals[0], { ...values, noise: String(sigmas[0]) });
+    const { system } = await systemFrom(positionals[0], { ...values, noise: String(sigmas[0]) });
     const seed = seedFrom(values);
     const objective = objectiveFrom(values, system, system.dt !== null ? Math.round(1000 / system.dt) : 100000);
     const study = await sigmaStudy(system, {

@@ -19,8 +19,8 @@ export const simulateCommand: Command = {
   },
   system: true,
   maxPositionals: 1,
-  run(positionals: string[], values: OptionValues, progress: Progress) {
-    const { system } = systemFrom(positionals[0], values);
+  async run(positionals: string[], values: OptionValues, progress: Progress) {
+    const { system } = await systemFrom(positionals[0], values);
     const defaultSteps = system.dt !== null ? Math.round(1000 / system.dt) : 100000;
     const res = simulate(system, {
       steps: num(values, 'steps', defaultSteps, { integer: true, min: 1 }),

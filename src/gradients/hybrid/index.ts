@@ -12,6 +12,7 @@ import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
 import { CONTINUITY_PILOT_STEPS, HYBRID_WINDOW_FACTOR, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
 import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
+import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
 
 export type { HybridOptions } from './options.js';
 export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
@@ -113,10 +114,14 @@ const MODULE_HORIZON = new URL('./horizon.js', import.meta.url).href;
  * The hybrid of backpropagation and kernel differentiation (adjoint path-kernel and
  * shadowing-kernel splits): bounded adjoint, low-variance kernel part. See docs/hybrid.md.
  */
+const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true } satisfies OptionKeys<HybridOptions>;
+
 export const hybridEstimator: GradientEstimator<HybridOptions> = {
+  optionKeys: Object.keys(HYBRID_KEYS),
   name: 'hybrid',
   description: 'adjoint with part of each perturbation absorbed by the noise kernel (path-kernel or shadowing split)',
   async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(hybridEstimator, o);
     const cost = new CostMeter();
     const sys = req.system;
     const noise = requireNoise(sys);

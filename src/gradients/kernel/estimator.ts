@@ -11,6 +11,7 @@ import type { HorizonChunkOptions } from './horizon.js';
 import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
 import { noiseDiagnostics, requireNoise } from './score.js';
 import { planWindow, selectWindow, windowLadder, windowWarning, type ScanEntry } from '../plan/index.js';
+import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
 
 export interface KernelOptions {
   /** decorrelation window W of the ergodic form (default: planned from a pilot of the objective's correlation time, see plan/window.ts): bias decays with W, variance grows like W */
@@ -38,10 +39,14 @@ const ERGODIC_MODULE = new URL('./ergodic.js', import.meta.url).href;
  * noisy system's statistic from scores of the noise already drawn. Nothing is propagated, so
  * nothing explodes; the price is variance ∝ 1/σ². All parameters come from one paramAdjoint per step.
  */
+const KERNEL_KEYS = { window: true, baseline: true, repeats: true, form: true, batches: true } satisfies OptionKeys<KernelOptions>;
+
 export const kernelEstimator: GradientEstimator<KernelOptions> = {
+  optionKeys: Object.keys(KERNEL_KEYS),
   name: 'kernel',
   description: 'kernel differentiation: likelihood-ratio (score) gradients of noisy systems, finite-time or ergodic, foliated noise',
   async estimate(req: GradientRequest, options: KernelOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(kernelEstimator, options);
     const sys = req.system;
     const noise = requireNoise(sys);
     // σ at the floating-point spacing of the state: the score weights would describe noise never added

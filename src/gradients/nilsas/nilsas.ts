@@ -11,6 +11,7 @@ import { failure, opt } from '../../errors/index.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
 import { nilsasTrajectory } from './trajectory.js';
+import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
 
 /** Stream of a repetition's generator that draws the random terminal W (the orbit uses the repetition's own stream, as BPTT does). */
 export const NILSAS_BASIS_STREAM = 1;
@@ -158,10 +159,14 @@ function segmentGrowthCheck(plan: NilsasPlan, dt: number | null): string[] {
  * independent orbits. Shadowing omits the unstable contribution of the linear response: it is
  * biased where the system is far from uniformly hyperbolic (see docs/nilsas.md).
  */
+const NILSAS_KEYS = { M: true, segmentSteps: true, segments: true, repeats: true, spectrumSteps: true, neutral: true, condition: true } satisfies OptionKeys<NilsasOptions>;
+
 export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
+  optionKeys: Object.keys(NILSAS_KEYS),
   name: 'nilsas',
   description: 'adjoint shadowing (NILSAS): bounded least-squares adjoint of a chaotic map or flow, all parameters at (M+2)× the cost of BPTT',
   async estimate(req: GradientRequest, options: NilsasOptions = {}): Promise<GradientResult> {
+    checkMethodOptions(nilsasEstimator, options);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);

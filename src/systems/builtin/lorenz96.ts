@@ -13,6 +13,7 @@ export function lorenz96(dim = 40, dt = 0.01): SystemModel {
     kind: 'flow',
     dim: n,
     dt,
+    minDim: 4,
     description: 'Lorenz 1996 model of an atmospheric latitude circle (cyclic)',
     equations: 'ẋᵢ = (xᵢ₊₁ − xᵢ₋₂)·xᵢ₋₁ − xᵢ + F, indices mod n',
     params: [{ name: 'F', size: 1, default: 8, description: 'forcing F' }],

@@ -99,9 +99,11 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
     equations: 'x ↦ tanh(g·W·x + b)',
     params: [
       { name: 'g', size: 1, default: 3, description: 'gain g (chaotic for g > 1 in large random networks)' },
-      { name: 'W', size: nn, default: W, defaultLabel: 'N(0, 1/n) from the network seed', description: `recurrent weights, ${n}×${n} row-major` },
+      { name: 'W', size: nn, shape: [n, n], default: W, defaultLabel: 'N(0, 1/n) from the network seed', description: `recurrent weights, ${n}×${n} row-major` },
       { name: 'b', size: n, default: b, defaultLabel: 'zeros', description: `biases, ${n} entries` },
     ],
+    minDim: 1,
+    seededWeights: true,
     defaultTransient: 500,
     naturalHorizon: 50,
     sampleInitial(rng, out) {

@@ -28,6 +28,7 @@ export function solenoid(dim = 21): SystemModel {
     name: 'solenoid',
     kind: 'map',
     dim,
+    minDim: 2,
     description: `solenoid map with ${m} expanding angles: many unstable directions, where shadowing is biased`,
     equations: 'x⁰ ↦ 0.05x⁰ + 0.1·Σᵢ cos(5xⁱ) + γ₁;  xⁱ ↦ 2xⁱ + γ₂(1 + x⁰)·sin(2xⁱ) mod 2π',
     params: [

@@ -15,6 +15,7 @@ export function tent(): SystemModel {
     description: 'noisy tent map on the circle [0, 1); default noise σ = 0.1',
     equations: 'x ↦ (γ·T(x) + σξ) mod 1, T(x) = x for x ≤ ½, 1 − x otherwise',
     params: [{ name: 'gamma', size: 1, default: 3, description: 'slope γ' }],
+    defaultNoise: 0.1,
     defaultTransient: 100,
     naturalHorizon: null,
     extraObservables: [coordinate('x', 0)],

@@ -74,7 +74,7 @@ function declare(params: Readonly<Record<string, ParamDeclaration>>): { defs: Pa
     const shape = shapeOf(name, o.shape);
     const size = sizeOf(shape);
     const label = typeof decl === 'number' ? undefined : decl.defaultLabel;
-    defs.push({ name, size, default: paramDefault(name, size, o.default), ...(label ? { defaultLabel: label } : {}), description: o.description ?? (shape.length ? `${shape.join('×')} array` : name) });
+    defs.push({ name, size, shape, default: paramDefault(name, size, o.default), ...(label ? { defaultLabel: label } : {}), description: o.description ?? (shape.length ? `${shape.join('×')} array` : name) });
     specs.push({ name, shape, size, offset });
     offset += size;
   }
