@@ -83,3 +83,17 @@ describe('unknown option keys are refused everywhere', () => {
     assert.match(r.stderr, /--method-options: unknown key of hybrid options 'windw' \(valid: /);
   });
 });
+
+describe('method set-up is the estimator\'s plan step', () => {
+  it('hybrid and NILSAS plan their pilot settings; given options are kept; the others plan nothing', async () => {
+    const { getEstimator, estimatorNames } = await import('../src/gradients/index.js');
+    const sys = createSystem('lorenz63', { noise: 0.5 });
+    const req = { system: sys, objective: { kind: 'average' as const, observable: 'z', steps: 2000 }, params: ['rho'], seed: 1 };
+    const h = getEstimator('hybrid').plan!(req, { split: 'shadowing' });
+    assert.ok(Number.isInteger(h.u) && h.u >= 1, `u = ${h.u}`);
+    assert.deepEqual(getEstimator('hybrid').plan!(req, { split: 'shadowing', u: 2, window: 3 }), { split: 'shadowing', u: 2, window: 3 });
+    const n = getEstimator('nilsas').plan!(req, {});
+    assert.ok(n.M >= 1 && n.segmentSteps >= 1 && n.spectrumSteps === 0, JSON.stringify(n));
+    assert.deepEqual(estimatorNames().filter((m) => getEstimator(m).plan).sort(), ['hybrid', 'nilsas']);
+  });
+});

@@ -1,5 +1,4 @@
-import { getEstimator, planNilsas, type GradientRequest, type GradientResult, type Objective } from '../gradients/index.js';
-import { resolveHybridOptions } from '../gradients/hybrid/index.js';
+import { getEstimator, type GradientRequest, type GradientResult, type Objective } from '../gradients/index.js';
 import { RuntimeFailure } from '../errors/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import { cpuSeconds, seconds } from './common.js';
@@ -130,31 +129,15 @@ export async function runWithBudget(method: string, req: GradientRequest, option
 export function fillSetup(req: GradientRequest, methods: readonly string[], given: Record<string, Record<string, unknown>> = {}): CompareSetup {
   const t0 = process.hrtime.bigint();
   const filled: Record<string, Record<string, unknown>> = { ...given };
-  // a failure here (no noise, bad options) is left to the method's own run, which records it
-  if (methods.includes('hybrid') && req.system.noise !== null) {
-    const h = given.hybrid ?? {};
+  // each estimator's own plan step (no switch on method names here); a failure (no noise, bad
+  // options) is left to the method's own run, which records it
+  for (const m of new Set(methods)) {
+    const e = getEstimator(m);
+    if (!e.plan) continue;
     try {
-      const run = resolveHybridOptions(req, h);
-      // the planned window and α too: their pilots would otherwise repeat in every sized run
-      filled.hybrid = {
-        ...h,
-        ...(run.split === 'shadowing' && h.u === undefined ? { u: run.u } : {}),
-        ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
-        ...(req.objective.kind === 'average' && h.window === undefined ? { window: run.window } : {}),
-      };
+      filled[m] = e.plan(req, given[m] ?? {});
     } catch {
-      /* reported by the hybrid's entry */
-    }
-  }
-  if (methods.includes('nilsas') && req.objective.kind === 'average') {
-    const o = given.nilsas ?? {};
-    if (o.M === undefined || (o.segmentSteps === undefined && o.segments === undefined)) {
-      try {
-        const plan = planNilsas(req.system, req.objective, o, req.seed);
-        filled.nilsas = { ...o, M: plan.task.M, segmentSteps: plan.task.segmentSteps, spectrumSteps: 0 };
-      } catch {
-        /* reported by the NILSAS entry */
-      }
+      /* reported by the method's entry */
     }
   }
   return { filled, seconds: seconds(t0) };

@@ -80,4 +80,10 @@ export interface GradientEstimator<O = Record<string, unknown>> {
   /** the valid keys of its options; others are rejected with a UsageError naming these */
   readonly optionKeys?: readonly string[];
   estimate(request: GradientRequest, options: O): Promise<GradientResult>;
+  /**
+   * The set-up step: options with the settings a pilot would choose filled in (the hybrid's u, α and
+   * window; NILSAS's M and segment length), so that repeated estimates on one request (growing
+   * budgets, say) run the pilot once. Options already given are kept; absent when nothing is planned.
+   */
+  plan?(request: GradientRequest, options: O): O;
 }

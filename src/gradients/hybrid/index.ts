@@ -120,6 +120,18 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
   optionKeys: Object.keys(HYBRID_KEYS),
   name: 'hybrid',
   description: 'adjoint with part of each perturbation absorbed by the noise kernel (path-kernel or shadowing split)',
+  plan(req: GradientRequest, h: HybridOptions = {}): HybridOptions {
+    checkMethodOptions(hybridEstimator, h);
+    if (req.system.noise === null) return h;
+    const run = resolveHybridOptions(req, h);
+    // the planned window and α too: their pilots would otherwise repeat in every sized run
+    return {
+      ...h,
+      ...(run.split === 'shadowing' && h.u === undefined ? { u: run.u } : {}),
+      ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
+      ...(req.objective.kind === 'average' && h.window === undefined ? { window: run.window } : {}),
+    };
+  },
   async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {
     checkMethodOptions(hybridEstimator, o);
     const cost = new CostMeter();

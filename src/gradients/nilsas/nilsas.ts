@@ -165,6 +165,12 @@ export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
   optionKeys: Object.keys(NILSAS_KEYS),
   name: 'nilsas',
   description: 'adjoint shadowing (NILSAS): bounded least-squares adjoint of a chaotic map or flow, all parameters at (M+2)× the cost of BPTT',
+  plan(req: GradientRequest, o: NilsasOptions = {}): NilsasOptions {
+    checkMethodOptions(nilsasEstimator, o);
+    if (req.objective.kind !== 'average' || (o.M !== undefined && (o.segmentSteps !== undefined || o.segments !== undefined))) return o;
+    const plan = planNilsas(req.system, req.objective, o, req.seed);
+    return { ...o, M: plan.task.M, segmentSteps: plan.task.segmentSteps, spectrumSteps: 0 };
+  },
   async estimate(req: GradientRequest, options: NilsasOptions = {}): Promise<GradientResult> {
     checkMethodOptions(nilsasEstimator, options);
     const meter = new CostMeter();
