@@ -1,6 +1,6 @@
 import { Rng } from '../../random/index.js';
 import { correlationTime, type CorrelationTime } from '../../stats/index.js';
-import { checkFinite, initialState, step, type DynamicalSystem } from '../../systems/index.js';
+import { initialState, orbitBatchMeans, type DynamicalSystem } from '../../systems/index.js';
 import { resolveObjective, transientOf } from '../objective.js';
 import type { GradientCost, Objective } from '../types.js';
 
@@ -12,11 +12,13 @@ import type { GradientCost, Objective } from '../types.js';
 export const PILOT_STREAM = 0x9170;
 
 /**
- * Pilot orbit length: a tenth of the run, at least 4000 steps, at most
- * 2·10⁵ (0.2 s on Lorenz 63; enough to see its 150-step correlation envelope 1300 times over).
+ * Pilot length: a tenth of the run (so a pilot never costs more than 10% of what it plans — a
+ * training loop plans at every iteration), at least 500 steps, at most 2·10⁵ (0.2 s on Lorenz 63;
+ * enough to see its 180-step correlation envelope 1100 times over). A pilot too short for the
+ * correlation time says so (`truncated`).
  */
 export function pilotSteps(runSteps: number): number {
-  return Math.max(4000, Math.min(200_000, Math.round(runSteps / 10)));
+  return Math.max(500, Math.min(200_000, Math.round(runSteps / 10)));
 }
 
 export interface ObjectivePilot {
@@ -31,16 +33,10 @@ export function pilotObjective(sys: DynamicalSystem, objective: Objective, seed:
   const ob = resolveObjective(sys, objective);
   const rng = new Rng(seed).split(PILOT_STREAM);
   const transient = transientOf(sys, objective);
-  let x: Float64Array = initialState(sys, rng, transient);
-  let y: Float64Array = new Float64Array(sys.dim);
   const series = new Float64Array(steps);
-  for (let k = 0; k < steps; k++) {
-    step(sys, x, y, rng);
-    checkFinite(y, transient + k + 1);
-    const t = x;
-    x = y;
-    y = t;
-    series[k] = ob.value(x);
-  }
+  let k = 0;
+  orbitBatchMeans(sys, initialState(sys, rng, transient), steps, rng, 1, (x, out) => {
+    out[0] = series[k++] = ob.value(x);
+  }, { firstIndex: transient });
   return { series, correlation: correlationTime(series), cost: { steps: transient + steps, tangentSolves: 0, adjointSolves: 0 } };
 }
