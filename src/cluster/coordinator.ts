@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FlowProducer, Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RuntimeFailure } from '../errors/index.js';
+import type { ModuleRef, SystemSpec } from '../systems/index.js';
 import type { TaskExecutor } from '../parallel/index.js';
 import { decode, encode } from './codec.js';
 import { rebuildFailure } from './failure.js';
@@ -48,6 +51,15 @@ const VERSION: string = (JSON.parse(readFileSync(new URL('../../../package.json'
 /** Content hash of a request: the chaosgrad version and every unit's kind and payload. */
 export function requestId(units: UnitJobData[]): string {
   return createHash('sha256').update(JSON.stringify([VERSION, units])).digest('hex').slice(0, 32);
+}
+
+/**
+ * How a job names a user's model: by its file name, which each worker resolves inside its own
+ * --modules DIR (deploy the model file there); never by a path of the coordinator's machine.
+ */
+function moduleName(ref: ModuleRef): { name: string; export: string } {
+  if (!ref.url.startsWith('file:')) throw new RuntimeFailure(`model module ${ref.url}: only a file can be sent to workers (by its name, resolved in their modules directory)`);
+  return { name: basename(fileURLToPath(ref.url)), export: ref.export };
 }
 
 /**
@@ -134,11 +146,15 @@ export class ClusterExecutor implements TaskExecutor {
   }
 
   private async request<A, R>(tasks: { module: string; fn: string; arg: A }[], onProgress?: (done: number, total: number) => void): Promise<R[]> {
-    const units: UnitJobData[] = tasks.map((t) => {
+    const units: UnitJobData[] = tasks.map((task) => {
+      // a unit on a user's model comes wrapped (gradients/repeats.ts): the worker loads the model itself
+      const t = task.fn === 'runWithModuleSystem' ? (task.arg as unknown as { module: string; fn: string; arg: unknown }) : task;
       const kind = kindOfTask(t.module, t.fn);
       if (kind === null) throw new RuntimeFailure(`${t.fn} is not a unit kind workers accept; it cannot run on ${this.label}`);
       // the system is rebuilt by the worker from spec; functions never travel
       const { system: _s, progress: _p, ...data } = t.arg as Record<string, unknown>;
+      const spec = data.spec as SystemSpec | null;
+      if (spec?.module) data.spec = { ...spec, module: moduleName(spec.module) };
       return { v: 1, kind, payload: encode(data) };
     });
     const request = requestId(units);

@@ -1,10 +1,11 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { resolveObjective } from '../gradients/objective.js';
 import { selectParams } from '../gradients/params.js';
 import type { RepeatArg } from '../gradients/repeats.js';
 import type { Objective } from '../gradients/index.js';
-import { SYSTEM_NAMES, createSystem, type DynamicalSystem } from '../systems/index.js';
+import { SYSTEM_NAMES, createSystem, systemFromSpec, type DynamicalSystem, type SystemSpec } from '../systems/index.js';
 import { CodecError, decode } from './codec.js';
 import { PayloadError, checkObject, opt, type Rule, type Schema } from './fields.js';
 import { UNIT_KINDS, type UnitKind } from './units.js';
@@ -40,7 +41,7 @@ const SYSTEM_OPTIONS: Schema = {
 
 function unitSchema(kind: UnitKind): Schema {
   return {
-    spec: { object: { name: 'string', options: { object: SYSTEM_OPTIONS }, module: opt('string') } },
+    spec: { object: { name: 'string', options: { object: SYSTEM_OPTIONS }, module: opt({ object: { name: 'string', export: 'string' } }) } },
     objective: OBJECTIVE,
     params: 'string[]',
     seed: 'int>=0',
@@ -71,17 +72,21 @@ export function resolveModuleName(dir: string | null, name: string): string {
   return real;
 }
 
-/** The validated argument of a unit: the system rebuilt from plain data, nothing else accepted. */
+/**
+ * The validated argument of a unit. A built-in system is rebuilt here; a user's model is named by
+ * `spec.module`, already resolved to a file inside the modules directory, and loaded by unitSystem.
+ */
 export interface ValidUnit {
   kind: UnitKind;
   arg: RepeatArg<unknown>;
-  system: DynamicalSystem;
+  system: DynamicalSystem | null;
 }
 
 /**
  * Checks a job's data before anything runs: the kind is whitelisted, every field has its type and
- * range, the system is a built-in one (created with the library's own checks, as the CLI does),
- * the objective and parameters exist on it, the unit options pass the kind's checks.
+ * range, the system is a built-in one (created with the library's own checks, as the CLI does) or
+ * a model module inside the modules directory, the objective and parameters exist on it (for a
+ * module: in unitSystem, once loaded), the unit options pass the kind's checks.
  */
 export function validateUnit(data: unknown, modulesDir: string | null): ValidUnit {
   if (typeof data !== 'object' || data === null) throw new PayloadError('job data must be an object');
@@ -100,17 +105,31 @@ export function validateUnit(data: unknown, modulesDir: string | null): ValidUni
     throw e;
   }
   checkObject('unit', arg, unitSchema(kind));
-  const spec = arg.spec as { name: string; options: Record<string, unknown>; module?: string };
-  // the only code a job may name is a module inside --modules DIR; this version builds built-in systems only
+  const spec = arg.spec as { name: string; options: Record<string, unknown>; module?: { name: string; export: string } };
   if (spec.module !== undefined) {
-    resolveModuleName(modulesDir, spec.module);
-    throw new PayloadError(`model module '${spec.module}': this worker builds built-in systems only`);
+    // the only code a job may name: a module inside the worker's --modules DIR
+    const file = resolveModuleName(modulesDir, spec.module.name);
+    arg.spec = { ...spec, module: { url: pathToFileURL(file).href, export: spec.module.export } };
+    return { kind, arg: arg as unknown as RepeatArg<unknown>, system: null };
   }
   if (!SYSTEM_NAMES.includes(spec.name)) throw new PayloadError(`unknown system '${spec.name}' (valid: ${SYSTEM_NAMES.join(', ')})`);
   const system = createSystem(spec.name, spec.options);
+  checkAgainst(kind, arg, system);
+  return { kind, arg: arg as unknown as RepeatArg<unknown>, system };
+}
+
+/** The objective, parameters and options of a unit must fit its system. */
+function checkAgainst(kind: UnitKind, arg: Record<string, unknown>, system: DynamicalSystem): void {
   const objective = arg.objective as unknown as Objective;
   resolveObjective(system, objective);
   selectParams(system, arg.params as string[]);
   kind.check?.(arg.options as Record<string, unknown>, objective);
-  return { kind, arg: arg as unknown as RepeatArg<unknown>, system };
+}
+
+/** The system of a validated unit: built-in (already built) or loaded from its model module, then checked. */
+export async function unitSystem(u: ValidUnit): Promise<DynamicalSystem> {
+  if (u.system) return u.system;
+  const system = await systemFromSpec(u.arg.spec as SystemSpec);
+  checkAgainst(u.kind, u.arg as unknown as Record<string, unknown>, system);
+  return system;
 }

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { encode } from './codec.js';
 import { encodeFailure } from './failure.js';
-import { validateUnit } from './payload.js';
+import { unitSystem, validateUnit } from './payload.js';
 import { unitModuleUrl } from './units.js';
 
 /**
@@ -14,9 +14,10 @@ import { unitModuleUrl } from './units.js';
 const modulesDir = process.env.CHAOSGRAD_WORKER_MODULES || null;
 
 export default async function process_(job: SandboxedJob): Promise<string> {
-  let unit;
+  let unit, system;
   try {
     unit = validateUnit(job.data, modulesDir);
+    system = await unitSystem(unit);
   } catch (e) {
     throw new UnrecoverableError(encodeFailure(e as Error, 'PayloadError'));
   }
@@ -24,7 +25,7 @@ export default async function process_(job: SandboxedJob): Promise<string> {
   let last = 0;
   const arg = {
     ...unit.arg,
-    system: unit.system,
+    system,
     // units that report a fraction (long single orbits) move the coordinator's progress bar
     progress: (f: number) => {
       const now = Date.now();

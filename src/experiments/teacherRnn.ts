@@ -123,7 +123,7 @@ export function teacherMethods(size: ExperimentSize, student: DynamicalSystem, s
   const methods: TeacherMethod[] = [
     { label: 'BPTT + clip', method: 'bptt', steps: CLIP_HORIZON, options: { clip: 1, repeats: orbits }, note: `${orbits} orbits of ${CLIP_HORIZON} steps, each orbit’s gradient clipped to norm 1` },
     { label: 'BPTT truncated', method: 'bptt', steps: steps(DEMO_STEPS.truncated), options: { truncate: 10, repeats: 4 }, note: 'detach every 10 steps, 4 orbits' },
-    { label: 'kernel', method: 'kernel', steps: steps(DEMO_STEPS.kernel), options: {}, note: 'ergodic kernel, window 10 steps' },
+    { label: 'kernel', method: 'kernel', steps: steps(DEMO_STEPS.kernel), options: {}, note: 'ergodic kernel, window planned from the correlation time (a pilot of a tenth of the orbit)' },
     { label: 'hybrid (path-kernel)', method: 'hybrid', steps: steps(DEMO_STEPS.pathKernel), options: { split: 'pathkernel', alpha: 0.5 }, note: 'adjoint path-kernel split, α = 0.5' },
     { label: 'hybrid (shadowing)', method: 'hybrid', steps: steps(DEMO_STEPS.shadowing), options: { split: 'shadowing', u: hybrid.u }, note: `shadowing-kernel split, u = ${hybrid.u} (λᵢ > −λ₁/2 at the start)` },
   ];

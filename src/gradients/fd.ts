@@ -1,4 +1,4 @@
-import { UsageError, usage, opt } from '../errors/index.js';
+import { RuntimeFailure, UsageError, usage, opt } from '../errors/index.js';
 import { Rng, type RngState } from '../random/index.js';
 import { studentTQuantile } from '../stats/index.js';
 import { checkFinite, initialState, step, type DynamicalSystem, type Observable } from '../systems/index.js';
@@ -8,8 +8,10 @@ import { scatter, selectParams, type ParamSelection } from './params.js';
 import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatOutcome } from './repeats.js';
 import { checkFdStep } from './trust.js';
 import { makeResult } from './result.js';
-import type { GradientEstimator, GradientRequest, GradientResult, Objective } from './types.js';
+import type { GradientCost, GradientEstimator, GradientRequest, GradientResult, Objective } from './types.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from './methodOptions.js';
+import { FD_PILOT_BATCHES, chooseFdStep, type FdStepChoice } from './plan/fdStep.js';
+import { PILOT_STREAM } from './plan/pilot.js';
 
 /**
  * Options of the finite-difference reference.
@@ -26,6 +28,10 @@ export interface FdOptions {
   batches?: number;
   /** differentiate along this vector over the selected entries only (one result entry) */
   direction?: ArrayLike<number>;
+  /** absolute step per selected entry (what the step pilot chooses when neither h nor relativeH is given) */
+  hPerEntry?: readonly number[];
+  /** plan the step from a pilot when no step is given (default true) */
+  planStep?: boolean;
 }
 
 export const DEFAULT_BATCHES = 10;
@@ -49,10 +55,10 @@ function probesOf(sys: DynamicalSystem, sel: ParamSelection, o: FdOptions): Prob
     }
     return [{ dp: scatter(d, sel, sys.nParams), s: o.h ?? (rel * pMax) / dMax }];
   }
-  return Array.from(sel.indices, (idx) => {
+  return Array.from(sel.indices, (idx, k) => {
     const dp = new Float64Array(sys.nParams);
     dp[idx] = 1;
-    return { dp, s: o.h ?? rel * Math.max(Math.abs(sys.p[idx]), 1) };
+    return { dp, s: o.hPerEntry?.[k] ?? o.h ?? rel * Math.max(Math.abs(sys.p[idx]), 1) };
   });
 }
 
@@ -152,11 +158,51 @@ export function fdBatchTask(arg: RepeatArg<FdOptions & { batchCount: number }>):
 export const FD_TASKS = import.meta.url;
 
 /**
+ * The step pilot (plan/fdStep.ts): FD_PILOT_BATCHES batches of a twentieth of the run at h₀ and 4h₀,
+ * in this thread, each batch's two runs sharing x₀ and noise (paired), on the run's seed shifted
+ * so that the pilot's draws are not the estimate's.
+ */
+function planStep(req: GradientRequest, options: FdOptions, batches: number): { choices: FdStepChoice[] | null; failure?: string; size: number; cost: Omit<GradientCost, 'seconds'> } {
+  const o = req.objective;
+  const size = o.kind === 'average' ? Math.max(100, Math.round(o.steps / 20)) : Math.max(FD_PILOT_BATCHES, Math.round(o.samples / 20));
+  const objective: Objective = o.kind === 'average' ? { ...o, steps: size } : { ...o, samples: size };
+  const rel = options.relativeH ?? DEFAULT_RELATIVE_H;
+  const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };
+  const rows: { d1: number[]; d4: number[] }[] = [];
+  for (let b = 0; b < FD_PILOT_BATCHES; b++) {
+    const arg = (r: number): RepeatArg<FdOptions & { batchCount: number }> => ({
+      spec: null, system: req.system, objective, params: req.params, seed: (req.seed ^ PILOT_STREAM) >>> 0, stream: b,
+      options: { relativeH: r, batchCount: FD_PILOT_BATCHES, planStep: false },
+    });
+    let one: RepeatOutcome, four: RepeatOutcome;
+    try {
+      one = fdBatchTask(arg(rel));
+      four = fdBatchTask(arg(4 * rel));
+    } catch (e) {
+      // the system may not exist at p ± 4h₀ (Hénon escapes): keep the default step
+      if (!(e instanceof RuntimeFailure)) throw e;
+      return { choices: null, failure: (e as Error).message, size, cost };
+    }
+    for (const c of [one.cost, four.cost]) cost.steps += c.steps;
+    one.gradient.forEach((d, j) => {
+      rows[j] ??= { d1: [], d4: [] };
+      rows[j].d1.push(d);
+      rows[j].d4.push(four.gradient[j]);
+    });
+  }
+  const sel = selectParams(req.system, req.params);
+  const full = o.kind === 'average' ? o.steps : o.samples;
+  const workRatio = (size * FD_PILOT_BATCHES) / (full * batches);
+  const choices = rows.map((row, j) => chooseFdStep(row, rel * Math.max(Math.abs(req.system.p[sel.indices[j]]), 1), workRatio));
+  return { choices, size, cost };
+}
+
+/**
  * Finite-difference reference: central differences of the statistic along each selected entry (or
  * one direction), with common random numbers, optional Richardson extrapolation, and a 95%
  * confidence interval mean ± t_{B−1}·stderr from B independent batches. Slow but honest.
  */
-const FD_KEYS = { h: true, relativeH: true, richardson: true, batches: true, direction: true } satisfies OptionKeys<FdOptions>;
+const FD_KEYS = { h: true, relativeH: true, richardson: true, batches: true, direction: true, hPerEntry: true, planStep: true } satisfies OptionKeys<FdOptions>;
 
 export const fdEstimator: GradientEstimator<FdOptions> = {
   optionKeys: Object.keys(FD_KEYS),
@@ -180,6 +226,13 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
         throw new UsageError(`direction must be a non-zero finite vector of ${sel.indices.length} entries (one per selected parameter entry)`);
       }
     }
+    // Richardson extrapolation removes the h² bias the plan trades against: it keeps the default step
+    const planned = options.h === undefined && options.relativeH === undefined && options.direction === undefined && options.hPerEntry === undefined &&
+      options.planStep !== false && options.richardson !== true
+      ? planStep(req, options, B)
+      : null;
+    if (planned) meter.add(planned.cost);
+    if (planned?.choices) options = { ...options, hPerEntry: planned.choices.map((c) => c.h) };
     const probes = probesOf(system, sel, options);
     // a step at the parameter's floating-point spacing differentiates rounding, with a zero error bar
     const warnings = options.direction === undefined
@@ -204,6 +257,11 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
         ci95,
         tQuantile: t,
         h: probes.map((p) => p.s),
+        hFrom: planned?.choices
+          ? { chosen: 'pilot', rule: 'h minimising curvature bias² + stderr² over h₀·2^k (k ≤ 2) from D(h₀), D(4h₀) on paired pilot batches', pilotSize: planned.size, pilotBatches: FD_PILOT_BATCHES, entries: planned.choices }
+          : planned
+            ? { chosen: 'default', pilotFailed: planned.failure }
+            : 'given',
         richardson: options.richardson === true,
         commonRandomNumbers: objective.kind === 'average'
           ? 'per batch: one x0 (transient at the nominal p) and one noise stream shared by p and p ± h'

@@ -39,18 +39,28 @@ export function correlationTime(series: ArrayLike<number>, opts: CorrelationTime
   if (N < 4) throw new RangeError(`correlationTime needs at least 4 samples, got ${N}`);
   const c = opts.c ?? 5;
   const maxLag = Math.max(1, Math.min(N - 2, Math.floor(opts.maxLag ?? N / 10)));
+  // a running mean and deviations scaled by their largest size: a series of huge (finite) values —
+  // an orbit on its way to blowing up — must not overflow into NaN correlations
   let mean = 0;
-  for (let i = 0; i < N; i++) mean += series[i];
-  mean /= N;
+  for (let i = 0; i < N; i++) mean += (series[i] - mean) / (i + 1);
   const d = new Float64Array(N);
-  let c0 = 0;
+  let scale = 0;
   for (let i = 0; i < N; i++) {
     d[i] = series[i] - mean;
-    c0 += d[i] * d[i];
+    scale = Math.max(scale, Math.abs(d[i]));
+  }
+  if (!Number.isFinite(mean) || !Number.isFinite(scale)) throw new RangeError('correlationTime needs a finite series');
+  let c0 = 0;
+  if (scale > 0) {
+    for (let i = 0; i < N; i++) {
+      d[i] /= scale;
+      c0 += d[i] * d[i];
+    }
   }
   c0 /= N;
   // a constant series has no memory: one sample is one independent sample
   if (!(c0 > 0)) return { mean, variance: 0, tau: 0.5, tauAbs: 0.5, lags: 0, truncated: false };
+  const variance = c0 * scale * scale;
   let tau = 0.5, tauAbs = 0.5;
   for (let k = 1; k <= maxLag; k++) {
     let s = 0;
@@ -59,7 +69,7 @@ export function correlationTime(series: ArrayLike<number>, opts: CorrelationTime
     const rho = s / N / c0;
     tau += rho;
     tauAbs += Math.abs(rho);
-    if (k >= c * tauAbs) return { mean, variance: c0, tau, tauAbs, lags: k, truncated: false };
+    if (k >= c * tauAbs) return { mean, variance, tau, tauAbs, lags: k, truncated: false };
   }
-  return { mean, variance: c0, tau, tauAbs, lags: maxLag, truncated: true };
+  return { mean, variance, tau, tauAbs, lags: maxLag, truncated: true };
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { QUEUE, encode, parseRedisUrl } from '../../src/cluster/index.js';
@@ -14,6 +15,9 @@ import { runCliAsync, startRedis, startWorkerProcess, type TestRedis, type TestW
  * real `chaosgrad worker` processes. The tests run in order and share the server and workers.
  */
 const PASSWORD = 'pw-Secret-4711';
+/** the workers' --modules DIR: user models are sent by file name and loaded from here */
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures');
+const WORKER_ARGS = ['--lock-ms', '1000', '--modules', FIXTURES];
 const KERNEL = ['grad', 'ni9', '--method', 'kernel', '--noise', '0.5', '--horizon', '20', '--samples', '8000'];
 
 let redis: TestRedis;
@@ -46,7 +50,7 @@ const allLogs = () => workers.map((w) => w.log()).join('\n');
 describe('cluster on a real redis-server', { concurrency: false }, () => {
   before(async () => {
     redis = await startRedis({ password: PASSWORD });
-    workers = [startWorkerProcess(redis.url, ['--lock-ms', '1000']), startWorkerProcess(redis.url, ['--lock-ms', '1000'])];
+    workers = [startWorkerProcess(redis.url, WORKER_ARGS), startWorkerProcess(redis.url, WORKER_ARGS)];
     await Promise.all(workers.map((w) => w.waitFor(/^chaosgrad worker: redis:\/\/default:\*\*\*@127\.0\.0\.1/)));
     queue = new Queue(QUEUE, { connection: connectionOptions(parseRedisUrl(redis.url)) });
   });
@@ -63,6 +67,8 @@ describe('cluster on a real redis-server', { concurrency: false }, () => {
       ['grad', 'ni9', '--method', 'hybrid', '--noise', '0.5', '--horizon', '10', '--samples', '400'],
       ['grad', 'henon', '--method', 'fd', '--steps', '5000', '--batches', '4', '--param', 'a'],
       ['grad', 'lorenz63', '--method', 'bptt', '--steps', '400', '--repeats', '4', '--param', 'rho'],
+      // a user's model: the job names the file, each worker loads it from its --modules DIR
+      ['grad', '--system-module', join(FIXTURES, 'user-model.mjs'), '--method', 'kernel', '--noise', '0.3', '--horizon', '10', '--samples', '2000', '--param', 'g'],
     ];
     for (const args of cases) {
       const [l, c] = [local(args), await onCluster(args)];
@@ -124,7 +130,7 @@ describe('cluster on a real redis-server', { concurrency: false }, () => {
       options: { chunks: 2, baseline: true },
     };
     const poisoned: [string, unknown, RegExp][] = [
-      ['traversal', { v: 1, kind: 'kernel.horizon', payload: encode({ ...good, spec: { ...good.spec, module: '../../../etc/passwd.js' } }) }, /no absolute path, no '\.\.'/],
+      ['traversal', { v: 1, kind: 'kernel.horizon', payload: encode({ ...good, spec: { ...good.spec, module: { name: '../../../etc/passwd.js', export: 'default' } } }) }, /no absolute path, no '\.\.'/],
       ['kind', { v: 1, kind: '/tmp/evil.js', payload: encode(good) }, /unknown unit kind/],
       ['types', { v: 1, kind: 'kernel.horizon', payload: encode({ ...good, seed: 'zero', options: { chunks: -1, baseline: true } }) }, /must be an integer/],
     ];
@@ -168,7 +174,7 @@ describe('cluster on a real redis-server', { concurrency: false }, () => {
     const killedUnit = Number(line.split(' ')[2].split('-')[1]);
     assert.deepEqual(out.cluster.retried.map((r: { unit: number; retries: number }) => [r.unit, r.retries]), [[killedUnit, 1]], JSON.stringify(out.cluster));
     assert.match(survivor.log(), /stalled|\(attempt 2\)/);
-    workers = [survivor, startWorkerProcess(redis.url, ['--lock-ms', '1000'])];
+    workers = [survivor, startWorkerProcess(redis.url, WORKER_ARGS)];
   });
 
   test('the coordinator interrupted: waiting units withdrawn; the same command re-attaches to finished ones', async () => {

@@ -56,14 +56,15 @@ const job = (arg: unknown, kind = 'kernel.horizon') => ({ v: 1, kind, payload: e
 
 test('payload validation: a good unit passes; poisoned ones are refused with a reason', () => {
   const ok = validateUnit(job(GOOD), null);
-  assert.equal(ok.system.dim, 9);
+  assert.equal(ok.system!.dim, 9);
   const poisoned: [unknown, RegExp][] = [
     [{ v: 1, kind: '../../etc/passwd', payload: encode(GOOD) }, /unknown unit kind/],
     [{ v: 1, kind: 'constructor', payload: encode(GOOD) }, /unknown unit kind/],
     [{ v: 1, kind: 'kernel.horizon', payload: '{"spec":' }, /not JSON/],
     [{ v: 1, kind: 'kernel.horizon', payload: encode(GOOD), module: '/tmp/x.js' }, /job\.module is not a known field/],
-    [job({ ...GOOD, spec: { ...GOOD.spec, module: '../outside.js' } }), /no absolute path, no '\.\.'/],
-    [job({ ...GOOD, spec: { ...GOOD.spec, module: '/etc/passwd.js' } }), /no absolute path/],
+    [job({ ...GOOD, spec: { ...GOOD.spec, module: { name: '../outside.js', export: 'default' } } }), /no absolute path, no '\.\.'/],
+    [job({ ...GOOD, spec: { ...GOOD.spec, module: { name: '/etc/passwd.js', export: 'default' } } }), /no absolute path/],
+    [job({ ...GOOD, spec: { ...GOOD.spec, module: '/etc/passwd.js' } }), /unit\.spec\.module must be an object/],
     [job({ ...GOOD, seed: '1' }), /unit\.seed must be an integer/],
     [job({ ...GOOD, stream: -1 }), /unit\.stream must be an integer >= 0/],
     [job({ ...GOOD, options: { chunks: 2, baseline: 'yes' } }), /options\.baseline must be true or false/],

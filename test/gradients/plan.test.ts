@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hybridEstimator, kernelEstimator } from '../../src/gradients/index.js';
-import { ALPHA_MIN, WINDOW_FACTOR, alphaFromGrowth, checkObjectiveContinuity, planAlpha, planWindow, selectWindow, windowLadder } from '../../src/gradients/plan/index.js';
+import { fdEstimator, hybridEstimator, kernelEstimator } from '../../src/gradients/index.js';
+import { ALPHA_MIN, WINDOW_FACTOR, alphaFromGrowth, chooseFdStep, checkObjectiveContinuity, planAlpha, planWindow, selectWindow, windowLadder } from '../../src/gradients/plan/index.js';
 import { createSystem } from '../../src/systems/index.js';
 
 process.env.CHAOSGRAD_WORKERS ??= '1';
@@ -91,5 +91,34 @@ describe('plan: hybrid α from λ₁ and the objective’s continuity', () => {
     assert.ok(Math.abs(h.gradient[0] - k.gradient[0]) < 3 * Math.hypot(h.stderr![0], k.stderr![0]));
     const given = await hybridEstimator.estimate(req, { alpha: 0.9 });
     assert.match((given.diagnostics.warnings as string[])[0], /jumps where the state wraps/);
+  });
+});
+
+describe('plan: finite-difference step from a pilot', () => {
+  it('chooseFdStep: a visible curvature shrinks h, none and a 1/h error grow it; γ measured from the pilot', () => {
+    // D(h) = 1 + a h² exactly, errors ∝ 1/h: curvature a recovered from D(4h₀) − D(h₀) = 15 a h₀²
+    const h0 = 0.1, a = 50;
+    const noise = [0.01, -0.01, 0.02, -0.02];
+    const row = { d1: noise.map((e) => 1 + a * h0 * h0 + e), d4: noise.map((e) => 1 + a * 16 * h0 * h0 + e / 4) };
+    const c = chooseFdStep(row, h0, 1);
+    assert.ok(Math.abs(c.curvature - a) < 1e-9 && Math.abs(c.gamma - 1) < 1e-9);
+    assert.ok(c.h < h0, `h ${c.h}`);
+    const flat = chooseFdStep({ d1: noise.map((e) => 1 + e), d4: noise.map((e) => 1 + e / 4) }, h0, 1);
+    assert.ok(flat.h > h0, `h ${flat.h}`);
+    // a hundred times the pilot's work: smaller errors, so the curvature matters more
+    assert.ok(chooseFdStep(row, h0, 0.01).h <= c.h);
+  });
+
+  it('fd without a step plans one and reports its evidence; exact on d⟨x²⟩/dc of the AR(1) map (8)', async () => {
+    const sys = createSystem('linear', { noise: 0.5 });
+    const r = await fdEstimator.estimate({ system: sys, objective: avg('meansq', 50_000), params: ['a', 'c'], seed: 4 }, {});
+    const from = r.diagnostics.hFrom as { chosen: string; entries: { h: number; curvature: number }[] };
+    assert.equal(from.chosen, 'pilot');
+    assert.deepEqual(r.diagnostics.h, from.entries.map((e) => e.h));
+    // d⟨x²⟩/da = 16 + (16/9)σ² = 16.44 with a large curvature near a = 1: the step shrinks below 1e-2
+    assert.ok(from.entries[0].h < 0.01 && Math.abs(r.gradient[0] - (16 + 16 / 9 * 0.25)) < 3 * r.stderr![0] + 0.01, `${r.gradient[0]} ± ${r.stderr![0]}`);
+    assert.ok(Math.abs(r.gradient[1] - 8) < 3 * r.stderr![1] + 1e-6);
+    const given = await fdEstimator.estimate({ system: sys, objective: avg('meansq', 50_000), params: ['a', 'c'], seed: 4 }, { h: 0.01 });
+    assert.equal(given.diagnostics.hFrom, 'given');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LOCK_FILE, acquireRunLock, pidAlive, writeTextAtomic } from '../../src/optim/index.js';
@@ -49,6 +49,14 @@ describe('run directories are locked', () => {
     assert.equal(next.code, 0, next.stderr);
     assert.match(next.stderr, new RegExp(`note: taking over the stale lock of '.*run' \\(pid ${first.pid} is no longer running\\)`));
     assert.ok(!existsSync(join(out, LOCK_FILE)), 'released at the end');
+  });
+
+  it('experiment and demo lock their --out too', () => {
+    const dir = tmp();
+    // a live owner: this test process
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), started: 'now' }));
+    expectUsage(['experiment', 'explosion', '--size', 'smoke', '--out', dir], new RegExp(`is in use by another run \\(pid ${process.pid}, started now\\)`));
+    expectUsage(['demo', '--size', 'smoke', '--out', dir], new RegExp(`\\(pid ${process.pid}, `));
   });
 
   it('a log without a checkpoint is refused without --overwrite', () => {

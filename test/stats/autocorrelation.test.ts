@@ -35,5 +35,8 @@ describe('correlationTime', () => {
     assert.deepEqual(correlationTime(new Float64Array(100).fill(2)).tauAbs, 0.5);
     assert.equal(correlationTime(ar1(0.999, 1000, 6)).truncated, true);
     assert.throws(() => correlationTime([1, 2, 3]), RangeError);
+    // huge finite values (an orbit about to blow up) give the same τ, not NaN
+    const s = ar1(0.5, 50_000, 7), big = s.map((x) => 1e300 * x);
+    assert.ok(Math.abs(correlationTime(big).tauAbs - correlationTime(s).tauAbs) < 1e-9);
   });
 });

@@ -5,7 +5,7 @@ import { str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
 import type { Progress } from '../progress.js';
 import { seedFrom } from '../systemArgs.js';
-import { makeDir, reportMeta, sizeFrom, unitStore, writeExperimentFiles } from './experiment.js';
+import { lockOutput, reportMeta, sizeFrom, unitStore, writeExperimentFiles } from './experiment.js';
 
 export const DEFAULT_REPORT_DIR = 'chaosgrad-report';
 
@@ -32,7 +32,7 @@ export const demoCommand: Command = {
     const out = str(values, 'out') ?? DEFAULT_REPORT_DIR;
     const size = sizeFrom(values, 'demo');
     const seed = seedFrom(values);
-    makeDir(out);
+    lockOutput(out);
     const units = unitStore(out, { command: 'demo', size, seed }, values.resume === true);
     const t0 = process.hrtime.bigint();
     const sections: { data: ExperimentData; title: string }[] = [];

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { UsageError, unknownName } from '../../errors/index.js';
 import { EXPERIMENT_NAMES, EXPERIMENT_SIZES, EXPERIMENTS, UnitStore, checkSize, type Experiment, type ExperimentData, type ExperimentSize } from '../../experiments/index.js';
 import { workerCount } from '../../parallel/index.js';
+import { acquireRunLock } from '../../optim/index.js';
 import { figuresFor } from '../../report/figures.js';
 import { findings, renderReport, type ReportMeta } from '../../report/html.js';
 import { str, writeTextFile, type OptionValues } from '../args.js';
@@ -19,6 +20,15 @@ export function makeDir(dir: string): void {
   } catch (e) {
     throw new UsageError(`cannot create output directory '${dir}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/**
+ * The output directory belongs to this process until it exits: a second experiment or demo on it
+ * exits 2 naming this pid (their units would mix); a lock left by a killed run is taken over.
+ */
+export function lockOutput(dir: string): void {
+  const lock = acquireRunLock(dir, (m) => process.stderr.write(`chaosgrad: note: ${m}\n`));
+  process.once('exit', () => lock.release());
 }
 
 export function sizeFrom(values: OptionValues, fallback: ExperimentSize): ExperimentSize {
@@ -99,7 +109,7 @@ export const experimentCommand: Command = {
     const size = sizeFrom(values, 'full');
     const seed = seedFrom(values);
     const out = str(values, 'out') ?? join('runs', experiment.name);
-    makeDir(out);
+    lockOutput(out);
     // each finished unit (a method's training run, a case) is saved in out/.units until the end
     const units = unitStore(out, { experiment: experiment.name, size, seed }, values.resume === true);
     const t0 = process.hrtime.bigint();

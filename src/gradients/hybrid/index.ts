@@ -10,7 +10,7 @@ import { checkNoiseResolution } from '../trust.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
-import { CONTINUITY_PILOT_STEPS, HYBRID_WINDOW_FACTOR, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
+import { HYBRID_WINDOW_FACTOR, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
 import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
@@ -67,7 +67,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
     if (w !== null) notes.warnings.push(w);
   }
   let alpha = o.alpha ?? 0;
-  const continuity = checkObjectiveContinuity(sys, req.objective, req.seed, CONTINUITY_PILOT_STEPS);
+  const continuity = checkObjectiveContinuity(sys, req.objective, req.seed, continuityPilotSteps(req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon * req.objective.samples));
   if (split === 'pathkernel' && o.alpha === undefined) {
     const plan = planAlpha(sys, req.objective, req.seed, continuity);
     addCost(cost, plan.cost);

@@ -57,9 +57,18 @@ export function jumpWarning(check: ContinuityCheck, alpha: number | null): strin
     `its spread is ${+check.spread.toPrecision(3)}): pathwise derivatives miss the jumps and are biased; use alpha 1 (the kernel) or the kernel method`;
 }
 
-/** Pilot length of the λ₁ estimate: 100 time units of a flow, 3000 steps of a map. */
-export function alphaPilotSteps(sys: DynamicalSystem): number {
-  return sys.dt !== null ? Math.max(1, Math.round(100 / sys.dt)) : 3000;
+/**
+ * Pilot length of the λ₁ estimate: 100 time units of a flow, 3000 steps of a map, but at most a tenth
+ * of the run (at least 500 steps): the rule needs λ₁Δ only where it is large, and there it converges fast.
+ */
+export function alphaPilotSteps(sys: DynamicalSystem, runSteps = Infinity): number {
+  const full = sys.dt !== null ? Math.max(1, Math.round(100 / sys.dt)) : 3000;
+  return Math.min(full, Math.max(500, Math.round(runSteps / 10)));
+}
+
+/** Continuity pilot: CONTINUITY_PILOT_STEPS, at most a tenth of the run (at least 200). */
+export function continuityPilotSteps(runSteps: number): number {
+  return Math.min(CONTINUITY_PILOT_STEPS, Math.max(200, Math.round(runSteps / 10)));
 }
 
 /** α from λ₁·Δ (pure: the rule without the pilot). */
@@ -68,8 +77,8 @@ export function alphaFromGrowth(growthPerStep: number): number {
 }
 
 /** λ₁ (per step for maps, per unit time for flows) from a short pilot, with its stderr and cost. */
-export function pilotLambda1(sys: DynamicalSystem, seed: number): { lambda1: number; stderr: number; steps: number; cost: Omit<GradientCost, 'seconds'> } {
-  const steps = alphaPilotSteps(sys);
+export function pilotLambda1(sys: DynamicalSystem, seed: number, runSteps = Infinity): { lambda1: number; stderr: number; steps: number; cost: Omit<GradientCost, 'seconds'> } {
+  const steps = alphaPilotSteps(sys, runSteps);
   const spec = lyapunovSpectrum(sys, { k: 1, steps, seed: (seed ^ PILOT_STREAM) >>> 0 });
   return {
     lambda1: spec.exponents[0],
@@ -79,8 +88,12 @@ export function pilotLambda1(sys: DynamicalSystem, seed: number): { lambda1: num
   };
 }
 
-export function planAlpha(sys: DynamicalSystem, objective: Objective, seed: number, continuity: ContinuityCheck = checkObjectiveContinuity(sys, objective, seed, CONTINUITY_PILOT_STEPS)): AlphaPlan {
-  const spec = pilotLambda1(sys, seed);
+function runLength(o: Objective): number {
+  return o.kind === 'average' ? o.steps : o.horizon * o.samples;
+}
+
+export function planAlpha(sys: DynamicalSystem, objective: Objective, seed: number, continuity: ContinuityCheck = checkObjectiveContinuity(sys, objective, seed, continuityPilotSteps(runLength(objective)))): AlphaPlan {
+  const spec = pilotLambda1(sys, seed, runLength(objective));
   const steps = spec.steps;
   const lambda1 = spec.lambda1;
   const growth = lambda1 * (sys.dt ?? 1);

@@ -12,11 +12,13 @@ import type { GradientCost, Objective } from '../types.js';
 export const PILOT_STREAM = 0x9170;
 
 /**
- * Pilot orbit length: a tenth of the run, at least 4000 steps, at most
- * 2·10⁵ (0.2 s on Lorenz 63; enough to see its 150-step correlation envelope 1300 times over).
+ * Pilot length: a tenth of the run (so a pilot never costs more than 10% of what it plans — a
+ * training loop plans at every iteration), at least 500 steps, at most 2·10⁵ (0.2 s on Lorenz 63;
+ * enough to see its 180-step correlation envelope 1100 times over). A pilot too short for the
+ * correlation time says so (`truncated`).
  */
 export function pilotSteps(runSteps: number): number {
-  return Math.max(4000, Math.min(200_000, Math.round(runSteps / 10)));
+  return Math.max(500, Math.min(200_000, Math.round(runSteps / 10)));
 }
 
 export interface ObjectivePilot {

@@ -45,7 +45,7 @@ export interface WindowEvidence {
   readonly truncated: boolean;
 }
 
-/** The planned window for an average objective (a pilot of min(2·10⁵, max(T/10, 4000)) steps). */
+/** The planned window for an average objective (a pilot of min(2·10⁵, max(T/10, 500)) steps). */
 export function planWindow(sys: DynamicalSystem, objective: Objective & { kind: 'average' }, seed: number, factor = WINDOW_FACTOR): WindowPlan {
   const N = pilotSteps(objective.steps);
   const pilot = pilotObjective(sys, objective, seed, N);
