@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkCommand } from '../../src/cli/commands/check.js';
 import { mutateDerivativeRule } from '../../src/systems/define/rules.js';
@@ -41,6 +44,28 @@ describe('chaosgrad check', () => {
     } finally {
       mutateDerivativeRule(null);
     }
+  });
+
+  it('a user module with a wrong hand-written tangent: exit 1, FAILED row, one stderr line', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'chaosgrad-check-')), 'broken.mjs');
+    writeFileSync(file, `export default {
+      name: 'broken', kind: 'map', dim: 1, description: 'x ↦ a·sin(x) with a sign error in J', equations: 'x ↦ a·sin(x)',
+      params: [{ name: 'a', size: 1, default: 2, description: 'a' }], defaultTransient: 10, naturalHorizon: null,
+      sampleInitial(rng, out) { out[0] = rng.normal(); },
+      bind(p) { return {
+        eval(x, out) { out[0] = p[0] * Math.sin(x[0]); },
+        jvp(x, v, out) { out[0] = -p[0] * Math.cos(x[0]) * v[0]; },
+        vjp(x, w, out) { out[0] = -p[0] * Math.cos(x[0]) * w[0]; },
+        pjvp(x, dp, out) { out[0] = Math.sin(x[0]) * dp[0]; },
+        pvjp(x, w, out) { out[0] = Math.sin(x[0]) * w[0]; },
+      }; },
+    };\n`);
+    const r = runCli(['check', '--system-module', file, '--cases', '2']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /tangent-fd\s+\S+\s+\S+\s+FAILED/);
+    assert.match(r.stdout, /adjoint-transpose\s+\S+\s+\S+\s+ok/); // consistent adjoint: only FD catches it
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /derivative check failed for broken: tangent-fd/);
   });
 
   it('bad options are usage errors', () => {
