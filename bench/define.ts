@@ -68,7 +68,9 @@ export async function bench(): Promise<BenchRow[]> {
     ['rnn n=256', createSystem('rnn', { dim: 256 }), definedRnn(256), 1500],
   ];
   const rows: BenchRow[] = [];
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('-') && a !== 'define');
   for (const [label, hand, model, calls] of cases) {
+    if (only.length > 0 && !only.some((o) => label.startsWith(o))) continue;
     if (hand.nParams !== defaultParams(model).length) throw new Error(`${label}: layouts differ`);
     rows.push(...compare(label, hand, model, calls));
   }

@@ -10,6 +10,7 @@ const STUDIES: [string, string][] = [
   ['kernel', './validate-kernel.js'],
   ['nilsas', './validate-nilsas.js'],
   ['hybrid', './validate-hybrid.js'],
+  ['zoo', './validate-zoo.js'],
   ['advise', './validate-advise.js'],
   ['slow-tests', './validate-slow-tests.js'],
 ];

@@ -97,3 +97,18 @@ describe('method set-up is the estimator\'s plan step', () => {
     assert.deepEqual(estimatorNames().filter((m) => getEstimator(m).plan).sort(), ['hybrid', 'nilsas']);
   });
 });
+
+describe('library argument checks at the estimators', () => {
+  it('a malformed request is a UsageError naming the field, not a TypeError; NaN parameters are refused', async () => {
+    const { fdEstimator, kernelEstimator } = await import('../src/gradients/index.js');
+    const system = createSystem('linear', { noise: 1 });
+    const good = { system, objective: { kind: 'average' as const, observable: 'x0', steps: 100 }, params: ['a'], seed: 1 };
+    const usageNaming = (re: RegExp) => (e: Error) => e instanceof UsageError && re.test(e.message) && !/--/.test(e.message);
+    await assert.rejects(fdEstimator.estimate({ ...good, system: null as never }, {}), usageNaming(/^system must be a DynamicalSystem/));
+    await assert.rejects(fdEstimator.estimate({ ...good, params: 'a' as never }, {}), usageNaming(/^params must be an array of parameter names/));
+    await assert.rejects(fdEstimator.estimate({ ...good, seed: -1 }, {}), usageNaming(/^seed must be a non-negative integer, got -1/));
+    await assert.rejects(fdEstimator.estimate({ ...good, objective: null as never }, {}), usageNaming(/^objective must be/));
+    await assert.rejects(fdEstimator.estimate({ ...good, sead: 1 } as never, {}), usageNaming(/unknown key of gradient request 'sead'/));
+    await assert.rejects(kernelEstimator.estimate({ ...good, system: system.withParams(Float64Array.of(NaN, 1)) }, {}), usageNaming(/parameters of linear must be finite numbers \(entry 0 is NaN\)/));
+  });
+});

@@ -9,7 +9,7 @@ import { combineRepeats, runRepeats, type RepeatOutcome } from './repeats.js';
 import { makeResult } from './result.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from './types.js';
 import { bpttHorizonWarning } from './plan/horizon.js';
-import { checkMethodOptions, type OptionKeys } from './methodOptions.js';
+import { checkMethodOptions, checkRequest, type OptionKeys } from './methodOptions.js';
 
 export type { BpttOptions } from './bptt/options.js';
 export { bpttTrajectory, defaultSegmentSteps, type TrajectoryGradient, type TrajectorySpec } from './bptt/trajectory.js';
@@ -58,6 +58,7 @@ export const bpttEstimator: GradientEstimator<BpttOptions> = {
   description: 'backpropagation through time (discrete adjoint, checkpointed), with clipping/truncation/L2/ensemble baselines',
   async estimate(req: GradientRequest, options: BpttOptions = {}): Promise<GradientResult> {
     checkMethodOptions(bpttEstimator, options);
+    checkRequest(req);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);

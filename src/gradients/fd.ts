@@ -9,7 +9,7 @@ import { combineRepeats, repeatContext, runRepeats, type RepeatArg, type RepeatO
 import { checkFdStep } from './trust.js';
 import { makeResult } from './result.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult, Objective } from './types.js';
-import { checkMethodOptions, type OptionKeys } from './methodOptions.js';
+import { checkMethodOptions, checkRequest, type OptionKeys } from './methodOptions.js';
 import { FD_PILOT_BATCHES, chooseFdStep, type FdStepChoice } from './plan/fdStep.js';
 import { PILOT_STREAM } from './plan/pilot.js';
 
@@ -210,6 +210,7 @@ export const fdEstimator: GradientEstimator<FdOptions> = {
   description: 'central finite differences with common random numbers and batch confidence intervals (the reference)',
   async estimate(req: GradientRequest, options: FdOptions = {}): Promise<GradientResult> {
     checkMethodOptions(fdEstimator, options);
+    checkRequest(req);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);

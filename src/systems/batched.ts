@@ -12,6 +12,20 @@ export interface BatchedSystem extends BatchedStepKernels {
   readonly native: boolean;
 }
 
+/** Scratch blocks (`count` blocks of rows·B doubles in kernel memory) for batched kernels, regrown when B grows. */
+export class LaneScratch {
+  private cap = 0;
+  blocks: Float64Array[] = [];
+  constructor(private readonly k: Kernels, private readonly rows: number, private readonly count: number) {}
+  /** Makes room for B lanes; true when the blocks were reallocated (take them again). */
+  fit(B: number): boolean {
+    if (B <= this.cap) return false;
+    this.cap = B;
+    this.blocks = Array.from({ length: this.count }, () => this.k.f64(this.rows * B));
+    return true;
+  }
+}
+
 /** Copies lane b of a lane-major block (n·B) into a plain vector. */
 export function gatherLane(X: Float64Array, n: number, B: number, b: number, out: Float64Array): void {
   for (let i = 0; i < n; i++) out[i] = X[i * B + b];

@@ -1,4 +1,4 @@
-import { requireFinite, requirePositiveInteger, UsageError } from '../errors/index.js';
+import { requireFinite, requirePositiveInteger, RuntimeFailure, UsageError } from '../errors/index.js';
 import { Rng } from '../random/index.js';
 import type { DynamicalSystem } from './types.js';
 
@@ -81,13 +81,16 @@ interface Case {
 }
 
 /** The system with parameters perturbed by `spread` (relative), and a state a few steps from x₀. */
-function randomCase(base: DynamicalSystem, rng: Rng, spread: number): Case {
+function randomCase(base: DynamicalSystem, rng: Rng, spread: number, index: number): Case {
   const p = Float64Array.from(base.p, (v) => v * (1 + spread * (2 * rng.uniform() - 1)) + 0.2 * spread * (2 * rng.uniform() - 1));
   const sys = spread > 0 ? base.withParams(p) : base;
   const x = new Float64Array(sys.dim), y = new Float64Array(sys.dim);
   sys.sampleInitial(rng, x);
   for (let s = 0, m = 5 + rng.int(20); s < m; s++) {
     sys.map(x, y);
+    if (!y.every(Number.isFinite)) {
+      throw new RuntimeFailure(`checkDerivatives: the orbit of case ${index} left the finite numbers at step ${s + 1} (parameters perturbed by spread ${spread}; a smaller spread, or 0, checks nearer the given parameters)`);
+    }
     x.set(y);
   }
   return { sys, x };
@@ -197,7 +200,7 @@ export function checkDerivatives(sys: DynamicalSystem, options: CheckOptions = {
   const rng = new Rng(seed);
   const worst = new Float64Array(IDENTITIES.length);
   for (let c = 0; c < cases; c++) {
-    const kase = randomCase(sys, rng, spread);
+    const kase = randomCase(sys, rng, spread, c);
     IDENTITIES.forEach((id, i) => {
       const e = id.error(kase, rng);
       worst[i] = Number.isNaN(e) ? Infinity : Math.max(worst[i], e);

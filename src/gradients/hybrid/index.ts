@@ -12,7 +12,7 @@ import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
 import { HYBRID_WINDOW_FACTOR, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
 import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
-import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
+import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
 export type { HybridOptions } from './options.js';
 export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
@@ -134,6 +134,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
   },
   async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {
     checkMethodOptions(hybridEstimator, o);
+    checkRequest(req);
     const cost = new CostMeter();
     const sys = req.system;
     const noise = requireNoise(sys);

@@ -11,7 +11,7 @@ import type { HorizonChunkOptions } from './horizon.js';
 import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
 import { noiseDiagnostics, requireNoise } from './score.js';
 import { planWindow, selectWindow, windowLadder, windowWarning, type ScanEntry } from '../plan/index.js';
-import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
+import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
 export interface KernelOptions {
   /** decorrelation window W of the ergodic form (default: planned from a pilot of the objective's correlation time, see plan/window.ts): bias decays with W, variance grows like W */
@@ -47,6 +47,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
   description: 'kernel differentiation: likelihood-ratio (score) gradients of noisy systems, finite-time or ergodic, foliated noise',
   async estimate(req: GradientRequest, options: KernelOptions = {}): Promise<GradientResult> {
     checkMethodOptions(kernelEstimator, options);
+    checkRequest(req);
     const sys = req.system;
     const noise = requireNoise(sys);
     // σ at the floating-point spacing of the state: the score weights would describe noise never added

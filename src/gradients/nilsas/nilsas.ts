@@ -11,7 +11,7 @@ import { failure, opt } from '../../errors/index.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
 import { nilsasTrajectory } from './trajectory.js';
-import { checkMethodOptions, type OptionKeys } from '../methodOptions.js';
+import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
 /** Stream of a repetition's generator that draws the random terminal W (the orbit uses the repetition's own stream, as BPTT does). */
 export const NILSAS_BASIS_STREAM = 1;
@@ -173,6 +173,7 @@ export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
   },
   async estimate(req: GradientRequest, options: NilsasOptions = {}): Promise<GradientResult> {
     checkMethodOptions(nilsasEstimator, options);
+    checkRequest(req);
     const meter = new CostMeter();
     const { system, objective } = req;
     resolveObjective(system, objective);

@@ -1,6 +1,6 @@
 import { Rng } from '../../random/index.js';
 import { correlationTime, type CorrelationTime } from '../../stats/index.js';
-import { checkFinite, initialState, step, type DynamicalSystem } from '../../systems/index.js';
+import { initialState, orbitBatchMeans, type DynamicalSystem } from '../../systems/index.js';
 import { resolveObjective, transientOf } from '../objective.js';
 import type { GradientCost, Objective } from '../types.js';
 
@@ -33,16 +33,10 @@ export function pilotObjective(sys: DynamicalSystem, objective: Objective, seed:
   const ob = resolveObjective(sys, objective);
   const rng = new Rng(seed).split(PILOT_STREAM);
   const transient = transientOf(sys, objective);
-  let x: Float64Array = initialState(sys, rng, transient);
-  let y: Float64Array = new Float64Array(sys.dim);
   const series = new Float64Array(steps);
-  for (let k = 0; k < steps; k++) {
-    step(sys, x, y, rng);
-    checkFinite(y, transient + k + 1);
-    const t = x;
-    x = y;
-    y = t;
-    series[k] = ob.value(x);
-  }
+  let k = 0;
+  orbitBatchMeans(sys, initialState(sys, rng, transient), steps, rng, 1, (x, out) => {
+    out[0] = series[k++] = ob.value(x);
+  }, { firstIndex: transient });
   return { series, correlation: correlationTime(series), cost: { steps: transient + steps, tangentSolves: 0, adjointSolves: 0 } };
 }

@@ -52,15 +52,15 @@ class Heap {
     return { ptr, size };
   }
   f64(len: number): Float64Array {
-    const { ptr, size } = this.alloc(len * 8);
-    const a = new Float64Array(this.memory.buffer, ptr, len);
-    a.fill(0);
-    this.registry.register(a, [ptr, size]);
-    return a;
+    return this.view(Float64Array, len);
   }
   u32(len: number): Uint32Array {
-    const { ptr, size } = this.alloc(len * 4);
-    const a = new Uint32Array(this.memory.buffer, ptr, len);
+    return this.view(Uint32Array, len);
+  }
+  /** A zero-filled typed array on a fresh block, recycled once the array is collected. */
+  private view<T extends Float64Array | Uint32Array>(Type: { new (b: ArrayBufferLike, off: number, len: number): T; BYTES_PER_ELEMENT: number }, len: number): T {
+    const { ptr, size } = this.alloc(len * Type.BYTES_PER_ELEMENT);
+    const a = new Type(this.memory.buffer, ptr, len);
     a.fill(0);
     this.registry.register(a, [ptr, size]);
     return a;

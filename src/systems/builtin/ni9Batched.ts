@@ -1,4 +1,5 @@
 import type { Kernels } from '../../linalg/index.js';
+import { LaneScratch } from '../batched.js';
 import type { BatchedStepKernels } from '../types.js';
 
 /**
@@ -10,14 +11,10 @@ export function ni9Batched(J: Float64Array, p: Float64Array, k: Kernels): Batche
   const Jk = k.f64(N * N);
   Jk.set(J);
   const gamma = p[0], c = p[1]; // parameters are fixed while a batch runs (bind again after a change)
-  let cap = 0;
-  let T = k.f64(0), D = k.f64(0), U = k.f64(0);
+  const scratch = new LaneScratch(k, N, 3);
+  let T = k.f64(0), D = T, U = T;
   function ensure(B: number): void {
-    if (B <= cap) return;
-    cap = B;
-    T = k.f64(N * B);
-    D = k.f64(N * B);
-    U = k.f64(N * B);
+    if (scratch.fit(B)) [T, D, U] = scratch.blocks;
   }
   /** T ← tanh(X + γ), D ← 1 − T² */
   function prime(X: Float64Array, B: number): void {

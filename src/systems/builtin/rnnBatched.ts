@@ -1,4 +1,5 @@
 import type { Kernels } from '../../linalg/index.js';
+import { LaneScratch } from '../batched.js';
 import type { BatchedStepKernels } from '../types.js';
 
 /**
@@ -12,14 +13,10 @@ export function rnnBatched(n: number, p: Float64Array, k: Kernels): BatchedStepK
   W.set(p.subarray(1, 1 + nn)); // parameters are fixed while a batch runs (bind again after a change)
   const g = p[0];
   const bias = Float64Array.from(p.subarray(1 + nn, P));
-  let cap = 0;
-  let pre = k.f64(0), T = k.f64(0), U = k.f64(0), gW = k.f64(0);
+  const scratch = new LaneScratch(k, n, 3);
+  let pre = k.f64(0), T = pre, U = pre, gW = pre;
   function ensure(B: number): void {
-    if (B <= cap) return;
-    cap = B;
-    pre = k.f64(n * B);
-    T = k.f64(n * B);
-    U = k.f64(n * B);
+    if (scratch.fit(B)) [pre, T, U] = scratch.blocks;
   }
   /** pre ← W·X, T ← tanh(g·pre + b) */
   function forward(X: Float64Array, B: number): void {

@@ -2,7 +2,8 @@ import { UsageError, requireFinite, requirePositiveInteger } from '../../errors/
 import type { Rng } from '../../random/index.js';
 import type { ParamDef, StepKernels, SystemModel } from '../model.js';
 import type { Observable, SystemKind } from '../types.js';
-import { compile, type Compiled, type Layout } from './codegen.js';
+import { compile, compileBatched, type Compiled, type CompiledBatched, type Layout } from './codegen.js';
+import type { BatchedStepKernels } from '../batched.js';
 import { Graph, type Expr, type Ops } from './expr.js';
 import { sizeOf, type Program, type ProgramParam, type Shape } from './program.js';
 
@@ -98,22 +99,39 @@ function bindKernels(fns: Compiled, lay: Layout, prog: Program, p: Float64Array)
     if (nd.op === 'const') a.set(nd.data!, lay.val[i]);
   });
   const n = prog.dim;
-  const { eval: ev, primal, tanX, tanP, revX, revP, revXP } = fns;
+  const { eval: ev, tanX, tanP, revX, revP, revXP, tanXValues, tanPValues, revXValues, revPValues, revXPValues } = fns;
+  // each derivative kernel first recomputes the values its rules read (only those)
   return {
     eval: (x, out) => ev(x, p, a, out),
-    jvp(x, v, out) { primal(x, p, a); tanX(x, p, a, v, 0, out, 0); },
-    vjp(x, w, out) { primal(x, p, a); revX(x, p, a, w, 0, out, 0); },
-    pjvp(x, dp, out) { primal(x, p, a); tanP(x, p, a, dp, out); },
-    pvjp(x, w, out) { primal(x, p, a); revP(x, p, a, w, out); },
+    jvp(x, v, out) { tanXValues(x, p, a); tanX(x, p, a, v, 0, out, 0); },
+    vjp(x, w, out) { revXValues(x, p, a); revX(x, p, a, w, 0, out, 0); },
+    pjvp(x, dp, out) { tanPValues(x, p, a); tanP(x, p, a, dp, out); },
+    pvjp(x, w, out) { revPValues(x, p, a); revP(x, p, a, w, out); },
     jvpBlock(x, v, k, out) {
-      primal(x, p, a);
+      tanXValues(x, p, a);
       for (let q = 0; q < k; q++) tanX(x, p, a, v, q * n, out, q * n);
     },
     vjpBlock(x, w, k, out) {
-      primal(x, p, a);
+      revXValues(x, p, a);
       for (let q = 0; q < k; q++) revX(x, p, a, w, q * n, out, q * n);
     },
-    backward(x, w, outX, outP) { primal(x, p, a); revXP(x, p, a, w, outX, outP); },
+    backward(x, w, outX, outP) { revXPValues(x, p, a); revXP(x, p, a, w, outX, outP); },
+  };
+}
+
+/** Batched kernels (maps): the batched executor of the same program, one arena shared by the lanes. */
+function bindBatched(fb: CompiledBatched, lay: Layout, prog: Program, p: Float64Array): BatchedStepKernels {
+  const a = new Float64Array(lay.size), gp = new Float64Array(prog.nParams);
+  prog.nodes.forEach((nd, i) => {
+    if (nd.op === 'const') a.set(nd.data!, lay.val[i]);
+  });
+  return {
+    map: (X, B, out) => fb.map(X, p, a, out, B),
+    jvp: (X, V, B, out) => fb.jvp(X, p, a, V, out, B),
+    vjp: (X, W, B, out) => fb.vjp(X, p, a, W, out, B),
+    paramAdjointLanes: (X, W, B, out) => fb.paramAdjointLanes(X, p, a, W, out, B),
+    paramAdjointSum: (X, W, B, out) => fb.paramAdjointSum(X, p, a, W, gp, out, B),
+    backward: (X, W, B, outX, outP) => fb.backward(X, p, a, W, outX, gp, outP, B),
   };
 }
 
@@ -137,6 +155,8 @@ export function defineSystem(def: SystemDefinition): DefinedModel {
   const { defs, specs } = declare(def.params ?? {});
   const program = trace(def, specs);
   const { fns, layout: lay, sources } = compile(program, def.name);
+  // the batched form applies to maps (a flow's RK4 step is single-orbit)
+  const batched = def.kind === 'map' ? compileBatched(program, def.name) : null;
   return {
     name: def.name,
     kind: def.kind,
@@ -150,6 +170,7 @@ export function defineSystem(def: SystemDefinition): DefinedModel {
     extraObservables: def.observables,
     sampleInitial: def.sampleInitial ?? standardNormal,
     bind: (p) => bindKernels(fns, lay, program, p),
+    ...(batched ? { bindBatched: (p: Float64Array) => bindBatched(batched, lay, program, p) } : {}),
     program,
     sources,
   };

@@ -19,6 +19,12 @@ export function shifted(l: Loc, by: number): Loc {
 }
 
 export class Emitter {
+  /**
+   * @param lanes arrays holding B orbits lane-major (element k of lane `ln` at [k·B + ln]): the
+   *   batched executor runs the same code once per lane with these addresses
+   */
+  constructor(private readonly lanes: ReadonlySet<string> = new Set()) {}
+
   private readonly lines: string[] = [];
   private counter = 0;
   /** written[arr][k]: adjoint element k of arr has received a value in the code emitted so far */
@@ -38,7 +44,14 @@ export class Emitter {
 
   /** The source text of element i of l. */
   el(l: Loc, i: Idx): string {
-    return `${l.arr}[${this.addr(l, i)}]`;
+    return this.lanes.has(l.arr) ? `${l.arr}[(${this.addr(l, i)}) * B + ln]` : `${l.arr}[${this.addr(l, i)}]`;
+  }
+
+  /** Emits l[0, size) ← 0. */
+  clear(l: Loc, size: number): void {
+    if (size === 1) this.emit(`${this.el(l, 0)} = 0;`);
+    else if (this.lanes.has(l.arr)) this.loop(size, (i) => this.emit(`${this.el(l, i)} = 0;`));
+    else this.emit(`${l.arr}.fill(0, ${this.addr(l, 0)}, ${this.addr(l, size)});`);
   }
 
   /** The index expression of element i of l. */
@@ -84,7 +97,7 @@ export class Emitter {
       if (w[l.off + k]) { k++; continue; }
       let e = k;
       while (e < size && !w[l.off + e]) w[l.off + e++] = 1;
-      this.emit(e - k === 1 ? `${this.el(l, k)} = 0;` : `${l.arr}.fill(0, ${this.addr(l, k)}, ${this.addr(l, e)});`);
+      this.clear(shifted(l, k), e - k);
       k = e;
     }
   }

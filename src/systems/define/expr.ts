@@ -88,7 +88,9 @@ export class Graph {
   binary(op: BinaryOp, a0: Operand, b0: Operand): Expr {
     const a = this.lift(a0, op), b = this.lift(b0, op);
     let shape: Shape;
-    if (a.size === 1) shape = b.shape;
+    // a size-1 operand broadcasts; between two, the vector [1] wins over the scalar []
+    if (a.size === 1 && b.size === 1) shape = a.shape.length >= b.shape.length ? a.shape : b.shape;
+    else if (a.size === 1) shape = b.shape;
     else if (b.size === 1 || fmt(a.shape) === fmt(b.shape)) shape = a.shape;
     else throw new UsageError(`${op}: shapes ${fmt(a.shape)} and ${fmt(b.shape)} do not match (one must be a scalar or both equal)`);
     return this.push(op, [a.id, b.id], shape);

@@ -15,6 +15,8 @@ export interface RuleContext {
   tan(id: number): Loc | null;
   /** where its adjoint is; null when it does not depend on the seed */
   adj(id: number): Loc | null;
+  /** operand arg of op id already lives inside id's value/adjoint (a concat piece, an add's term): no copy, no accumulation */
+  skips(arg: number, id: number): boolean;
 }
 
 let mutation: OpCode | null = null;
@@ -25,6 +27,11 @@ let mutation: OpCode | null = null;
  */
 export function mutateDerivativeRule(op: OpCode | null): void {
   mutation = op;
+}
+
+/** true while op's rule is mutated: executors then emit it in full instead of sharing buffers */
+export function isMutated(op: OpCode): boolean {
+  return mutation === op;
 }
 
 const sign = (op: OpCode, expr: string) => (mutation === op ? `(-(${expr}))` : expr);
@@ -43,20 +50,28 @@ const UNARY_VALUE: Record<UnaryOp, (a: string) => string> = {
   copy: (a) => a,
 };
 
-/** f'(a) in terms of the input a and the output o = f(a); null: the identity's 1 */
-const UNARY_SLOPE: Record<UnaryOp, (a: string, o: string) => string | null> = {
+type Lazy = () => string;
+
+/** f'(a) from the input a and the output o = f(a), each read only if used; null: the identity's 1 */
+const UNARY_SLOPE: Record<UnaryOp, (a: Lazy, o: Lazy) => string | null> = {
   neg: () => '-1',
-  tanh: (_a, o) => `(1 - ${o} * ${o})`,
-  relu: (a) => `(${a} > 0 ? 1 : 0)`,
-  sigmoid: (_a, o) => `${o} * (1 - ${o})`,
-  sin: (a) => `Math.cos(${a})`,
-  cos: (a) => `(-Math.sin(${a}))`,
-  exp: (_a, o) => o,
-  log: (a) => `(1 / ${a})`,
-  square: (a) => `2 * ${a}`,
-  sqrt: (_a, o) => `(0.5 / ${o})`,
+  tanh: (_a, o) => `(1 - ${o()} * ${o()})`,
+  relu: (a) => `(${a()} > 0 ? 1 : 0)`,
+  sigmoid: (_a, o) => `${o()} * (1 - ${o()})`,
+  sin: (a) => `Math.cos(${a()})`,
+  cos: (a) => `(-Math.sin(${a()}))`,
+  exp: (_a, o) => o(),
+  log: (a) => `(1 / ${a()})`,
+  square: (a) => `2 * ${a()}`,
+  sqrt: (_a, o) => `(0.5 / ${o()})`,
   copy: () => null,
 };
+
+/** Slope of unary node id at element i, reading its input and output values only when needed. */
+function slope(c: RuleContext, op: UnaryOp, id: number, i: Idx): string | null {
+  const a = c.nodes[id].args[0];
+  return UNARY_SLOPE[op](() => c.e.el(c.val(a), i), () => c.e.el(c.val(id), i));
+}
 
 const BINARY_VALUE: Record<BinaryOp, string> = { add: '+', sub: '-', mul: '*', div: '/' };
 
@@ -98,6 +113,7 @@ export function emitValue(c: RuleContext, id: number): void {
     });
   } else if (nd.op === 'shift' || nd.op === 'concat') {
     for (const p of pieces(c, id)) {
+      if (c.skips(p.arg, id)) continue; // computed in place
       const A = shifted(c.val(p.arg), p.from), O = shifted(o, p.at);
       e.loop(p.len, (i) => e.emit(`${e.el(O, i)} = ${e.el(A, i)};`));
     }
@@ -116,15 +132,15 @@ export function emitValue(c: RuleContext, id: number): void {
 function binaryTangent(c: RuleContext, nd: ProgramNode, id: number, i: Idx): string {
   const { e } = c, [a, b] = nd.args, sa = c.nodes[a].size, sb = c.nodes[b].size;
   const TA = c.tan(a), TB = c.tan(b);
-  const A = e.bel(c.val(a), sa, i), B = e.bel(c.val(b), sb, i);
+  const A = () => e.bel(c.val(a), sa, i), B = () => e.bel(c.val(b), sb, i);
   const ta = TA && e.bel(TA, sa, i), tb = TB && e.bel(TB, sb, i);
   switch (nd.op as BinaryOp) {
     case 'add': return ta && tb ? `${ta} + ${tb}` : (ta ?? tb)!;
     case 'sub': return ta && tb ? `${ta} - ${tb}` : ta ?? `-${tb}`;
-    case 'mul': return [ta && `${ta} * ${B}`, tb && `${A} * ${tb}`].filter(Boolean).join(' + ');
+    case 'mul': return [ta && `${ta} * ${B()}`, tb && `${A()} * ${tb}`].filter(Boolean).join(' + ');
     case 'div': {
       const O = e.el(c.val(id), i);
-      return ta && tb ? `(${ta} - ${O} * ${tb}) / ${B}` : ta ? `${ta} / ${B}` : `-${O} * ${tb} / ${B}`;
+      return ta && tb ? `(${ta} - ${O} * ${tb}) / ${B()}` : ta ? `${ta} / ${B()}` : `-${O} * ${tb} / ${B()}`;
     }
   }
 }
@@ -133,8 +149,8 @@ export function emitTangent(c: RuleContext, id: number): void {
   const { e } = c, nd = c.nodes[id], T = c.tan(id)!;
   const [a, b] = nd.args;
   if (isUnary(nd.op)) {
-    const op = nd.op, A = c.val(a), TA = c.tan(a)!, O = c.val(id);
-    e.loop(nd.size, (i) => e.emit(`${e.el(T, i)} = ${unaryScaled(op, UNARY_SLOPE[op](e.el(A, i), e.el(O, i)), e.el(TA, i))};`));
+    const op = nd.op, TA = c.tan(a)!;
+    e.loop(nd.size, (i) => e.emit(`${e.el(T, i)} = ${unaryScaled(op, slope(c, op, id, i), e.el(TA, i))};`));
   } else if (isBinary(nd.op)) {
     const op = nd.op;
     e.loop(nd.size, (i) => e.emit(`${e.el(T, i)} = ${sign(op, binaryTangent(c, nd, id, i))};`));
@@ -148,6 +164,7 @@ export function emitTangent(c: RuleContext, id: number): void {
   } else if (nd.op === 'shift' || nd.op === 'concat') {
     for (const p of pieces(c, id)) {
       const TA = c.tan(p.arg), O = shifted(T, p.at);
+      if (TA !== null && c.skips(p.arg, id)) continue;
       if (TA === null) e.loop(p.len, (i) => e.emit(`${e.el(O, i)} = 0;`));
       else e.loop(p.len, (i) => e.emit(`${e.el(O, i)} = ${sign(nd.op, e.el(shifted(TA, p.from), i))};`));
     }
@@ -172,16 +189,16 @@ function pushBack(c: RuleContext, target: Loc, targetSize: number, n: number, ex
 function binaryReverse(c: RuleContext, id: number): void {
   const { e } = c, nd = c.nodes[id], op = nd.op as BinaryOp, G = c.adj(id)!, n = nd.size;
   const [a, b] = nd.args, sa = c.nodes[a].size, sb = c.nodes[b].size;
-  const A = c.val(a), B = c.val(b), O = c.val(id);
+  const A = (i: Idx) => e.bel(c.val(a), sa, i), B = (i: Idx) => e.bel(c.val(b), sb, i), O = (i: Idx) => e.el(c.val(id), i);
   const g = (i: Idx) => e.el(G, i);
   const rules: Record<BinaryOp, [(i: Idx) => string, (i: Idx) => string]> = {
     add: [g, g],
     sub: [g, (i) => `-${g(i)}`],
-    mul: [(i) => `${g(i)} * ${e.bel(B, sb, i)}`, (i) => `${g(i)} * ${e.bel(A, sa, i)}`],
-    div: [(i) => `${g(i)} / ${e.bel(B, sb, i)}`, (i) => `-${g(i)} * ${e.el(O, i)} / ${e.bel(B, sb, i)}`],
+    mul: [(i) => `${g(i)} * ${B(i)}`, (i) => `${g(i)} * ${A(i)}`],
+    div: [(i) => `${g(i)} / ${B(i)}`, (i) => `-${g(i)} * ${O(i)} / ${B(i)}`],
   };
   const [ra, rb] = rules[op];
-  const AA = c.adj(a), AB = c.adj(b);
+  const AA = c.skips(a, id) ? null : c.adj(a), AB = c.skips(b, id) ? null : c.adj(b);
   if (AA) pushBack(c, AA, sa, n, (i) => sign(op, ra(i)));
   if (AB) pushBack(c, AB, sb, n, (i) => sign(op, rb(i)));
 }
@@ -219,16 +236,15 @@ export function emitReverse(c: RuleContext, id: number): void {
   const { e } = c, nd = c.nodes[id], G = c.adj(id)!;
   const [a, b] = nd.args;
   if (isUnary(nd.op)) {
-    const op = nd.op, AA = c.adj(a);
-    const A = c.val(a), O = c.val(id);
-    if (AA) e.accumulate(AA, nd.size, (i) => unaryScaled(op, UNARY_SLOPE[op](e.el(A, i), e.el(O, i)), e.el(G, i)));
+    const op = nd.op, AA = c.skips(a, id) ? null : c.adj(a);
+    if (AA) e.accumulate(AA, nd.size, (i) => unaryScaled(op, slope(c, op, id, i), e.el(G, i)));
   } else if (isBinary(nd.op)) {
     binaryReverse(c, id);
   } else if (nd.op === 'matvec') {
     matvecReverse(c, id);
   } else if (nd.op === 'shift' || nd.op === 'concat') {
     for (const p of pieces(c, id)) {
-      const AA = c.adj(p.arg);
+      const AA = c.skips(p.arg, id) ? null : c.adj(p.arg);
       if (AA) e.accumulate(shifted(AA, p.from), p.len, (i) => sign(nd.op, e.el(shifted(G, p.at), i)));
     }
   } else if (nd.op === 'sum' || nd.op === 'dot') {

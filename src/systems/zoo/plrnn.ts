@@ -17,7 +17,7 @@ export interface PlrnnOptions {
  * Shallow piecewise-linear RNN of dynamical-systems reconstruction (Hess et al., ICML 2023):
  * z ↦ A⊙z + W₁·relu(W₂·z + h₂) + h₁, A diagonal; clipped: W₁·[relu(W₂z + h₂) − relu(W₂z)].
  * Default weights (chaotic, see docs/models.md), from netSeed:
- * - standard form: L = M, W₂ = I, h₂ = 0, A = 1.9, W₁ = −3.8·I + C with C ~ U(−0.05/M, 0.05/M),
+ * - standard form: L = M, W₂ = I, h₂ = 0, A = 1.8, W₁ = −3.6·I + C with C ~ U(−0.05/M, 0.05/M),
  *   h₁ = 1 — a lattice of weakly coupled skew tent maps, orbits in [−1, 1]ᴹ;
  * - clipped form: L = 10M, A = 0.8, W₂ ~ N(0, 1/M), h₂ ~ U(−1, 1), W₁ ~ N(0, 36/L), h₁ = 0.
  */
@@ -64,6 +64,6 @@ function tentDefaults(M: number, L: number, netSeed: number): PlrnnWeights {
   const draw = new WeightDraw(netSeed);
   const W2 = L === M ? identity(M) : draw.gaussian(L, M, 1);
   const C = draw.uniform(M * L, -0.05 / M, 0.05 / M);
-  const W1 = Float64Array.from(C, (c, k) => c + (L === M && k % (M + 1) === 0 ? -3.8 : 0));
-  return { A: 1.9, W1, W2, h1: 1, h2: 0 };
+  const W1 = Float64Array.from(C, (c, k) => c + (L === M && k % (M + 1) === 0 ? -3.6 : 0));
+  return { A: 1.8, W1, W2, h1: 1, h2: 0 };
 }

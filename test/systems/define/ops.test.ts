@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../../src/errors/index.js';
+import { RuntimeFailure, UsageError } from '../../../src/errors/index.js';
 import { buildSystem, defaultParams } from '../../../src/systems/index.js';
 import { checkDerivatives } from '../../../src/systems/check.js';
 import { defineSystem, type SystemDefinition } from '../../../src/systems/define/index.js';
@@ -110,5 +110,14 @@ describe('defineSystem: every op', () => {
         mutateDerivativeRule(null);
       }
     }
+  });
+});
+
+describe('checkDerivatives on an orbit that escapes', () => {
+  it('is a RuntimeFailure naming the case and the spread, not a silent pass', () => {
+    const sys = build({ name: 'escape', kind: 'map', dim: 1, params: { r: 4 }, step: (x, { r }) => r.mul(x).mul(x.neg().add(1)), sampleInitial: (rng, out) => { out[0] = rng.uniform(); } });
+    assert.throws(() => checkDerivatives(sys, { seed: 1, spread: 0.2 }), (e: Error) => e instanceof RuntimeFailure && /case \d+ left the finite numbers .* spread 0.2/.test(e.message));
+    assert.throws(() => checkDerivatives(sys, { seed: 1, cases: 0 }), UsageError);
+    assert.throws(() => checkDerivatives(sys, { seed: 1, steps: 3 } as never), /unknown option 'steps'/);
   });
 });
