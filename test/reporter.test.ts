@@ -21,6 +21,15 @@ describe('test reporter', () => {
     assert.match(text, /^✖ suite A \(0\.0 s\)$/m);
     assert.match(text, /✖ suite A › case 1 \(a\.test\.js:3\)\n {4}expected 1, got 2/);
     assert.match(text, /ℹ pass 2\nℹ fail 1\n/);
-    assert.equal(text.trimEnd().split('\n').at(-1), '2 passed, 1 failed, 0 cancelled, 0 skipped, 0 todo (3 tests in 1.5 s)');
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines.at(-2), '3 tests in 1.5 s (0 cancelled, 0 todo)');
+    assert.equal(lines.at(-1), 'tests: 2 passed, 1 failed, 0 skipped');
+  });
+
+  it('counts cancelled tests as failed in the summary line', async () => {
+    const out: string[] = [];
+    const closing = ['tests 2', 'pass 1', 'fail 0', 'cancelled 1', 'skipped 0'];
+    for await (const s of reporter(events(closing.map((message) => ({ type: 'test:diagnostic', data: { name: '', nesting: 0, message } }))))) out.push(s);
+    assert.equal(out.join('').trimEnd().split('\n').at(-1), 'tests: 1 passed, 1 failed, 0 skipped');
   });
 });
