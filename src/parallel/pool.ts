@@ -35,9 +35,9 @@ export async function runTasks<A, R>(tasks: Task<A>[], onDone?: (done: number, t
     return results;
   }
   let next = 0;
-  const workerUrl = new URL('./worker.js', import.meta.url);
   async function drive(): Promise<void> {
-    const worker = new Worker(workerUrl);
+    const worker = takeWorker();
+    let healthy = true;
     try {
       while (next < tasks.length) {
         const i = next++;
@@ -48,6 +48,8 @@ export async function runTasks<A, R>(tasks: Task<A>[], onDone?: (done: number, t
             else reject(rebuildError(m.error!));
           };
           const onError = (e: Error) => {
+            // the thread itself died (not a task's own error, which arrives as a message)
+            healthy = false;
             cleanup();
             reject(e);
           };
@@ -62,11 +64,31 @@ export async function runTasks<A, R>(tasks: Task<A>[], onDone?: (done: number, t
         onDone?.(++done, tasks.length);
       }
     } finally {
-      await worker.terminate();
+      if (healthy) releaseWorker(worker);
+      else await worker.terminate();
     }
   }
   await Promise.all(Array.from({ length: nw }, drive));
   return results;
+}
+
+/**
+ * Threads are kept between calls: a training loop calls runTasks every iteration, and starting
+ * fresh threads (and re-importing the estimator's modules in them) cost ten times the work of a
+ * small system's gradient. An idle thread is unref'd, so it never keeps the process alive.
+ */
+const idleWorkers: Worker[] = [];
+const workerUrl = new URL('./worker.js', import.meta.url);
+
+function takeWorker(): Worker {
+  const worker = idleWorkers.pop() ?? new Worker(workerUrl);
+  worker.ref();
+  return worker;
+}
+
+function releaseWorker(worker: Worker): void {
+  worker.unref();
+  idleWorkers.push(worker);
 }
 
 /** Errors cross the thread boundary as plain data; keep their class so exit codes stay right. */
