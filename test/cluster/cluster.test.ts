@@ -9,6 +9,7 @@ import { QUEUE, encode, parseRedisUrl } from '../../src/cluster/index.js';
 import { connectionOptions } from '../../src/cluster/url.js';
 import { runCli } from '../helpers/cli.js';
 import { runCliAsync, startRedis, startWorkerProcess, type TestRedis, type TestWorker } from '../helpers/redis.js';
+import { GOOD_HORIZON_PAYLOAD } from './goodPayload.js';
 
 /**
  * The cluster against a real redis-server (its own instance, with a password, on a free port) and
@@ -121,14 +122,7 @@ describe('cluster on a real redis-server', { concurrency: false }, () => {
   });
 
   test('poisoned payloads are rejected with a logged reason, not retried, nothing run', async () => {
-    const good = {
-      spec: { name: 'ni9', options: { noise: 0.5 } },
-      objective: { kind: 'horizon', observable: 'mean', horizon: 5, samples: 10 },
-      params: ['gamma'],
-      seed: 1,
-      stream: 0,
-      options: { chunks: 2, baseline: true },
-    };
+    const good = GOOD_HORIZON_PAYLOAD;
     const poisoned: [string, unknown, RegExp][] = [
       ['traversal', { v: 1, kind: 'kernel.horizon', payload: encode({ ...good, spec: { ...good.spec, module: { name: '../../../etc/passwd.js', export: 'default' } } }) }, /no absolute path, no '\.\.'/],
       ['kind', { v: 1, kind: '/tmp/evil.js', payload: encode(good) }, /unknown unit kind/],

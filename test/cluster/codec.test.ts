@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { decode, encode, kindOfTask, parseRedisUrl, resolveModuleName, validateUnit, UNIT_KINDS } from '../../src/cluster/index.js';
 import { unitModuleUrl } from '../../src/cluster/units.js';
+import { GOOD_HORIZON_PAYLOAD } from './goodPayload.js';
 
 test('codec: typed arrays, −0, NaN, ±Infinity, undefined and $-keys come back bit for bit', () => {
   const x = new Float64Array([0.1 + 0.2, -0, NaN, Infinity, -Infinity, 5e-324, Number.MAX_VALUE]);
@@ -44,14 +45,7 @@ test('every unit kind names an export of its module; local tasks map back to the
   assert.equal(kindOfTask('file:///tmp/evil.js', 'kernelHorizonChunk'), null);
 });
 
-const GOOD = {
-  spec: { name: 'ni9', options: { noise: 0.5 } },
-  objective: { kind: 'horizon', observable: 'mean', horizon: 5, samples: 10 },
-  params: ['gamma'],
-  seed: 1,
-  stream: 0,
-  options: { chunks: 2, baseline: true },
-};
+const GOOD = GOOD_HORIZON_PAYLOAD;
 const job = (arg: unknown, kind = 'kernel.horizon') => ({ v: 1, kind, payload: encode(arg) });
 
 test('payload validation: a good unit passes; poisoned ones are refused with a reason', () => {
