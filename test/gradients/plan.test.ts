@@ -62,6 +62,19 @@ describe('plan: window from the objective correlation time', () => {
   });
 });
 
+describe('plan: the hybrid window', () => {
+  it('is never shorter than the fixed default it replaced: AR(1) at defaults is unbiased (4·τ_abs = 6 steps read 1.977 ± 0.002 against 2)', async () => {
+    const sys = createSystem('linear', { noise: 1 });
+    const r = await hybridEstimator.estimate({ system: sys, objective: avg('x0', 400_000), params: ['c'], seed: 1 }, {});
+    const from = r.diagnostics.windowFrom as { suggested: number; tauAbsSteps: number };
+    assert.ok(Math.ceil(4 * from.tauAbsSteps) < 10, `tauAbs ${from.tauAbsSteps}`);
+    assert.equal(from.suggested, 10);
+    // a 6-step window keeps 1 − 0.5⁶ of d⟨x⟩/dc = 2 (bias 0.031, several standard errors here)
+    assert.ok(r.stderr![0] < 0.031 / 3, `stderr ${r.stderr![0]}`);
+    assert.ok(Math.abs(r.gradient[0] - 2) < 3 * r.stderr![0], `${r.gradient[0]} ± ${r.stderr![0]}`);
+  });
+});
+
 describe('plan: hybrid α from λ₁ and the objective’s continuity', () => {
   it('alphaFromGrowth: ≈ 0.5 for λ₁Δ ≪ 1 (Lorenz 63: 0.502), 1 − ½e^{−λ₁Δ} above (tent 5/6, solenoid 3/4)', () => {
     assert.ok(Math.abs(alphaFromGrowth(0.0045) - 0.5) < 0.003);

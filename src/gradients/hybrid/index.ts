@@ -59,7 +59,11 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   const notes: HybridPlanNotes = { windowFrom: null, alphaFrom: null, warnings: [] };
   let window = o.window ?? 1;
   if (req.objective.kind === 'average') {
-    const plan = planWindow(sys, req.objective, req.seed, HYBRID_WINDOW_FACTOR);
+    // never shorter than the fixed default it replaced (10 steps, 1 time unit for flows): a single
+    // window has no scan to catch a truncated response, and on AR(1) (τ_abs = 1.5) 4·τ_abs = 6
+    // steps cuts 1.6% of d⟨x⟩/dc, 3.5σ at the demo's budget
+    const floor = sys.dt !== null ? Math.ceil(1 / sys.dt) : 10;
+    const plan = planWindow(sys, req.objective, req.seed, HYBRID_WINDOW_FACTOR, floor);
     addCost(cost, plan.cost);
     window = o.window ?? plan.window;
     notes.windowFrom = { chosen: o.window !== undefined ? 'given' : 'pilot', ...plan.from };

@@ -46,16 +46,16 @@ export interface WindowEvidence {
 }
 
 /** The planned window for an average objective (a pilot of min(2·10⁵, max(T/10, 500)) steps). */
-export function planWindow(sys: DynamicalSystem, objective: Objective & { kind: 'average' }, seed: number, factor = WINDOW_FACTOR): WindowPlan {
+export function planWindow(sys: DynamicalSystem, objective: Objective & { kind: 'average' }, seed: number, factor = WINDOW_FACTOR, floor = 1): WindowPlan {
   const N = pilotSteps(objective.steps);
   const pilot = pilotObjective(sys, objective, seed, N);
   const c = pilot.correlation;
   // at most a tenth of the run: a window as long as the orbit leaves nothing to average
-  const suggested = Math.max(1, Math.min(Math.ceil(factor * c.tauAbs), Math.max(1, Math.floor(objective.steps / 10))));
+  const suggested = Math.max(1, Math.min(Math.max(Math.ceil(factor * c.tauAbs), floor), Math.max(1, Math.floor(objective.steps / 10))));
   return {
     window: suggested,
     from: {
-      rule: `W = ⌈${factor}·τ_abs⌉ from a pilot orbit (τ_abs = ½ + Σ|ρ(k)| of the objective, Sokal window)`,
+      rule: `W = ⌈${factor}·τ_abs⌉${floor > 1 ? `, at least ${floor}` : ''} from a pilot orbit (τ_abs = ½ + Σ|ρ(k)| of the objective, Sokal window)`,
       pilotSteps: N,
       tauSteps: c.tau,
       tauAbsSteps: c.tauAbs,
