@@ -1,5 +1,6 @@
 import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, TeacherRnnData } from '../experiments/index.js';
 import { lineChart, type Series } from './svg.js';
+import { seedStudyFigures } from './seedStudy.js';
 
 /** One figure of an experiment: an SVG string with the words that go beside it. */
 export interface Figure {
@@ -178,5 +179,8 @@ export function figuresFor(d: ExperimentData): Figure[] {
       return inverseLorenzFigures(d);
     case 'teacher-rnn':
       return teacherRnnFigures(d);
+    case 'slow-teacher':
+    case 'tradeoff':
+      return seedStudyFigures(d);
   }
 }

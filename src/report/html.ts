@@ -1,6 +1,7 @@
 import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, TeacherRnnData } from '../experiments/index.js';
 import { figuresFor, type Figure } from './figures.js';
 import { esc } from './svg.js';
+import { slowTeacherSection, tradeoffSection } from './seedStudy.js';
 
 /**
  * The HTML report: one self-contained page (inline SVG, no scripts, no external resources) with,
@@ -27,11 +28,11 @@ export function num(v: number | null | undefined, digits = 4): string {
   return String(Number(v.toPrecision(digits)));
 }
 
-function pm(v: number | null | undefined, se: number | null | undefined, digits = 4): string {
+export function pm(v: number | null | undefined, se: number | null | undefined, digits = 4): string {
   return se === null || se === undefined ? num(v, digits) : `${num(v, digits)} ± ${num(se, 2)}`;
 }
 
-function table(header: string[], rows: string[][], cls = ''): string {
+export function table(header: string[], rows: string[][], cls = ''): string {
   const head = header.map((h) => `<th>${esc(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
@@ -46,7 +47,7 @@ function settings(values: Record<string, unknown>): string {
   return table(['setting', 'value'], rows, 'settings');
 }
 
-interface Section {
+export interface Section {
   intro: string[];
   finding: string[];
   tables: string[];
@@ -246,6 +247,10 @@ function sectionOf(d: ExperimentData): Section {
       return inverseLorenzSection(d);
     case 'teacher-rnn':
       return teacherRnnSection(d);
+    case 'slow-teacher':
+      return slowTeacherSection(d);
+    case 'tradeoff':
+      return tradeoffSection(d);
   }
 }
 
