@@ -20,115 +20,132 @@
 
 /**
  * C (M×N) ← α·op(A)·op(B) + β·C, op(X) = X or Xᵀ, row-major with leading dimensions. op(B) is
- * packed once into panels of 8 columns (K rows each, contiguous, zero-padded) and each block of 4
- * rows of op(A) into K groups of 4, so the 4×8 register block (16 f64x2 accumulators; measured
- * faster here than 6×4) streams two contiguous buffers whatever the transposes.
- * `work` holds ≥ 8·K·⌈N/8⌉ + 4·K doubles.
+ * packed once into panels of 4 columns (K rows of 4 doubles, zero-padded) and each block of 4 rows
+ * of op(A) into K groups of 4 (zero-padded), so the 4×4 register block streams two contiguous
+ * buffers whatever the transposes. `work` holds ≥ 4·K·⌈N/4⌉ + 4·K doubles.
+ *
+ * Why 4×4 (measured, docs/performance.md): V8 hoists every load of a loop iteration above the
+ * arithmetic, so an iteration needs accumulators + loaded operands + one temporary in xmm
+ * registers, and V8 gives wasm 15 of them (xmm15 is its scratch). 4×4 = 8 + 6 + 1 fits; 4×8,
+ * 6×4 or any k-unrolling spill to the stack every iteration. The loop runs on an end pointer
+ * (no counter): the iteration is then 27 instructions for 32 flops, ~21 GF/s here against
+ * ~14 for the spilling 4×8 block.
  */
 export function gemm(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f64, pA: usize, lda: i32, pB: usize, ldb: i32, beta: f64, pC: usize, ldc: i32, work: usize): void {
-  const panels = (N + 7) >> 3;
-  const panelBytes = <usize>K << 6;
-  for (let p = 0; p < panels; p++) {
-    const j0 = p << 3, nb = min(8, N - j0);
-    const base = work + <usize>p * panelBytes;
-    for (let k = 0; k < K; k++) {
-      const row = base + (<usize>k << 6);
-      for (let jj = 0; jj < 8; jj++) store<f64>(row + (<usize>jj << 3), jj < nb ? load<f64>(at(pB, tB, ldb, k, j0 + jj)) : 0.0);
-    }
-  }
+  const panels = (N + 3) >> 2;
+  const panelBytes = <usize>K << 5;
+  for (let p = 0; p < panels; p++) packB(tB, pB, ldb, K, p << 2, min(4, N - (p << 2)), work + <usize>p * panelBytes);
   const pa = work + <usize>panels * panelBytes;
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    for (let k = 0; k < K; k++) {
-      const q = pa + (<usize>k << 5);
-      for (let r = 0; r < 4; r++) store<f64>(q + (<usize>r << 3), load<f64>(at(pA, tA, lda, i + r, k)));
+  for (let i = 0; i < M; i += 4) {
+    const mb = min(4, M - i);
+    packA(tA, pA, lda, K, i, mb, pa);
+    for (let p = 0; p < panels; p++) {
+      const j0 = p << 2;
+      block4x4(K, pa, work + <usize>p * panelBytes, pC + ((<usize>i * <usize>ldc + <usize>j0) << 3), ldc, alpha, beta, mb, min(4, N - j0));
     }
-    for (let p = 0; p < panels; p++) block4(i, p << 3, min(8, N - (p << 3)), K, alpha, pa, beta, pC, ldc, work + <usize>p * panelBytes);
-  }
-  for (; i < M; i++) {
-    for (let k = 0; k < K; k++) store<f64>(pa + (<usize>k << 3), load<f64>(at(pA, tA, lda, i, k)));
-    for (let p = 0; p < panels; p++) block1(i, p << 3, min(8, N - (p << 3)), K, alpha, pa, beta, pC, ldc, work + <usize>p * panelBytes);
   }
 }
 
-/** Row i, columns j0…j0+nb of C ← α·acc + β·C (four accumulators of two columns each). */
-@inline function finish(pC: usize, ldc: i32, i: i32, j0: i32, nb: i32, alpha: f64, beta: f64, acc0: v128, acc1: v128, acc2: v128, acc3: v128): void {
-  const row = pC + ((<usize>i * <usize>ldc + <usize>j0) << 3);
-  if (nb == 8) {
-    const va = f64x2.splat(alpha);
-    let r0 = f64x2.mul(va, acc0), r1 = f64x2.mul(va, acc1), r2 = f64x2.mul(va, acc2), r3 = f64x2.mul(va, acc3);
-    if (beta != 0.0) {
-      const vb = f64x2.splat(beta);
-      r0 = f64x2.add(r0, f64x2.mul(vb, v128.load(row)));
-      r1 = f64x2.add(r1, f64x2.mul(vb, v128.load(row, 16)));
-      r2 = f64x2.add(r2, f64x2.mul(vb, v128.load(row, 32)));
-      r3 = f64x2.add(r3, f64x2.mul(vb, v128.load(row, 48)));
+/** Panel of columns j0…j0+nb of op(B): row k at dst + 32·k, zero beyond nb. */
+function packB(tB: i32, pB: usize, ldb: i32, K: i32, j0: i32, nb: i32, dst: usize): void {
+  if (!tB && nb == 4) {
+    for (let k = 0; k < K; k++) {
+      const src = pB + ((<usize>k * <usize>ldb + <usize>j0) << 3), d = dst + (<usize>k << 5);
+      v128.store(d, v128.load(src));
+      v128.store(d, v128.load(src, 16), 16);
     }
-    v128.store(row, r0);
-    v128.store(row, r1, 16);
-    v128.store(row, r2, 32);
-    v128.store(row, r3, 48);
     return;
   }
-  for (let jj = 0; jj < nb; jj++) {
-    const q = jj >> 1;
-    const v = q == 0 ? acc0 : q == 1 ? acc1 : q == 2 ? acc2 : acc3;
-    const s = (jj & 1) ? f64x2.extract_lane(v, 1) : f64x2.extract_lane(v, 0);
-    const p = row + (<usize>jj << 3);
-    store<f64>(p, beta == 0.0 ? alpha * s : alpha * s + beta * load<f64>(p));
+  for (let k = 0; k < K; k++) {
+    const d = dst + (<usize>k << 5);
+    for (let jj = 0; jj < 4; jj++) store<f64>(d + (<usize>jj << 3), jj < nb ? load<f64>(at(pB, tB, ldb, k, j0 + jj)) : 0.0);
   }
 }
 
-function block4(i: i32, j0: i32, nb: i32, K: i32, alpha: f64, pa: usize, beta: f64, pC: usize, ldc: i32, pb: usize): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c22 = f64x2.splat(0), c23 = f64x2.splat(0);
-  let c30 = f64x2.splat(0), c31 = f64x2.splat(0), c32 = f64x2.splat(0), c33 = f64x2.splat(0);
-  let a = pa, b = pb;
+/** Rows i…i+mb of op(A) by columns: group k at dst + 32·k, zero beyond mb. */
+function packA(tA: i32, pA: usize, lda: i32, K: i32, i: i32, mb: i32, dst: usize): void {
+  if (tA && mb == 4) {
+    for (let k = 0; k < K; k++) {
+      const src = pA + ((<usize>k * <usize>lda + <usize>i) << 3), d = dst + (<usize>k << 5);
+      v128.store(d, v128.load(src));
+      v128.store(d, v128.load(src, 16), 16);
+    }
+    return;
+  }
+  if (!tA && mb == 4) {
+    const r0 = pA + ((<usize>i * <usize>lda) << 3), step = <usize>lda << 3;
+    const r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+    for (let k = 0; k < K; k++) {
+      const o = <usize>k << 3, d = dst + (<usize>k << 5);
+      store<f64>(d, load<f64>(r0 + o));
+      store<f64>(d, load<f64>(r1 + o), 8);
+      store<f64>(d, load<f64>(r2 + o), 16);
+      store<f64>(d, load<f64>(r3 + o), 24);
+    }
+    return;
+  }
   for (let k = 0; k < K; k++) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16), b2 = v128.load(b, 32), b3 = v128.load(b, 48);
-    const a0 = v128.load64_splat(a, 0);
+    const d = dst + (<usize>k << 5);
+    for (let r = 0; r < 4; r++) store<f64>(d + (<usize>r << 3), r < mb ? load<f64>(at(pA, tA, lda, i + r, k)) : 0.0);
+  }
+}
+
+/** Entry (r, c) of C at pc ← α·s + β·C, the TS twin's expression. */
+@inline function finish1(pc: usize, ldc: i32, r: i32, c: i32, s: f64, alpha: f64, beta: f64): void {
+  const q = pc + ((<usize>r * <usize>ldc + <usize>c) << 3);
+  store<f64>(q, beta == 0.0 ? alpha * s : alpha * s + beta * load<f64>(q));
+}
+
+/** Row r of the block: two accumulators of two columns each, all four columns present. */
+@inline function finishRow(q: usize, va: v128, vb: v128, beta: f64, lo: v128, hi: v128): void {
+  let r0 = f64x2.mul(va, lo), r1 = f64x2.mul(va, hi);
+  if (beta != 0.0) {
+    r0 = f64x2.add(r0, f64x2.mul(vb, v128.load(q)));
+    r1 = f64x2.add(r1, f64x2.mul(vb, v128.load(q, 16)));
+  }
+  v128.store(q, r0);
+  v128.store(q, r1, 16);
+}
+
+/** One 4×4 block of C (mb×nb of it stored): each entry one sequential sum over k from 0. */
+function block4x4(K: i32, pa: usize, pb: usize, pc: usize, ldc: i32, alpha: f64, beta: f64, mb: i32, nb: i32): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  let a = pa, b = pb;
+  const aEnd = pa + (<usize>K << 5);
+  while (a < aEnd) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const a0 = v128.load64_splat(a);
     c00 = f64x2.add(c00, f64x2.mul(a0, b0));
     c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
-    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
     const a1 = v128.load64_splat(a, 8);
     c10 = f64x2.add(c10, f64x2.mul(a1, b0));
     c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
-    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
     const a2 = v128.load64_splat(a, 16);
     c20 = f64x2.add(c20, f64x2.mul(a2, b0));
     c21 = f64x2.add(c21, f64x2.mul(a2, b1));
-    c22 = f64x2.add(c22, f64x2.mul(a2, b2));
-    c23 = f64x2.add(c23, f64x2.mul(a2, b3));
     const a3 = v128.load64_splat(a, 24);
     c30 = f64x2.add(c30, f64x2.mul(a3, b0));
     c31 = f64x2.add(c31, f64x2.mul(a3, b1));
-    c32 = f64x2.add(c32, f64x2.mul(a3, b2));
-    c33 = f64x2.add(c33, f64x2.mul(a3, b3));
     a += 32;
-    b += 64;
+    b += 32;
   }
-  finish(pC, ldc, i + 0, j0, nb, alpha, beta, c00, c01, c02, c03);
-  finish(pC, ldc, i + 1, j0, nb, alpha, beta, c10, c11, c12, c13);
-  finish(pC, ldc, i + 2, j0, nb, alpha, beta, c20, c21, c22, c23);
-  finish(pC, ldc, i + 3, j0, nb, alpha, beta, c30, c31, c32, c33);
-}
-
-function block1(i: i32, j0: i32, nb: i32, K: i32, alpha: f64, pa: usize, beta: f64, pC: usize, ldc: i32, pb: usize): void {
-  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
-  let a = pa, b = pb;
-  for (let k = 0; k < K; k++) {
-    const av = v128.load64_splat(a);
-    c0 = f64x2.add(c0, f64x2.mul(av, v128.load(b)));
-    c1 = f64x2.add(c1, f64x2.mul(av, v128.load(b, 16)));
-    c2 = f64x2.add(c2, f64x2.mul(av, v128.load(b, 32)));
-    c3 = f64x2.add(c3, f64x2.mul(av, v128.load(b, 48)));
-    a += 8;
-    b += 64;
+  if (mb == 4 && nb == 4) {
+    const va = f64x2.splat(alpha), vb = f64x2.splat(beta), step = <usize>ldc << 3;
+    finishRow(pc, va, vb, beta, c00, c01);
+    finishRow(pc + step, va, vb, beta, c10, c11);
+    finishRow(pc + 2 * step, va, vb, beta, c20, c21);
+    finishRow(pc + 3 * step, va, vb, beta, c30, c31);
+    return;
   }
-  finish(pC, ldc, i, j0, nb, alpha, beta, c0, c1, c2, c3);
+  for (let r = 0; r < mb; r++) {
+    const lo = r == 0 ? c00 : r == 1 ? c10 : r == 2 ? c20 : c30;
+    const hi = r == 0 ? c01 : r == 1 ? c11 : r == 2 ? c21 : c31;
+    finish1(pc, ldc, r, 0, f64x2.extract_lane(lo, 0), alpha, beta);
+    if (nb > 1) finish1(pc, ldc, r, 1, f64x2.extract_lane(lo, 1), alpha, beta);
+    if (nb > 2) finish1(pc, ldc, r, 2, f64x2.extract_lane(hi, 0), alpha, beta);
+    if (nb > 3) finish1(pc, ldc, r, 3, f64x2.extract_lane(hi, 1), alpha, beta);
+  }
 }
 
 // ---------------------------------------------------------------- tanh across lanes
