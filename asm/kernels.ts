@@ -148,6 +148,76 @@ function block4x4(K: i32, pa: usize, pb: usize, pc: usize, ldc: i32, alpha: f64,
   }
 }
 
+// ---------------------------------------------------------------- elementwise passes of lockstep steps
+
+/** y[i] ← y[i] + a·x[i] for i < len; returns Σ y[i]·0 (NaN iff some new y[i] is not finite). */
+export function axpy(a: f64, px: usize, py: usize, len: i32): f64 {
+  const va = f64x2.splat(a);
+  let chk = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const o = <usize>i << 3;
+    const y = f64x2.add(v128.load(py + o), f64x2.mul(va, v128.load(px + o)));
+    v128.store(py + o, y);
+    chk = f64x2.add(chk, f64x2.mul(y, f64x2.splat(0)));
+  }
+  let c = f64x2.extract_lane(chk, 0) + f64x2.extract_lane(chk, 1);
+  if (i < len) {
+    const o = <usize>i << 3;
+    const y = load<f64>(py + o) + a * load<f64>(px + o);
+    store<f64>(py + o, y);
+    c += y * 0;
+  }
+  return c;
+}
+
+/** out[i] ← a·x[i] + c for i < len (the c is skipped when it is 0, so −0 stays −0 as in the TS twin). */
+export function scaleShift(a: f64, px: usize, c: f64, pout: usize, len: i32): void {
+  const va = f64x2.splat(a), vc = f64x2.splat(c);
+  let i = 0;
+  if (c == 0) {
+    for (; i + 2 <= len; i += 2) v128.store(pout + (<usize>i << 3), f64x2.mul(va, v128.load(px + (<usize>i << 3))));
+    if (i < len) store<f64>(pout + (<usize>i << 3), a * load<f64>(px + (<usize>i << 3)));
+    return;
+  }
+  for (; i + 2 <= len; i += 2) v128.store(pout + (<usize>i << 3), f64x2.add(f64x2.mul(va, v128.load(px + (<usize>i << 3))), vc));
+  if (i < len) store<f64>(pout + (<usize>i << 3), a * load<f64>(px + (<usize>i << 3)) + c);
+}
+
+/**
+ * Per-lane scores of a tanh layer's shift and output offset, lane-major n×B blocks: for each lane
+ * b, out[b] ← Σ_i U[i,b]·(1 − T[i,b]²) and out[B + b] ← Σ_i W[i,b], sums in i order from 0.
+ */
+export function tanhScoreLanes(pU: usize, pT: usize, pW: usize, n: i32, B: i32, pout: usize): void {
+  const one = f64x2.splat(1.0);
+  const rowBytes = <usize>B << 3;
+  let b = 0;
+  for (; b + 2 <= B; b += 2) {
+    let sg = f64x2.splat(0), sc = f64x2.splat(0);
+    let o = <usize>b << 3;
+    for (let i = 0; i < n; i++) {
+      const t = v128.load(pT + o);
+      sg = f64x2.add(sg, f64x2.mul(v128.load(pU + o), f64x2.sub(one, f64x2.mul(t, t))));
+      sc = f64x2.add(sc, v128.load(pW + o));
+      o += rowBytes;
+    }
+    v128.store(pout + (<usize>b << 3), sg);
+    v128.store(pout + rowBytes + (<usize>b << 3), sc);
+  }
+  for (; b < B; b++) {
+    let sg = 0.0, sc = 0.0;
+    let o = <usize>b << 3;
+    for (let i = 0; i < n; i++) {
+      const t = load<f64>(pT + o);
+      sg += load<f64>(pU + o) * (1.0 - t * t);
+      sc += load<f64>(pW + o);
+      o += rowBytes;
+    }
+    store<f64>(pout + (<usize>b << 3), sg);
+    store<f64>(pout + rowBytes + (<usize>b << 3), sc);
+  }
+}
+
 // ---------------------------------------------------------------- tanh across lanes
 
 // Cephes tanh: odd rational form below 0.625, 1 − 2/(e^{2|x|} + 1) above, e^y by Cody–Waite
@@ -183,9 +253,12 @@ const LN2HI: f64 = 6.93147180369123816490e-1, LN2LO: f64 = 1.9082149292705877000
 
 /**
  * out[i] ← tanh(x[i] + shift) for i < len (x and out may coincide). Eight entries (four vectors)
- * per pass, their steps interleaved: one tanh is a long dependent chain (the polynomial, two
- * divisions), so independent chains side by side keep the pipelines full (measured ~2× faster).
- * Each entry gets exactly the operations of tanh2 (same bits).
+ * per pass, their steps interleaved: one tanh is a long dependent chain (the polynomial, a
+ * division), so independent chains side by side keep the pipelines full (measured ~2× faster).
+ * Each entry gets exactly the operations of tanh2 (same bits). Both branches are evaluated for
+ * every entry but share one division (the select happens on its operands: divisions are the
+ * slowest vector operation here), and pmin (one minpd) replaces min (five instructions for
+ * NaN semantics the abs'd argument does not need: pmin(NaN, 20) is NaN too).
  */
 export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
   let i = 0;
@@ -196,10 +269,10 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
     const x1 = f64x2.add(v128.load(px + o, 16), sh);
     const x2 = f64x2.add(v128.load(px + o, 32), sh);
     const x3 = f64x2.add(v128.load(px + o, 48), sh);
-    const z0 = f64x2.min(f64x2.abs(x0), splat(20.0));
-    const z1 = f64x2.min(f64x2.abs(x1), splat(20.0));
-    const z2 = f64x2.min(f64x2.abs(x2), splat(20.0));
-    const z3 = f64x2.min(f64x2.abs(x3), splat(20.0));
+    const z0 = f64x2.pmin(f64x2.abs(x0), splat(20.0));
+    const z1 = f64x2.pmin(f64x2.abs(x1), splat(20.0));
+    const z2 = f64x2.pmin(f64x2.abs(x2), splat(20.0));
+    const z3 = f64x2.pmin(f64x2.abs(x3), splat(20.0));
     const y0 = f64x2.add(z0, z0);
     const y1 = f64x2.add(z1, z1);
     const y2 = f64x2.add(z2, z2);
@@ -272,10 +345,6 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
     const e1 = f64x2.mul(p1, i64x2.shl(f64x2.add(k1, splat(4503599627371519.0)), 52));
     const e2 = f64x2.mul(p2, i64x2.shl(f64x2.add(k2, splat(4503599627371519.0)), 52));
     const e3 = f64x2.mul(p3, i64x2.shl(f64x2.add(k3, splat(4503599627371519.0)), 52));
-    const big0 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e0, splat(1.0)))), v128.and(x0, i64x2.splat(0x8000000000000000)));
-    const big1 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e1, splat(1.0)))), v128.and(x1, i64x2.splat(0x8000000000000000)));
-    const big2 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e2, splat(1.0)))), v128.and(x2, i64x2.splat(0x8000000000000000)));
-    const big3 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e3, splat(1.0)))), v128.and(x3, i64x2.splat(0x8000000000000000)));
     const s0 = f64x2.mul(x0, x0);
     const s1 = f64x2.mul(x1, x1);
     const s2 = f64x2.mul(x2, x2);
@@ -288,14 +357,26 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
     const den1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s1, splat(Q0)), s1), splat(Q1)), s1), splat(Q2));
     const den2 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s2, splat(Q0)), s2), splat(Q1)), s2), splat(Q2));
     const den3 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s3, splat(Q0)), s3), splat(Q1)), s3), splat(Q2));
-    const small0 = f64x2.add(x0, f64x2.mul(f64x2.mul(x0, s0), f64x2.div(num0, den0)));
-    const small1 = f64x2.add(x1, f64x2.mul(f64x2.mul(x1, s1), f64x2.div(num1, den1)));
-    const small2 = f64x2.add(x2, f64x2.mul(f64x2.mul(x2, s2), f64x2.div(num2, den2)));
-    const small3 = f64x2.add(x3, f64x2.mul(f64x2.mul(x3, s3), f64x2.div(num3, den3)));
-    v128.store(pout + o, v128.bitselect(big0, small0, f64x2.ge(z0, splat(0.625))), 0);
-    v128.store(pout + o, v128.bitselect(big1, small1, f64x2.ge(z1, splat(0.625))), 16);
-    v128.store(pout + o, v128.bitselect(big2, small2, f64x2.ge(z2, splat(0.625))), 32);
-    v128.store(pout + o, v128.bitselect(big3, small3, f64x2.ge(z3, splat(0.625))), 48);
+    const m0 = f64x2.ge(z0, splat(0.625));
+    const m1 = f64x2.ge(z1, splat(0.625));
+    const m2 = f64x2.ge(z2, splat(0.625));
+    const m3 = f64x2.ge(z3, splat(0.625));
+    const q0 = f64x2.div(v128.bitselect(splat(2.0), num0, m0), v128.bitselect(f64x2.add(e0, splat(1.0)), den0, m0));
+    const q1 = f64x2.div(v128.bitselect(splat(2.0), num1, m1), v128.bitselect(f64x2.add(e1, splat(1.0)), den1, m1));
+    const q2 = f64x2.div(v128.bitselect(splat(2.0), num2, m2), v128.bitselect(f64x2.add(e2, splat(1.0)), den2, m2));
+    const q3 = f64x2.div(v128.bitselect(splat(2.0), num3, m3), v128.bitselect(f64x2.add(e3, splat(1.0)), den3, m3));
+    const big0 = v128.or(f64x2.sub(splat(1.0), q0), v128.and(x0, i64x2.splat(0x8000000000000000)));
+    const big1 = v128.or(f64x2.sub(splat(1.0), q1), v128.and(x1, i64x2.splat(0x8000000000000000)));
+    const big2 = v128.or(f64x2.sub(splat(1.0), q2), v128.and(x2, i64x2.splat(0x8000000000000000)));
+    const big3 = v128.or(f64x2.sub(splat(1.0), q3), v128.and(x3, i64x2.splat(0x8000000000000000)));
+    const small0 = f64x2.add(x0, f64x2.mul(f64x2.mul(x0, s0), q0));
+    const small1 = f64x2.add(x1, f64x2.mul(f64x2.mul(x1, s1), q1));
+    const small2 = f64x2.add(x2, f64x2.mul(f64x2.mul(x2, s2), q2));
+    const small3 = f64x2.add(x3, f64x2.mul(f64x2.mul(x3, s3), q3));
+    v128.store(pout + o, v128.bitselect(big0, small0, m0), 0);
+    v128.store(pout + o, v128.bitselect(big1, small1, m1), 16);
+    v128.store(pout + o, v128.bitselect(big2, small2, m2), 32);
+    v128.store(pout + o, v128.bitselect(big3, small3, m3), 48);
   }
   for (; i + 2 <= len; i += 2) {
     const o = <usize>i << 3;
@@ -309,17 +390,18 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
 }
 
 @inline function tanh2(x: v128): v128 {
-  const z = f64x2.min(f64x2.abs(x), splat(20.0)); // tanh(20) rounds to 1
-  // large branch: 1 − 2/(e^{2z} + 1), sign restored
-  const s = expv(f64x2.add(z, z));
-  const big = f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(s, splat(1.0))));
-  const bigSigned = v128.or(big, v128.and(x, i64x2.splat(0x8000000000000000)));
-  // small branch: x + x·s·P(s)/Q(s), s = x²
+  const z = f64x2.pmin(f64x2.abs(x), splat(20.0)); // tanh(20) rounds to 1; pmin keeps NaN as Math.min does
+  const e = expv(f64x2.add(z, z));
   const s2 = f64x2.mul(x, x);
   const num = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(splat(P0), s2), splat(P1)), s2), splat(P2));
   const den = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s2, splat(Q0)), s2), splat(Q1)), s2), splat(Q2));
-  const small = f64x2.add(x, f64x2.mul(f64x2.mul(x, s2), f64x2.div(num, den)));
-  return v128.bitselect(bigSigned, small, f64x2.ge(z, splat(0.625)));
+  // one division serves both branches: 2/(e + 1) above 0.625, P(s)/Q(s) below
+  const m = f64x2.ge(z, splat(0.625));
+  const q = f64x2.div(v128.bitselect(splat(2.0), num, m), v128.bitselect(f64x2.add(e, splat(1.0)), den, m));
+  // large branch: 1 − 2/(e^{2z} + 1), sign restored; small branch: x + x·s·P(s)/Q(s), s = x²
+  const big = v128.or(f64x2.sub(splat(1.0), q), v128.and(x, i64x2.splat(0x8000000000000000)));
+  const small = f64x2.add(x, f64x2.mul(f64x2.mul(x, s2), q));
+  return v128.bitselect(big, small, m);
 }
 
 // ---------------------------------------------------------------- Gaussian draws per lane
