@@ -4,6 +4,7 @@ import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { chunkSamples } from './horizon.js';
 import { ergodicScan } from './ergodicScan.js';
+import { PredictiveBaseline, type PredictSettings } from './predict.js';
 
 /** Steps per call of the scan's run(): many calls let V8 optimise the loop as a function rather than by on-stack replacement. */
 const RUN_CHUNK = 4096;
@@ -16,6 +17,8 @@ export interface ErgodicOrbitOptions {
   orbits: number;
   transient: number;
   batches: number;
+  /** the predictive baseline (noise-free forecasts of the window sums, kernel/predict.ts); null: the running mean */
+  predict?: PredictSettings | null;
 }
 
 /** One window's estimate along one orbit. */
@@ -53,7 +56,9 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   const P = sel.indices.length;
   const T = chunkSamples(obj.steps, arg.options.orbits, arg.stream);
   const x0 = initialState(sys, rng, transient);
-  const scan0 = ergodicScan(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0);
+  // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
+  const pb = baseline && arg.options.predict ? new PredictiveBaseline(sys, ob, windows, arg.options.predict) : null;
+  const scan0 = ergodicScan(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0, pb);
   const bms = scan0.bms;
   const lastStep = T + Wmax - 1;
   const report = arg.progress, every = Math.max(1, Math.floor(lastStep / 100));
@@ -72,8 +77,8 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   return {
     value: first[P],
     gradient: scan[0].gradient,
-    cost: { steps: transient + lastStep, tangentSolves: 0, adjointSolves: T },
-    diagnostics: { steps: T, scan, valueStderr: firstSe[P] },
+    cost: { steps: transient + lastStep + (pb?.maps ?? 0), tangentSolves: 0, adjointSolves: T },
+    diagnostics: { steps: T, scan, valueStderr: firstSe[P], ...(pb ? { beta: windows.map((_, i) => pb.beta(i)), forecastMaps: pb.maps } : {}) },
   };
 }
 

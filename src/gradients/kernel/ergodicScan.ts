@@ -2,6 +2,7 @@ import { kernels } from '../../linalg/index.js';
 import { BatchMeans } from '../../stats/index.js';
 import { applyNoise, checkFinite, drawNoise, type DynamicalSystem, type NoiseModel, type Observable } from '../../systems/index.js';
 import type { Rng } from '../../random/index.js';
+import type { PredictiveBaseline } from './predict.js';
 import { ScoreCovector, requireNoise } from './score.js';
 
 /** Steps whose noise one draw call fills (the generator's state goes to the kernels once per block). */
@@ -36,6 +37,8 @@ export function ergodicScan(
   /** index of x0 in the orbit (its transient), for error messages */
   first: number,
   x0: Float64Array,
+  /** the predictive baseline, or null for the running mean */
+  pb: PredictiveBaseline | null = null,
 ): ErgodicScan {
   const noise: NoiseModel = requireNoise(sys);
   const cov = new ScoreCovector(sys);
@@ -49,6 +52,8 @@ export function ergodicScan(
   const row = new Float64Array(P + 1); // contribution u_m·ψ_m, then (first window) Φ(x_{m+1}) for ⟨Φ⟩
   const rowP = row.subarray(0, P);
   const sums = new Float64Array(K); // Σ of the last Wᵢ values of Φ
+  // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
+  const ringBw = pb ? new Float64Array(Wmax * K) : null, ringF = pb ? new Float64Array(Wmax * K) : null;
   const xi = kernels().f64(NOISE_BLOCK * r);
   // the orbit's two state buffers (swapped each step) and the running sums carried between calls
   const xy = [x0, new Float64Array(sys.dim)];
@@ -68,6 +73,7 @@ export function ergodicScan(
       const xiOff = q * r;
       q++;
       ringB[slot] = baseline ? phiSum / phiCount : 0;
+      if (pb && k < T) pb.at(k, x, ringB[slot], ringBw!, ringF!, slot * K);
       // step(sys, x, y, rng, xi) with this step's drawn noise
       sys.map(x, y);
       applyNoise(noise, xi, xiOff, y);
@@ -102,7 +108,8 @@ export function ergodicScan(
         const m = k + 1 - W; // the step whose window Φ(x_{m+1}) … Φ(x_{m+W}) just completed
         if (m < 0 || m >= T) continue;
         const ms = slot + 1 >= W ? slot + 1 - W : slot + 1 - W + Wmax; // m mod Wmax
-        const psi = sums[i] - W * ringB[ms];
+        const psi = sums[i] - (pb ? ringBw![ms * K + i] : W * ringB[ms]);
+        if (pb) pb.learn(i, sums[i] - W * ringB[ms], ringF![ms * K + i]);
         for (let j = 0; j < P; j++) row[j] = psi * ringU[ms * P + j];
         if (i === 0) row[P] = ringPhi[ms];
         bms[i].push(i === 0 ? row : rowP);
