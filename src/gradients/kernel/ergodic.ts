@@ -5,6 +5,7 @@ import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { chunkSamples } from './horizon.js';
 import { ScoreCovector } from './score.js';
+import { PredictiveBaseline, type PredictSettings } from './predict.js';
 
 export interface ErgodicOrbitOptions {
   /** decorrelation windows W, ascending: one estimate per window from the same orbit (a scan) */
@@ -14,6 +15,8 @@ export interface ErgodicOrbitOptions {
   orbits: number;
   transient: number;
   batches: number;
+  /** the predictive baseline (noise-free forecasts of the window sums, kernel/predict.ts); null: the running mean */
+  predict?: PredictSettings | null;
 }
 
 /** One window's estimate along one orbit. */
@@ -59,6 +62,9 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   // ring slot k % Wmax holds u_k (selected entries), b_k, and Φ(x_{k+1})
   const ringU = new Float64Array(Wmax * P), ringB = new Float64Array(Wmax), ringPhi = new Float64Array(Wmax);
   const full = new Float64Array(sys.nParams);
+  // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
+  const pb = baseline && arg.options.predict ? new PredictiveBaseline(sys, ob, windows, arg.options.predict) : null;
+  const ringBw = pb ? new Float64Array(Wmax * K) : null, ringF = pb ? new Float64Array(Wmax * K) : null;
   const bms = windows.map((_, i) => new BatchMeans(i === 0 ? P + 1 : P, T, Math.min(arg.options.batches, T)));
   const row = new Float64Array(P + 1); // contribution u_m·ψ_m, then (first window) Φ(x_{m+1}) for ⟨Φ⟩
   const sums = new Float64Array(K); // Σ of the last Wᵢ values of Φ
@@ -69,6 +75,7 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
     if (report && k % every === 0) report(k / lastStep);
     const slot = k % Wmax;
     ringB[slot] = baseline ? phiSum / phiCount : 0;
+    if (pb && k < T) pb.at(k, x, ringB[slot], ringBw!, ringF!, slot * K);
     step(sys, x, y, rng, xi);
     checkFinite(y, transient + k + 1);
     if (k < T) {
@@ -96,7 +103,8 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
       const m = k + 1 - W; // the step whose window Φ(x_{m+1}) … Φ(x_{m+W}) just completed
       if (m < 0 || m >= T) continue;
       const ms = m % Wmax;
-      const psi = sums[i] - W * ringB[ms];
+      const psi = sums[i] - (pb ? ringBw![ms * K + i] : W * ringB[ms]);
+      if (pb) pb.learn(i, sums[i] - W * ringB[ms], ringF![ms * K + i]);
       for (let j = 0; j < P; j++) row[j] = psi * ringU[ms * P + j];
       if (i === 0) row[P] = ringPhi[ms];
       bms[i].push(i === 0 ? row : row.subarray(0, P));
@@ -112,8 +120,8 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   return {
     value: first[P],
     gradient: scan[0].gradient,
-    cost: { steps: transient + lastStep, tangentSolves: 0, adjointSolves: T },
-    diagnostics: { steps: T, scan, valueStderr: firstSe[P] },
+    cost: { steps: transient + lastStep + (pb?.maps ?? 0), tangentSolves: 0, adjointSolves: T },
+    diagnostics: { steps: T, scan, valueStderr: firstSe[P], ...(pb ? { beta: windows.map((_, i) => pb.beta(i)), forecastMaps: pb.maps } : {}) },
   };
 }
 
