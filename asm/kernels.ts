@@ -20,115 +20,214 @@
 
 /**
  * C (M×N) ← α·op(A)·op(B) + β·C, op(X) = X or Xᵀ, row-major with leading dimensions. op(B) is
- * packed once into panels of 8 columns (K rows each, contiguous, zero-padded) and each block of 4
- * rows of op(A) into K groups of 4, so the 4×8 register block (16 f64x2 accumulators; measured
- * faster here than 6×4) streams two contiguous buffers whatever the transposes.
- * `work` holds ≥ 8·K·⌈N/8⌉ + 4·K doubles.
+ * packed once into panels of 4 columns (K rows of 4 doubles, zero-padded) and each block of 4 rows
+ * of op(A) into K groups of 4 (zero-padded), so the 4×4 register block streams two contiguous
+ * buffers whatever the transposes. `work` holds ≥ 4·K·⌈N/4⌉ + 4·K doubles.
+ *
+ * Why 4×4 (measured, docs/performance.md): V8 hoists every load of a loop iteration above the
+ * arithmetic, so an iteration needs accumulators + loaded operands + one temporary in xmm
+ * registers, and V8 gives wasm 15 of them (xmm15 is its scratch). 4×4 = 8 + 6 + 1 fits; 4×8,
+ * 6×4 or any k-unrolling spill to the stack every iteration. The loop runs on an end pointer
+ * (no counter): the iteration is then 27 instructions for 32 flops, ~21 GF/s here against
+ * ~14 for the spilling 4×8 block.
  */
 export function gemm(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f64, pA: usize, lda: i32, pB: usize, ldb: i32, beta: f64, pC: usize, ldc: i32, work: usize): void {
-  const panels = (N + 7) >> 3;
-  const panelBytes = <usize>K << 6;
-  for (let p = 0; p < panels; p++) {
-    const j0 = p << 3, nb = min(8, N - j0);
-    const base = work + <usize>p * panelBytes;
-    for (let k = 0; k < K; k++) {
-      const row = base + (<usize>k << 6);
-      for (let jj = 0; jj < 8; jj++) store<f64>(row + (<usize>jj << 3), jj < nb ? load<f64>(at(pB, tB, ldb, k, j0 + jj)) : 0.0);
-    }
-  }
+  const panels = (N + 3) >> 2;
+  const panelBytes = <usize>K << 5;
+  for (let p = 0; p < panels; p++) packB(tB, pB, ldb, K, p << 2, min(4, N - (p << 2)), work + <usize>p * panelBytes);
   const pa = work + <usize>panels * panelBytes;
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    for (let k = 0; k < K; k++) {
-      const q = pa + (<usize>k << 5);
-      for (let r = 0; r < 4; r++) store<f64>(q + (<usize>r << 3), load<f64>(at(pA, tA, lda, i + r, k)));
+  for (let i = 0; i < M; i += 4) {
+    const mb = min(4, M - i);
+    packA(tA, pA, lda, K, i, mb, pa);
+    for (let p = 0; p < panels; p++) {
+      const j0 = p << 2;
+      block4x4(K, pa, work + <usize>p * panelBytes, pC + ((<usize>i * <usize>ldc + <usize>j0) << 3), ldc, alpha, beta, mb, min(4, N - j0));
     }
-    for (let p = 0; p < panels; p++) block4(i, p << 3, min(8, N - (p << 3)), K, alpha, pa, beta, pC, ldc, work + <usize>p * panelBytes);
-  }
-  for (; i < M; i++) {
-    for (let k = 0; k < K; k++) store<f64>(pa + (<usize>k << 3), load<f64>(at(pA, tA, lda, i, k)));
-    for (let p = 0; p < panels; p++) block1(i, p << 3, min(8, N - (p << 3)), K, alpha, pa, beta, pC, ldc, work + <usize>p * panelBytes);
   }
 }
 
-/** Row i, columns j0…j0+nb of C ← α·acc + β·C (four accumulators of two columns each). */
-@inline function finish(pC: usize, ldc: i32, i: i32, j0: i32, nb: i32, alpha: f64, beta: f64, acc0: v128, acc1: v128, acc2: v128, acc3: v128): void {
-  const row = pC + ((<usize>i * <usize>ldc + <usize>j0) << 3);
-  if (nb == 8) {
-    const va = f64x2.splat(alpha);
-    let r0 = f64x2.mul(va, acc0), r1 = f64x2.mul(va, acc1), r2 = f64x2.mul(va, acc2), r3 = f64x2.mul(va, acc3);
-    if (beta != 0.0) {
-      const vb = f64x2.splat(beta);
-      r0 = f64x2.add(r0, f64x2.mul(vb, v128.load(row)));
-      r1 = f64x2.add(r1, f64x2.mul(vb, v128.load(row, 16)));
-      r2 = f64x2.add(r2, f64x2.mul(vb, v128.load(row, 32)));
-      r3 = f64x2.add(r3, f64x2.mul(vb, v128.load(row, 48)));
+/** Panel of columns j0…j0+nb of op(B): row k at dst + 32·k, zero beyond nb. */
+function packB(tB: i32, pB: usize, ldb: i32, K: i32, j0: i32, nb: i32, dst: usize): void {
+  if (!tB && nb == 4) {
+    for (let k = 0; k < K; k++) {
+      const src = pB + ((<usize>k * <usize>ldb + <usize>j0) << 3), d = dst + (<usize>k << 5);
+      v128.store(d, v128.load(src));
+      v128.store(d, v128.load(src, 16), 16);
     }
-    v128.store(row, r0);
-    v128.store(row, r1, 16);
-    v128.store(row, r2, 32);
-    v128.store(row, r3, 48);
     return;
   }
-  for (let jj = 0; jj < nb; jj++) {
-    const q = jj >> 1;
-    const v = q == 0 ? acc0 : q == 1 ? acc1 : q == 2 ? acc2 : acc3;
-    const s = (jj & 1) ? f64x2.extract_lane(v, 1) : f64x2.extract_lane(v, 0);
-    const p = row + (<usize>jj << 3);
-    store<f64>(p, beta == 0.0 ? alpha * s : alpha * s + beta * load<f64>(p));
+  if (tB && nb == 4) {
+    const r0 = pB + ((<usize>j0 * <usize>ldb) << 3), step = <usize>ldb << 3;
+    const r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+    for (let k = 0; k < K; k++) {
+      const o = <usize>k << 3, d = dst + (<usize>k << 5);
+      store<f64>(d, load<f64>(r0 + o));
+      store<f64>(d, load<f64>(r1 + o), 8);
+      store<f64>(d, load<f64>(r2 + o), 16);
+      store<f64>(d, load<f64>(r3 + o), 24);
+    }
+    return;
+  }
+  for (let k = 0; k < K; k++) {
+    const d = dst + (<usize>k << 5);
+    for (let jj = 0; jj < 4; jj++) store<f64>(d + (<usize>jj << 3), jj < nb ? load<f64>(at(pB, tB, ldb, k, j0 + jj)) : 0.0);
   }
 }
 
-function block4(i: i32, j0: i32, nb: i32, K: i32, alpha: f64, pa: usize, beta: f64, pC: usize, ldc: i32, pb: usize): void {
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c22 = f64x2.splat(0), c23 = f64x2.splat(0);
-  let c30 = f64x2.splat(0), c31 = f64x2.splat(0), c32 = f64x2.splat(0), c33 = f64x2.splat(0);
-  let a = pa, b = pb;
+/** Rows i…i+mb of op(A) by columns: group k at dst + 32·k, zero beyond mb. */
+function packA(tA: i32, pA: usize, lda: i32, K: i32, i: i32, mb: i32, dst: usize): void {
+  if (tA && mb == 4) {
+    for (let k = 0; k < K; k++) {
+      const src = pA + ((<usize>k * <usize>lda + <usize>i) << 3), d = dst + (<usize>k << 5);
+      v128.store(d, v128.load(src));
+      v128.store(d, v128.load(src, 16), 16);
+    }
+    return;
+  }
+  if (!tA && mb == 4) {
+    const r0 = pA + ((<usize>i * <usize>lda) << 3), step = <usize>lda << 3;
+    const r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+    for (let k = 0; k < K; k++) {
+      const o = <usize>k << 3, d = dst + (<usize>k << 5);
+      store<f64>(d, load<f64>(r0 + o));
+      store<f64>(d, load<f64>(r1 + o), 8);
+      store<f64>(d, load<f64>(r2 + o), 16);
+      store<f64>(d, load<f64>(r3 + o), 24);
+    }
+    return;
+  }
   for (let k = 0; k < K; k++) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16), b2 = v128.load(b, 32), b3 = v128.load(b, 48);
-    const a0 = v128.load64_splat(a, 0);
+    const d = dst + (<usize>k << 5);
+    for (let r = 0; r < 4; r++) store<f64>(d + (<usize>r << 3), r < mb ? load<f64>(at(pA, tA, lda, i + r, k)) : 0.0);
+  }
+}
+
+/** Entry (r, c) of C at pc ← α·s + β·C, the TS twin's expression. */
+@inline function finish1(pc: usize, ldc: i32, r: i32, c: i32, s: f64, alpha: f64, beta: f64): void {
+  const q = pc + ((<usize>r * <usize>ldc + <usize>c) << 3);
+  store<f64>(q, beta == 0.0 ? alpha * s : alpha * s + beta * load<f64>(q));
+}
+
+/** Row r of the block: two accumulators of two columns each, all four columns present. */
+@inline function finishRow(q: usize, va: v128, vb: v128, beta: f64, lo: v128, hi: v128): void {
+  let r0 = f64x2.mul(va, lo), r1 = f64x2.mul(va, hi);
+  if (beta != 0.0) {
+    r0 = f64x2.add(r0, f64x2.mul(vb, v128.load(q)));
+    r1 = f64x2.add(r1, f64x2.mul(vb, v128.load(q, 16)));
+  }
+  v128.store(q, r0);
+  v128.store(q, r1, 16);
+}
+
+/** One 4×4 block of C (mb×nb of it stored): each entry one sequential sum over k from 0. */
+function block4x4(K: i32, pa: usize, pb: usize, pc: usize, ldc: i32, alpha: f64, beta: f64, mb: i32, nb: i32): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  let a = pa, b = pb;
+  const aEnd = pa + (<usize>K << 5);
+  while (a < aEnd) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const a0 = v128.load64_splat(a);
     c00 = f64x2.add(c00, f64x2.mul(a0, b0));
     c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
-    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
     const a1 = v128.load64_splat(a, 8);
     c10 = f64x2.add(c10, f64x2.mul(a1, b0));
     c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
-    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
     const a2 = v128.load64_splat(a, 16);
     c20 = f64x2.add(c20, f64x2.mul(a2, b0));
     c21 = f64x2.add(c21, f64x2.mul(a2, b1));
-    c22 = f64x2.add(c22, f64x2.mul(a2, b2));
-    c23 = f64x2.add(c23, f64x2.mul(a2, b3));
     const a3 = v128.load64_splat(a, 24);
     c30 = f64x2.add(c30, f64x2.mul(a3, b0));
     c31 = f64x2.add(c31, f64x2.mul(a3, b1));
-    c32 = f64x2.add(c32, f64x2.mul(a3, b2));
-    c33 = f64x2.add(c33, f64x2.mul(a3, b3));
     a += 32;
-    b += 64;
+    b += 32;
   }
-  finish(pC, ldc, i + 0, j0, nb, alpha, beta, c00, c01, c02, c03);
-  finish(pC, ldc, i + 1, j0, nb, alpha, beta, c10, c11, c12, c13);
-  finish(pC, ldc, i + 2, j0, nb, alpha, beta, c20, c21, c22, c23);
-  finish(pC, ldc, i + 3, j0, nb, alpha, beta, c30, c31, c32, c33);
+  if (mb == 4 && nb == 4) {
+    const va = f64x2.splat(alpha), vb = f64x2.splat(beta), step = <usize>ldc << 3;
+    finishRow(pc, va, vb, beta, c00, c01);
+    finishRow(pc + step, va, vb, beta, c10, c11);
+    finishRow(pc + 2 * step, va, vb, beta, c20, c21);
+    finishRow(pc + 3 * step, va, vb, beta, c30, c31);
+    return;
+  }
+  for (let r = 0; r < mb; r++) {
+    const lo = r == 0 ? c00 : r == 1 ? c10 : r == 2 ? c20 : c30;
+    const hi = r == 0 ? c01 : r == 1 ? c11 : r == 2 ? c21 : c31;
+    finish1(pc, ldc, r, 0, f64x2.extract_lane(lo, 0), alpha, beta);
+    if (nb > 1) finish1(pc, ldc, r, 1, f64x2.extract_lane(lo, 1), alpha, beta);
+    if (nb > 2) finish1(pc, ldc, r, 2, f64x2.extract_lane(hi, 0), alpha, beta);
+    if (nb > 3) finish1(pc, ldc, r, 3, f64x2.extract_lane(hi, 1), alpha, beta);
+  }
 }
 
-function block1(i: i32, j0: i32, nb: i32, K: i32, alpha: f64, pa: usize, beta: f64, pC: usize, ldc: i32, pb: usize): void {
-  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
-  let a = pa, b = pb;
-  for (let k = 0; k < K; k++) {
-    const av = v128.load64_splat(a);
-    c0 = f64x2.add(c0, f64x2.mul(av, v128.load(b)));
-    c1 = f64x2.add(c1, f64x2.mul(av, v128.load(b, 16)));
-    c2 = f64x2.add(c2, f64x2.mul(av, v128.load(b, 32)));
-    c3 = f64x2.add(c3, f64x2.mul(av, v128.load(b, 48)));
-    a += 8;
-    b += 64;
+// ---------------------------------------------------------------- elementwise passes of lockstep steps
+
+/** y[i] ← y[i] + a·x[i] for i < len; returns Σ y[i]·0 (NaN iff some new y[i] is not finite). */
+export function axpy(a: f64, px: usize, py: usize, len: i32): f64 {
+  const va = f64x2.splat(a);
+  let chk = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= len; i += 2) {
+    const o = <usize>i << 3;
+    const y = f64x2.add(v128.load(py + o), f64x2.mul(va, v128.load(px + o)));
+    v128.store(py + o, y);
+    chk = f64x2.add(chk, f64x2.mul(y, f64x2.splat(0)));
   }
-  finish(pC, ldc, i, j0, nb, alpha, beta, c0, c1, c2, c3);
+  let c = f64x2.extract_lane(chk, 0) + f64x2.extract_lane(chk, 1);
+  if (i < len) {
+    const o = <usize>i << 3;
+    const y = load<f64>(py + o) + a * load<f64>(px + o);
+    store<f64>(py + o, y);
+    c += y * 0;
+  }
+  return c;
+}
+
+/** out[i] ← a·x[i] + c for i < len (the c is skipped when it is 0, so −0 stays −0 as in the TS twin). */
+export function scaleShift(a: f64, px: usize, c: f64, pout: usize, len: i32): void {
+  const va = f64x2.splat(a), vc = f64x2.splat(c);
+  let i = 0;
+  if (c == 0) {
+    for (; i + 2 <= len; i += 2) v128.store(pout + (<usize>i << 3), f64x2.mul(va, v128.load(px + (<usize>i << 3))));
+    if (i < len) store<f64>(pout + (<usize>i << 3), a * load<f64>(px + (<usize>i << 3)));
+    return;
+  }
+  for (; i + 2 <= len; i += 2) v128.store(pout + (<usize>i << 3), f64x2.add(f64x2.mul(va, v128.load(px + (<usize>i << 3))), vc));
+  if (i < len) store<f64>(pout + (<usize>i << 3), a * load<f64>(px + (<usize>i << 3)) + c);
+}
+
+/**
+ * Per-lane scores of a tanh layer's shift and output offset, lane-major n×B blocks: for each lane
+ * b, out[b] ← Σ_i U[i,b]·(1 − T[i,b]²) and out[B + b] ← Σ_i W[i,b], sums in i order from 0.
+ */
+export function tanhScoreLanes(pU: usize, pT: usize, pW: usize, n: i32, B: i32, pout: usize): void {
+  const one = f64x2.splat(1.0);
+  const rowBytes = <usize>B << 3;
+  let b = 0;
+  for (; b + 2 <= B; b += 2) {
+    let sg = f64x2.splat(0), sc = f64x2.splat(0);
+    let o = <usize>b << 3;
+    for (let i = 0; i < n; i++) {
+      const t = v128.load(pT + o);
+      sg = f64x2.add(sg, f64x2.mul(v128.load(pU + o), f64x2.sub(one, f64x2.mul(t, t))));
+      sc = f64x2.add(sc, v128.load(pW + o));
+      o += rowBytes;
+    }
+    v128.store(pout + (<usize>b << 3), sg);
+    v128.store(pout + rowBytes + (<usize>b << 3), sc);
+  }
+  for (; b < B; b++) {
+    let sg = 0.0, sc = 0.0;
+    let o = <usize>b << 3;
+    for (let i = 0; i < n; i++) {
+      const t = load<f64>(pT + o);
+      sg += load<f64>(pU + o) * (1.0 - t * t);
+      sc += load<f64>(pW + o);
+      o += rowBytes;
+    }
+    store<f64>(pout + (<usize>b << 3), sg);
+    store<f64>(pout + rowBytes + (<usize>b << 3), sc);
+  }
 }
 
 // ---------------------------------------------------------------- tanh across lanes
@@ -166,9 +265,12 @@ const LN2HI: f64 = 6.93147180369123816490e-1, LN2LO: f64 = 1.9082149292705877000
 
 /**
  * out[i] ← tanh(x[i] + shift) for i < len (x and out may coincide). Eight entries (four vectors)
- * per pass, their steps interleaved: one tanh is a long dependent chain (the polynomial, two
- * divisions), so independent chains side by side keep the pipelines full (measured ~2× faster).
- * Each entry gets exactly the operations of tanh2 (same bits).
+ * per pass, their steps interleaved: one tanh is a long dependent chain (the polynomial, a
+ * division), so independent chains side by side keep the pipelines full (measured ~2× faster).
+ * Each entry gets exactly the operations of tanh2 (same bits). Both branches are evaluated for
+ * every entry but share one division (the select happens on its operands: divisions are the
+ * slowest vector operation here), and pmin (one minpd) replaces min (five instructions for
+ * NaN semantics the abs'd argument does not need: pmin(NaN, 20) is NaN too).
  */
 export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
   let i = 0;
@@ -179,10 +281,10 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
     const x1 = f64x2.add(v128.load(px + o, 16), sh);
     const x2 = f64x2.add(v128.load(px + o, 32), sh);
     const x3 = f64x2.add(v128.load(px + o, 48), sh);
-    const z0 = f64x2.min(f64x2.abs(x0), splat(20.0));
-    const z1 = f64x2.min(f64x2.abs(x1), splat(20.0));
-    const z2 = f64x2.min(f64x2.abs(x2), splat(20.0));
-    const z3 = f64x2.min(f64x2.abs(x3), splat(20.0));
+    const z0 = f64x2.pmin(f64x2.abs(x0), splat(20.0));
+    const z1 = f64x2.pmin(f64x2.abs(x1), splat(20.0));
+    const z2 = f64x2.pmin(f64x2.abs(x2), splat(20.0));
+    const z3 = f64x2.pmin(f64x2.abs(x3), splat(20.0));
     const y0 = f64x2.add(z0, z0);
     const y1 = f64x2.add(z1, z1);
     const y2 = f64x2.add(z2, z2);
@@ -255,10 +357,6 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
     const e1 = f64x2.mul(p1, i64x2.shl(f64x2.add(k1, splat(4503599627371519.0)), 52));
     const e2 = f64x2.mul(p2, i64x2.shl(f64x2.add(k2, splat(4503599627371519.0)), 52));
     const e3 = f64x2.mul(p3, i64x2.shl(f64x2.add(k3, splat(4503599627371519.0)), 52));
-    const big0 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e0, splat(1.0)))), v128.and(x0, i64x2.splat(0x8000000000000000)));
-    const big1 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e1, splat(1.0)))), v128.and(x1, i64x2.splat(0x8000000000000000)));
-    const big2 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e2, splat(1.0)))), v128.and(x2, i64x2.splat(0x8000000000000000)));
-    const big3 = v128.or(f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(e3, splat(1.0)))), v128.and(x3, i64x2.splat(0x8000000000000000)));
     const s0 = f64x2.mul(x0, x0);
     const s1 = f64x2.mul(x1, x1);
     const s2 = f64x2.mul(x2, x2);
@@ -271,14 +369,26 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
     const den1 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s1, splat(Q0)), s1), splat(Q1)), s1), splat(Q2));
     const den2 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s2, splat(Q0)), s2), splat(Q1)), s2), splat(Q2));
     const den3 = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s3, splat(Q0)), s3), splat(Q1)), s3), splat(Q2));
-    const small0 = f64x2.add(x0, f64x2.mul(f64x2.mul(x0, s0), f64x2.div(num0, den0)));
-    const small1 = f64x2.add(x1, f64x2.mul(f64x2.mul(x1, s1), f64x2.div(num1, den1)));
-    const small2 = f64x2.add(x2, f64x2.mul(f64x2.mul(x2, s2), f64x2.div(num2, den2)));
-    const small3 = f64x2.add(x3, f64x2.mul(f64x2.mul(x3, s3), f64x2.div(num3, den3)));
-    v128.store(pout + o, v128.bitselect(big0, small0, f64x2.ge(z0, splat(0.625))), 0);
-    v128.store(pout + o, v128.bitselect(big1, small1, f64x2.ge(z1, splat(0.625))), 16);
-    v128.store(pout + o, v128.bitselect(big2, small2, f64x2.ge(z2, splat(0.625))), 32);
-    v128.store(pout + o, v128.bitselect(big3, small3, f64x2.ge(z3, splat(0.625))), 48);
+    const m0 = f64x2.ge(z0, splat(0.625));
+    const m1 = f64x2.ge(z1, splat(0.625));
+    const m2 = f64x2.ge(z2, splat(0.625));
+    const m3 = f64x2.ge(z3, splat(0.625));
+    const q0 = f64x2.div(v128.bitselect(splat(2.0), num0, m0), v128.bitselect(f64x2.add(e0, splat(1.0)), den0, m0));
+    const q1 = f64x2.div(v128.bitselect(splat(2.0), num1, m1), v128.bitselect(f64x2.add(e1, splat(1.0)), den1, m1));
+    const q2 = f64x2.div(v128.bitselect(splat(2.0), num2, m2), v128.bitselect(f64x2.add(e2, splat(1.0)), den2, m2));
+    const q3 = f64x2.div(v128.bitselect(splat(2.0), num3, m3), v128.bitselect(f64x2.add(e3, splat(1.0)), den3, m3));
+    const big0 = v128.or(f64x2.sub(splat(1.0), q0), v128.and(x0, i64x2.splat(0x8000000000000000)));
+    const big1 = v128.or(f64x2.sub(splat(1.0), q1), v128.and(x1, i64x2.splat(0x8000000000000000)));
+    const big2 = v128.or(f64x2.sub(splat(1.0), q2), v128.and(x2, i64x2.splat(0x8000000000000000)));
+    const big3 = v128.or(f64x2.sub(splat(1.0), q3), v128.and(x3, i64x2.splat(0x8000000000000000)));
+    const small0 = f64x2.add(x0, f64x2.mul(f64x2.mul(x0, s0), q0));
+    const small1 = f64x2.add(x1, f64x2.mul(f64x2.mul(x1, s1), q1));
+    const small2 = f64x2.add(x2, f64x2.mul(f64x2.mul(x2, s2), q2));
+    const small3 = f64x2.add(x3, f64x2.mul(f64x2.mul(x3, s3), q3));
+    v128.store(pout + o, v128.bitselect(big0, small0, m0), 0);
+    v128.store(pout + o, v128.bitselect(big1, small1, m1), 16);
+    v128.store(pout + o, v128.bitselect(big2, small2, m2), 32);
+    v128.store(pout + o, v128.bitselect(big3, small3, m3), 48);
   }
   for (; i + 2 <= len; i += 2) {
     const o = <usize>i << 3;
@@ -292,17 +402,18 @@ export function tanhv(px: usize, shift: f64, pout: usize, len: i32): void {
 }
 
 @inline function tanh2(x: v128): v128 {
-  const z = f64x2.min(f64x2.abs(x), splat(20.0)); // tanh(20) rounds to 1
-  // large branch: 1 − 2/(e^{2z} + 1), sign restored
-  const s = expv(f64x2.add(z, z));
-  const big = f64x2.sub(splat(1.0), f64x2.div(splat(2.0), f64x2.add(s, splat(1.0))));
-  const bigSigned = v128.or(big, v128.and(x, i64x2.splat(0x8000000000000000)));
-  // small branch: x + x·s·P(s)/Q(s), s = x²
+  const z = f64x2.pmin(f64x2.abs(x), splat(20.0)); // tanh(20) rounds to 1; pmin keeps NaN as Math.min does
+  const e = expv(f64x2.add(z, z));
   const s2 = f64x2.mul(x, x);
   const num = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(splat(P0), s2), splat(P1)), s2), splat(P2));
   const den = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(s2, splat(Q0)), s2), splat(Q1)), s2), splat(Q2));
-  const small = f64x2.add(x, f64x2.mul(f64x2.mul(x, s2), f64x2.div(num, den)));
-  return v128.bitselect(bigSigned, small, f64x2.ge(z, splat(0.625)));
+  // one division serves both branches: 2/(e + 1) above 0.625, P(s)/Q(s) below
+  const m = f64x2.ge(z, splat(0.625));
+  const q = f64x2.div(v128.bitselect(splat(2.0), num, m), v128.bitselect(f64x2.add(e, splat(1.0)), den, m));
+  // large branch: 1 − 2/(e^{2z} + 1), sign restored; small branch: x + x·s·P(s)/Q(s), s = x²
+  const big = v128.or(f64x2.sub(splat(1.0), q), v128.and(x, i64x2.splat(0x8000000000000000)));
+  const small = f64x2.add(x, f64x2.mul(f64x2.mul(x, s2), q));
+  return v128.bitselect(big, small, m);
 }
 
 // ---------------------------------------------------------------- Gaussian draws per lane

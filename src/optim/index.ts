@@ -7,3 +7,4 @@ export * from './config.js';
 export * from './checkpoint.js';
 export * from './train.js';
 export * from './runLock.js';
+export * from './forcing/index.js';

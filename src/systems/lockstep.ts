@@ -24,7 +24,7 @@ export class LockstepEnsemble {
   private readonly Wc: Float64Array;
   private readonly comp: Float64Array;
   private readonly G: Float64Array;
-  private S = new Float64Array(0);
+  private S: Float64Array;
   private idx: ArrayLike<number> = [];
   private readonly state: Uint32Array;
   private readonly rng = new Rng(0);
@@ -45,6 +45,7 @@ export class LockstepEnsemble {
     this.Wc = k.f64(this.n * capacity);
     this.comp = k.f64(r * capacity);
     this.G = k.f64(system.nParams * capacity);
+    this.S = k.f64(0);
     this.state = k.u32(4 * capacity);
     this.x = new Float64Array(this.n);
     const d = this.noise.directions;
@@ -69,7 +70,7 @@ export class LockstepEnsemble {
   /** Zeroes and returns the score sums of the selected parameters (parameter j of lane b at [j·B + b]). */
   scores(indices: ArrayLike<number>): Float64Array {
     this.idx = indices;
-    if (this.S.length < indices.length * this.capacity) this.S = new Float64Array(indices.length * this.capacity);
+    if (this.S.length < indices.length * this.capacity) this.S = this.k.f64(indices.length * this.capacity);
     this.S.fill(0);
     return this.S;
   }
@@ -95,13 +96,8 @@ export class LockstepEnsemble {
     } else bk.map(this.X, B, Y);
     const sigma = noise.sigma;
     let s = 0;
-    if (this.dirs === null && !bk.wrap) {
-      for (let i = 0; i < n * B; i++) {
-        const y = Y[i] + sigma * XI[i];
-        Y[i] = y;
-        s += y * 0; // 0·Inf and 0·NaN are NaN: one test for the block
-      }
-    } else {
+    if (this.dirs === null && !bk.wrap) s = k.axpy(sigma, XI, Y, n * B); // NaN iff some lane is not finite
+    else {
       if (this.dirs !== null) k.gemm(false, false, n, B, r, sigma, this.dirs, r, XI, B, 1, Y, B);
       else for (let i = 0; i < n * B; i++) Y[i] += sigma * XI[i];
       bk.wrap?.(Y, B);
@@ -132,7 +128,7 @@ export class LockstepEnsemble {
     const { B, n, noise, XI } = this;
     const r = noise.rank, f = 1 / noise.sigma;
     const target = this.dirs === null ? this.Wc : this.comp;
-    if (noise.kernel === gaussianKernel) for (let i = 0; i < r * B; i++) target[i] = f * XI[i];
+    if (noise.kernel === gaussianKernel) this.k.scaleShift(f, XI, 0, target, r * B);
     else for (let i = 0; i < r * B; i++) target[i] = f * noise.kernel.score(XI[i]);
     if (this.dirs !== null) this.k.gemm(false, false, n, B, r, 1, this.dirs, r, this.comp, B, 0, this.Wc, B);
   }
@@ -140,9 +136,6 @@ export class LockstepEnsemble {
   /** S += G for the selected parameters, lane by lane. */
   private accumulate(): void {
     const { B, idx, S, G } = this;
-    for (let j = 0; j < idx.length; j++) {
-      const o = j * B, q = idx[j] * B;
-      for (let b = 0; b < B; b++) S[o + b] += G[q + b];
-    }
+    for (let j = 0; j < idx.length; j++) this.k.axpy(1, G.subarray(idx[j] * B, idx[j] * B + B), S.subarray(j * B, j * B + B), B);
   }
 }

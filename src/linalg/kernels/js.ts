@@ -18,6 +18,34 @@ export function gemmJs(tA: boolean, tB: boolean, M: number, N: number, K: number
   }
 }
 
+export function axpyJs(a: number, x: Float64Array, y: Float64Array, len: number): number {
+  let chk = 0;
+  for (let i = 0; i < len; i++) {
+    const v = y[i] + a * x[i];
+    y[i] = v;
+    chk += v * 0; // 0·Inf and 0·NaN are NaN
+  }
+  return chk;
+}
+
+export function scaleShiftJs(a: number, x: Float64Array, c: number, out: Float64Array, len: number): void {
+  if (c === 0) for (let i = 0; i < len; i++) out[i] = a * x[i];
+  else for (let i = 0; i < len; i++) out[i] = a * x[i] + c;
+}
+
+export function tanhScoreLanesJs(U: Float64Array, T: Float64Array, W: Float64Array, n: number, B: number, out: Float64Array): void {
+  for (let b = 0; b < B; b++) {
+    let sg = 0, sc = 0;
+    for (let i = 0; i < n; i++) {
+      const t = T[i * B + b];
+      sg += U[i * B + b] * (1 - t * t);
+      sc += W[i * B + b];
+    }
+    out[b] = sg;
+    out[B + b] = sc;
+  }
+}
+
 const P0 = -9.64399179425052238628e-1, P1 = -9.92877231001918586564e1, P2 = -1.61468768441708447952e3;
 const Q0 = 1.12811678491632931402e2, Q1 = 2.23548839060100448583e3, Q2 = 4.84406305325125486048e3;
 const LOG2E = 1.4426950408889634;
@@ -129,6 +157,9 @@ export const jsKernels: Kernels = {
   u32: (len) => new Uint32Array(len),
   owns: () => true,
   gemm: gemmJs,
+  axpy: axpyJs,
+  scaleShift: scaleShiftJs,
+  tanhScoreLanes: tanhScoreLanesJs,
   tanh: tanhJs,
   normals: normalsJs,
 };

@@ -30,6 +30,15 @@ export interface Kernels {
    * Each entry is one sequential sum over k from 0 (β = 0 ignores C's old contents, NaN included).
    */
   gemm(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number): void;
+  /** y[i] ← y[i] + a·x[i], i < len; returns 0, or NaN when some new y[i] is not finite (one check per block). */
+  axpy(a: number, x: Float64Array, y: Float64Array, len: number): number;
+  /** out[i] ← a·x[i] + c, i < len (x and out may coincide; c = 0 adds nothing, so −0 stays −0). */
+  scaleShift(a: number, x: Float64Array, c: number, out: Float64Array, len: number): void;
+  /**
+   * Per-lane scores of a layer x ↦ J·tanh(x + γ) + c over n×B lane-major blocks, with U = Jᵀ·W and
+   * T = tanh(x + γ): out[b] ← Σ_i U[i,b]·(1 − T[i,b]²) (∂/∂γ), out[B + b] ← Σ_i W[i,b] (∂/∂c).
+   */
+  tanhScoreLanes(U: Float64Array, T: Float64Array, W: Float64Array, n: number, B: number, out: Float64Array): void;
   /** out[i] ← tanh(x[i] + shift), i < len (Cephes form; within 2 ulp of Math.tanh). */
   tanh(x: Float64Array, shift: number, out: Float64Array, len: number): void;
   /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { gemmJs, normalsJs, tanhJs } from './js.js';
+import { axpyJs, gemmJs, normalsJs, scaleShiftJs, tanhJs, tanhScoreLanesJs } from './js.js';
 import type { Kernels, ZigguratTables } from './types.js';
 
 /** The compiled kernels (asm/kernels.ts → wasm/kernels.wasm by `npm run build`). */
@@ -8,6 +8,9 @@ export const WASM_URL = new URL('../../../../wasm/kernels.wasm', import.meta.url
 interface Exports {
   gemm(tA: number, tB: number, M: number, N: number, K: number, alpha: number, pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, work: number): void;
   tanhv(px: number, shift: number, pout: number, len: number): void;
+  axpy(a: number, px: number, py: number, len: number): number;
+  scaleShift(a: number, px: number, c: number, pout: number, len: number): void;
+  tanhScoreLanes(pU: number, pT: number, pW: number, n: number, B: number, pout: number): void;
   setZiggurat(px: number, pf: number, pr: number, r: number): void;
   normals(pstate: number, B: number, comps: number, pout: number): void;
 }
@@ -97,9 +100,21 @@ export function loadWasmKernels(): Kernels {
     owns: (a) => heap.owns(a),
     gemm(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
       if (!(heap.owns(A) && heap.owns(B) && heap.owns(C))) return gemmJs(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-      const need = 8 * K * Math.ceil(N / 8) + 4 * K;
+      const need = 4 * K * Math.ceil(N / 4) + 4 * K;
       if (work.length < need) work = heap.f64(need);
       w.gemm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, C.byteOffset, ldc, work.byteOffset);
+    },
+    axpy(a, x, y, len) {
+      if (!(heap.owns(x) && heap.owns(y))) return axpyJs(a, x, y, len);
+      return w.axpy(a, x.byteOffset, y.byteOffset, len);
+    },
+    scaleShift(a, x, c, out, len) {
+      if (!(heap.owns(x) && heap.owns(out))) return scaleShiftJs(a, x, c, out, len);
+      w.scaleShift(a, x.byteOffset, c, out.byteOffset, len);
+    },
+    tanhScoreLanes(U, T, W, n, B, out) {
+      if (!(heap.owns(U) && heap.owns(T) && heap.owns(W) && heap.owns(out))) return tanhScoreLanesJs(U, T, W, n, B, out);
+      w.tanhScoreLanes(U.byteOffset, T.byteOffset, W.byteOffset, n, B, out.byteOffset);
     },
     tanh(x, shift, out, len) {
       if (!(heap.owns(x) && heap.owns(out))) return tanhJs(x, shift, out, len);

@@ -55,7 +55,7 @@ export function ni9Batched(J: Float64Array, p: Float64Array, k: Kernels): Batche
   /** out ← J·T + c (T from prime or tanh) */
   function mapFromT(B: number, out: Float64Array): void {
     k.gemm(false, false, N, B, N, 1, Jk, N, T, B, 0, out, B);
-    if (c !== 0) for (let i = 0; i < N * B; i++) out[i] += c;
+    if (c !== 0) k.scaleShift(1, out, c, out, N * B);
   }
   return {
     map(X, B, out) {
@@ -64,10 +64,12 @@ export function ni9Batched(J: Float64Array, p: Float64Array, k: Kernels): Batche
       mapFromT(B, out);
     },
     mapParamAdjointLanes(X, W, B, out, outP) {
-      prime(X, B);
+      // the kernel estimator's step: every pass in the kernels (D = 1 − T² folded into the scores)
+      ensure(B);
+      k.tanh(X, gamma, T, N * B);
       mapFromT(B, out);
       transposed(W, B);
-      paramLanes(W, B, outP);
+      k.tanhScoreLanes(U, T, W, N, B, outP);
     },
     jvp(X, V, B, out) {
       prime(X, B);

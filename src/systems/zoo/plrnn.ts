@@ -1,5 +1,6 @@
 import { requirePositiveInteger } from '../../errors/index.js';
 import { defineSystem, type DefinedModel } from '../define/index.js';
+import type { Observable } from '../types.js';
 import { WeightDraw, identity } from './weights.js';
 
 export interface PlrnnOptions {
@@ -11,6 +12,8 @@ export interface PlrnnOptions {
   clipped?: boolean;
   /** seed of the random default weights */
   netSeed?: number;
+  /** extra observables of the latent state (e.g. a reconstruction's statistics), besides the standard ones */
+  observables?: readonly Observable[];
 }
 
 /**
@@ -49,6 +52,7 @@ export function plrnn(o: PlrnnOptions = {}): DefinedModel {
     },
     defaultTransient: 1000,
     naturalHorizon: null,
+    ...(o.observables && { observables: o.observables }),
   });
 }
 

@@ -1,0 +1,5 @@
+export * from './segments.js';
+export * from './fit.js';
+export * from './predict.js';
+export * from './interval.js';
+export * from './observables.js';

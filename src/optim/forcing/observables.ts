@@ -1,0 +1,84 @@
+import type { Observable } from '../../systems/index.js';
+import type { LossTerm } from '../loss.js';
+import type { ObservedSeries } from './segments.js';
+
+/**
+ * Long-time statistics of a reconstruction's observed coordinates, as observables of the latent
+ * state (their gradients make them differentiable targets for kernel and hybrid estimators):
+ * products zᵢzⱼ (second moments with the coordinates' own squares as power-2 terms) and smoothed
+ * histogram bins of each coordinate, Gaussian bumps exp(−(zᵢ − c)²/(2h²)) whose means are a
+ * kernel density estimate of the marginal at c.
+ */
+
+export function productObservable(i: number, j: number): Observable {
+  return {
+    name: `x${i}x${j}`,
+    description: `x${i}·x${j}`,
+    value: (x) => x[i] * x[j],
+    gradient: (x, out) => {
+      out.fill(0);
+      out[i] += x[j];
+      out[j] += x[i];
+    },
+  };
+}
+
+export function bumpObservable(i: number, k: number, center: number, width: number): Observable {
+  const s = 1 / (2 * width * width);
+  return {
+    name: `bin${i}_${k}`,
+    description: `exp(−(x${i} − ${center.toFixed(3)})²/(2·${width.toFixed(3)}²))`,
+    value: (x) => Math.exp(-s * (x[i] - center) ** 2),
+    gradient: (x, out) => {
+      out.fill(0);
+      const d = x[i] - center;
+      out[i] = -2 * s * d * Math.exp(-s * d * d);
+    },
+  };
+}
+
+export interface ReconstructionStatistics {
+  /** the observables to add to the model (products and bumps; coordinates x0… are standard) */
+  observables: Observable[];
+  /** squared-error terms with the data's values as targets */
+  terms: LossTerm[];
+}
+
+/**
+ * Moments (means, second moments incl. cross products) and `bins` smoothed histogram bins per
+ * observed coordinate over the data's range, with targets measured on the data. `momentWeight`,
+ * `binWeight` weight the two groups of terms.
+ */
+export function reconstructionStatistics(data: ObservedSeries, o: { bins: number; momentWeight: number; binWeight: number }): ReconstructionStatistics {
+  const N = data.dim, x = data.values, T = data.length;
+  const mean = (f: (row: number) => number) => {
+    let s = 0;
+    for (let r = 0; r < T; r++) s += f(r * N);
+    return s / T;
+  };
+  const observables: Observable[] = [];
+  const terms: LossTerm[] = [];
+  for (let i = 0; i < N; i++) {
+    terms.push({ observable: `x${i}`, target: mean((r) => x[r + i]), weight: o.momentWeight });
+    terms.push({ observable: `x${i}`, power: 2, target: mean((r) => x[r + i] ** 2), weight: o.momentWeight });
+    for (let j = i + 1; j < N; j++) {
+      const ob = productObservable(i, j);
+      observables.push(ob);
+      terms.push({ observable: ob.name, target: mean((r) => x[r + i] * x[r + j]), weight: o.momentWeight });
+    }
+  }
+  for (let i = 0; i < N; i++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let r = 0; r < T; r++) {
+      lo = Math.min(lo, x[r * N + i]);
+      hi = Math.max(hi, x[r * N + i]);
+    }
+    const h = (hi - lo) / o.bins;
+    for (let k = 0; k < o.bins; k++) {
+      const ob = bumpObservable(i, k, lo + (k + 0.5) * h, h);
+      observables.push(ob);
+      terms.push({ observable: ob.name, target: mean((r) => ob.value(x.subarray(r, r + N))), weight: o.binWeight });
+    }
+  }
+  return { observables, terms };
+}
