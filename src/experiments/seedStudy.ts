@@ -25,6 +25,31 @@ export interface StudyMethod {
   baseline: boolean;
 }
 
+/** Steps (or BPTT + clip orbits) per CPU second of each method, measured on the development machine. */
+export interface MethodRates {
+  truncated: number;
+  clipOrbits: number;
+  kernel: number;
+  hybrid: number;
+}
+
+/**
+ * The methods of a study at `budget` CPU s per gradient: truncated BPTT (4 orbits) at each window,
+ * BPTT + clip over orbits of `clipHorizon` steps, the ergodic kernel and the path-kernel hybrid
+ * with their planned defaults. Steps are fixed numbers (not a timing run), so that a run is
+ * reproducible from its seed; `unit(K)` says what K steps are in the system's time.
+ */
+export function studyMethods(rates: MethodRates, budget: number, o: { truncations: number[]; clipHorizon: number; minSteps: number; unit?: (steps: number) => string }): StudyMethod[] {
+  const steps = (perSecond: number) => Math.max(o.minSteps, Math.round(perSecond * budget));
+  const orbits = Math.max(1, Math.round(rates.clipOrbits * budget));
+  return [
+    ...o.truncations.map((K) => ({ label: `BPTT truncated (K = ${K})`, method: 'bptt', steps: steps(rates.truncated / 4), options: { truncate: K, repeats: 4 }, note: `detach every ${K} steps${o.unit ? ` (${o.unit(K)})` : ''}, 4 orbits`, baseline: true })),
+    { label: 'BPTT + clip', method: 'bptt', steps: o.clipHorizon, options: { clip: 1, repeats: orbits }, note: `${orbits} orbits of ${o.clipHorizon} steps, each orbit’s gradient clipped to norm 1`, baseline: true },
+    { label: 'kernel', method: 'kernel', steps: steps(rates.kernel), options: {}, note: 'ergodic kernel, window planned from the correlation time', baseline: false },
+    { label: 'hybrid (path-kernel)', method: 'hybrid', steps: steps(rates.hybrid), options: { split: 'pathkernel' }, note: 'path-kernel split, α and window planned (defaults)', baseline: false },
+  ];
+}
+
 /** The task every method trains on (the same for every seed). */
 export interface StudyTask {
   student: DynamicalSystem;

@@ -3,7 +3,7 @@ import { measureStatistics, type LossTerm, type Statistic } from '../optim/index
 import { Rng } from '../random/index.js';
 import { bySize, chaosCheck, seconds, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 import { referenceOptimum, type ReferenceOptimum } from './referenceOptimum.js';
-import { runSeedStudy, trainingSeeds, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
+import { runSeedStudy, studyMethods, trainingSeeds, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
 import { slowNetDefault, slowNetModel, slowNetSystem, type SlowNetShape } from './slowNet.js';
 
 /**
@@ -64,19 +64,11 @@ function unitStatistics(dim: number): Statistic[] {
 /**
  * Steps per gradient for one CPU second at the initial student, measured on the development
  * machine (slowNet n = 8, m = 2; CHAOSGRAD_WORKERS has no effect: the system runs in-thread).
- * Fixed numbers rather than a timing run, so that a run is reproducible from its seed.
  */
 const STEPS_PER_CPU_SECOND = { truncated: 250_000, clipOrbits: 430, kernel: 470_000, hybrid: 320_000 };
 
 export function slowTeacherMethods(budget: number): StudyMethod[] {
-  const steps = (perSecond: number) => Math.max(200, Math.round(perSecond * budget));
-  const orbits = Math.max(1, Math.round(STEPS_PER_CPU_SECOND.clipOrbits * budget));
-  return [
-    { label: `BPTT truncated (K = ${TRUNCATION})`, method: 'bptt', steps: steps(STEPS_PER_CPU_SECOND.truncated / 4), options: { truncate: TRUNCATION, repeats: 4 }, note: `detach every ${TRUNCATION} steps, 4 orbits`, baseline: true },
-    { label: 'BPTT + clip', method: 'bptt', steps: CLIP_HORIZON, options: { clip: 1, repeats: orbits }, note: `${orbits} orbits of ${CLIP_HORIZON} steps, each orbit’s gradient clipped to norm 1`, baseline: true },
-    { label: 'kernel', method: 'kernel', steps: steps(STEPS_PER_CPU_SECOND.kernel), options: {}, note: 'ergodic kernel, window planned from the correlation time', baseline: false },
-    { label: 'hybrid (path-kernel)', method: 'hybrid', steps: steps(STEPS_PER_CPU_SECOND.hybrid), options: { split: 'pathkernel' }, note: 'path-kernel split, α and window planned (defaults)', baseline: false },
-  ];
+  return studyMethods(STEPS_PER_CPU_SECOND, budget, { truncations: [TRUNCATION], clipHorizon: CLIP_HORIZON, minSteps: 200 });
 }
 
 export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeacherData> {

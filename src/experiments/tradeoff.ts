@@ -4,7 +4,7 @@ import { Rng } from '../random/index.js';
 import { createSystem } from '../systems/index.js';
 import { bySize, chaosCheck, seconds, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 import { referenceOptimum, type ReferenceOptimum } from './referenceOptimum.js';
-import { runSeedStudy, trainingSeeds, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
+import { runSeedStudy, studyMethods, trainingSeeds, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
 
 /**
  * Experiment `tradeoff`: noisy Lorenz 63 trained over ρ and β so that three long-time statistics
@@ -65,14 +65,7 @@ export const TRADEOFF_TERMS: LossTerm[] = [
 const STEPS_PER_CPU_SECOND = { truncated: 1_100_000, clipOrbits: 250, kernel: 1_100_000, hybrid: 940_000 };
 
 export function tradeoffMethods(budget: number): StudyMethod[] {
-  const steps = (perSecond: number) => Math.max(1000, Math.round(perSecond * budget));
-  const orbits = Math.max(1, Math.round(STEPS_PER_CPU_SECOND.clipOrbits * budget));
-  return [
-    ...TRUNCATIONS.map((K) => ({ label: `BPTT truncated (K = ${K})`, method: 'bptt', steps: steps(STEPS_PER_CPU_SECOND.truncated / 4), options: { truncate: K, repeats: 4 }, note: `detach every ${K} steps (${K * 0.005} time units), 4 orbits`, baseline: true })),
-    { label: 'BPTT + clip', method: 'bptt', steps: CLIP_HORIZON, options: { clip: 1, repeats: orbits }, note: `${orbits} orbits of ${CLIP_HORIZON} steps, each orbit’s gradient clipped to norm 1`, baseline: true },
-    { label: 'kernel', method: 'kernel', steps: steps(STEPS_PER_CPU_SECOND.kernel), options: {}, note: 'ergodic kernel, window planned from the correlation time', baseline: false },
-    { label: 'hybrid (path-kernel)', method: 'hybrid', steps: steps(STEPS_PER_CPU_SECOND.hybrid), options: { split: 'pathkernel' }, note: 'path-kernel split, α and window planned (defaults)', baseline: false },
-  ];
+  return studyMethods(STEPS_PER_CPU_SECOND, budget, { truncations: TRUNCATIONS, clipHorizon: CLIP_HORIZON, minSteps: 1000, unit: (K) => `${K * 0.005} time units` });
 }
 
 export async function runTradeoff(opts: ExperimentOptions): Promise<TradeoffData> {

@@ -1,6 +1,5 @@
 import type { Interval, MethodSummary, SlowTeacherData, StudyRun, TradeoffData } from '../experiments/index.js';
-import type { Figure } from './figures.js';
-import { num, pm, table, type Section } from './html.js';
+import { num, pm, table, type Figure, type Section } from './parts.js';
 import { lineChart, type Series } from './svg.js';
 
 /**
