@@ -1,5 +1,6 @@
 import { BatchMeans } from '../../stats/index.js';
-import { checkFinite, initialState, step } from '../../systems/index.js';
+import { checkFinite, initialState, step, type DynamicalSystem } from '../../systems/index.js';
+import type { Rng } from '../../random/index.js';
 import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
@@ -17,6 +18,34 @@ export interface ErgodicOrbitOptions {
   batches: number;
   /** the predictive baseline (noise-free forecasts of the window sums, kernel/predict.ts); null: the running mean */
   predict?: PredictSettings | null;
+}
+
+/**
+ * What a windowed score estimator needs per step, after the step x_k → x_{k+1} with noise ξ_k:
+ * the P score weights of ξ_k (they multiply the window sums ψ_k) and, for an estimator with a
+ * pathwise part, P pathwise terms of the step. The kernel's weights are u_k = (∂f/∂p)(x_k)ᵀBs(ξ_k)/σ
+ * (`kernelWeights`); the forward path-kernel hybrid's are its absorbed shifts (hybrid/forward.ts).
+ */
+export interface StepWeights {
+  weigh(x: Float64Array, y: Float64Array, xi: Float64Array, w: Float64Array, p: Float64Array, off: number): void;
+  readonly pathwise: boolean;
+  readonly tangentsPerStep: number;
+  readonly adjointsPerStep: number;
+}
+
+/** The kernel's weights: ONE paramAdjoint of the covector B s(ξ_k)/σ per step, whatever P. */
+export function kernelWeights(sys: DynamicalSystem, indices: ArrayLike<number>): StepWeights {
+  const cov = new ScoreCovector(sys);
+  const full = new Float64Array(sys.nParams), P = indices.length;
+  return {
+    pathwise: false,
+    tangentsPerStep: 0,
+    adjointsPerStep: 1,
+    weigh(x, _y, xi, w, _p, off) {
+      sys.paramAdjoint(x, cov.set(xi, 1), full);
+      for (let j = 0; j < P; j++) w[off + j] = full[indices[j]];
+    },
+  };
 }
 
 /** One window's estimate along one orbit. */
@@ -45,8 +74,16 @@ export interface WindowEstimate {
  */
 export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatOutcome {
   const { system: sys, rng } = repeatContext(arg);
+  return windowedOrbit(arg, sys, rng, kernelWeights(sys, selectParams(sys, arg.params).indices));
+}
+
+/**
+ * The orbit loop shared by the ergodic kernel and the forward hybrid: contribution m of window i is
+ * w_m·ψ_m⁽ⁱ⁾ (+ the pathwise term of step m), pushed to batch means once Φ(x_{m+Wᵢ}) is known.
+ */
+export function windowedOrbit(arg: RepeatArg<ErgodicOrbitOptions>, sys: DynamicalSystem, rng: Rng, weights: StepWeights): RepeatOutcome {
   const obj = arg.objective;
-  if (obj.kind !== 'average') throw new Error('kernelErgodicOrbit needs an average objective');
+  if (obj.kind !== 'average') throw new Error('the windowed ergodic estimators need an average objective');
   const { windows, baseline, transient } = arg.options;
   const K = windows.length, Wmax = windows[K - 1];
   const ob = resolveObjective(sys, obj); // a combined objective (training loss) too
@@ -54,14 +91,13 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   const idx = sel.indices, P = idx.length;
   const T = chunkSamples(obj.steps, arg.options.orbits, arg.stream);
   const n = sys.dim, r = sys.noise?.rank ?? 0;
-  const cov = new ScoreCovector(sys);
 
   let x: Float64Array = initialState(sys, rng, transient);
   let y: Float64Array = new Float64Array(n);
   const xi = new Float64Array(r);
-  // ring slot k % Wmax holds u_k (selected entries), b_k, and Φ(x_{k+1})
+  // ring slot k % Wmax holds w_k (selected entries), the pathwise terms, b_k, and Φ(x_{k+1})
   const ringU = new Float64Array(Wmax * P), ringB = new Float64Array(Wmax), ringPhi = new Float64Array(Wmax);
-  const full = new Float64Array(sys.nParams);
+  const ringPath = new Float64Array(weights.pathwise ? Wmax * P : 0);
   // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
   const pb = baseline && arg.options.predict ? new PredictiveBaseline(sys, ob, windows, arg.options.predict) : null;
   const ringBw = pb ? new Float64Array(Wmax * K) : null, ringF = pb ? new Float64Array(Wmax * K) : null;
@@ -78,10 +114,7 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
     if (pb && k < T) pb.at(k, x, ringB[slot], ringBw!, ringF!, slot * K);
     step(sys, x, y, rng, xi);
     checkFinite(y, transient + k + 1);
-    if (k < T) {
-      sys.paramAdjoint(x, cov.set(xi, 1), full);
-      for (let j = 0; j < P; j++) ringU[slot * P + j] = full[idx[j]];
-    }
+    if (k < T) weights.weigh(x, y, xi, ringU, ringPath, slot * P);
     const tmp = x;
     x = y;
     y = tmp;
@@ -106,6 +139,7 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
       const psi = sums[i] - (pb ? ringBw![ms * K + i] : W * ringB[ms]);
       if (pb) pb.learn(i, sums[i] - W * ringB[ms], ringF![ms * K + i]);
       for (let j = 0; j < P; j++) row[j] = psi * ringU[ms * P + j];
+      if (weights.pathwise) for (let j = 0; j < P; j++) row[j] += ringPath[ms * P + j];
       if (i === 0) row[P] = ringPhi[ms];
       bms[i].push(i === 0 ? row : row.subarray(0, P));
     }
@@ -120,7 +154,7 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   return {
     value: first[P],
     gradient: scan[0].gradient,
-    cost: { steps: transient + lastStep + (pb?.maps ?? 0), tangentSolves: 0, adjointSolves: T },
+    cost: { steps: transient + lastStep + (pb?.maps ?? 0), tangentSolves: T * weights.tangentsPerStep, adjointSolves: T * weights.adjointsPerStep },
     diagnostics: { steps: T, scan, valueStderr: firstSe[P], ...(pb ? { beta: windows.map((_, i) => pb.beta(i)), forecastMaps: pb.maps } : {}) },
   };
 }

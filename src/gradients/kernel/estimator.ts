@@ -153,7 +153,7 @@ function planKernelPredict(req: GradientRequest, options: KernelOptions, tauAbs:
  * Independent orbits pooled per window: each weighted by its number of contributions, variances
  * added (differences between windows too, each orbit's from its own paired batches).
  */
-function combineOrbits(outs: RepeatOutcome[], windows: number[], P: number): { scan: ScanEntry[]; value: number; valueStderr: number; T: number } {
+export function combineOrbits(outs: RepeatOutcome[], windows: number[], P: number): { scan: ScanEntry[]; value: number; valueStderr: number; T: number } {
   const acc = windows.map((window) => ({ window, g: new Float64Array(P), v: new Float64Array(P), d: new Float64Array(P) }));
   let value = 0, varV = 0, T = 0;
   for (const o of outs) {
