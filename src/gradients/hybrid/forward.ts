@@ -35,9 +35,9 @@ export function forwardHybridWeights(sys: DynamicalSystem, ob: Observable, indic
     pathwise: true,
     tangentsPerStep: P,
     adjointsPerStep: 0,
-    weigh(x, y, xi, w, p, off) {
+    weigh(x, y, xi, xiOff, w, p, off) {
       sys.tangent(x, D, P, S); // S_j = J(x_m)·D_j
-      const score = cov.set(xi, 1); // B s(ξ_m)/σ
+      const score = cov.set(xi, 1, xiOff); // B s(ξ_m)/σ
       ob.gradient(y, grad);
       for (let j = 0; j < P; j++) {
         dp[indices[j]] = 1;
