@@ -22,7 +22,7 @@ export async function estimateForward(req: GradientRequest, run: HybridRunOption
   if (obj.kind !== 'average') throw new Error('the forward hybrid needs an average objective');
   const repeats = requirePositiveInteger(opt('repeats'), repeatsOption ?? 1);
   const windows = run.windows ?? [run.window];
-  const options: ForwardHybridOptions = { windows, baseline: true, orbits: repeats, transient: transientOf(req.system, obj), batches: 32, predict: run.predict ?? null, alpha: run.alpha };
+  const options: ForwardHybridOptions = { windows, baseline: true, orbits: repeats, transient: transientOf(req.system, obj), batches: 32, ...(run.predict ? { predict: run.predict } : {}), alpha: run.alpha };
   // every orbit runs T steps: the request's steps are split over the orbits, so ask for R·T
   const outs = await runRepeats(MODULE_FORWARD, 'hybridForwardOrbit', { ...req, objective: { ...obj, steps: obj.steps * repeats } }, options, repeats);
   for (const o of outs) cost.add(o.cost);

@@ -112,7 +112,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
       segmentSteps: requirePositiveInteger(opt('segmentSteps'), o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
       basisTransient: requirePositiveInteger(opt('basisTransient'), o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
       keepBytes: Math.floor(orbitMemory * 2 ** 20),
-      predict,
+      ...(predict ? { predict } : {}),
       sweep,
       ...(windows ? { windows } : {}),
     },
@@ -127,6 +127,8 @@ function chooseSweep(req: GradientRequest, o: HybridOptions, split: string): 'fo
   const applies = split === 'pathkernel' && req.objective.kind === 'average';
   if (o.sweep === 'forward' && !applies) throw usage`${opt('sweep')} forward needs ${opt('split')} pathkernel and ${opt('steps')} T (an ergodic objective)`;
   if (o.sweep !== undefined) return o.sweep;
+  // options that only the backward sweep has (its checkpointed orbit) ask for it
+  if (o.orbitMemory !== undefined || o.segmentSteps !== undefined) return 'backward';
   return applies && selectParams(req.system, req.params).indices.length <= FORWARD_MAX_PARAMS ? 'forward' : 'backward';
 }
 
@@ -164,7 +166,6 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
       // (the forward sweep scans its windows in every run: its window is not fixed here)
       ...(req.objective.kind === 'average' && h.window === undefined && run.sweep !== 'forward' ? { window: run.window } : {}),
-      ...(req.objective.kind === 'average' && h.predict === undefined ? { predict: run.predict !== null } : {}),
     };
   },
   async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {

@@ -5,6 +5,9 @@ import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { chunkSamples } from './horizon.js';
 import { ergodicScan } from './ergodicScan.js';
+import type { StepWeights } from './weights.js';
+
+export type { StepWeights } from './weights.js';
 import { PredictiveBaseline, type PredictSettings } from './predict.js';
 
 /** Steps per call of the scan's run(): many calls let V8 optimise the loop as a function rather than by on-stack replacement. */
@@ -20,20 +23,6 @@ export interface ErgodicOrbitOptions {
   batches: number;
   /** the predictive baseline (noise-free forecasts of the window sums, kernel/predict.ts); null: the running mean */
   predict?: PredictSettings | null;
-}
-
-/**
- * What a windowed score estimator needs per step, after the step x_k → x_{k+1} with noise ξ_k (at
- * xi[xiOff …]): the P score weights of ξ_k (they multiply the window sums ψ_k) into w[off …] and,
- * for an estimator with a pathwise part, its P pathwise terms into p[off …]. Without StepWeights the
- * scan uses the kernel's u_k = (∂f/∂p)(x_k)ᵀBs(ξ_k)/σ; the forward path-kernel hybrid passes its
- * absorbed shifts (hybrid/forward.ts).
- */
-export interface StepWeights {
-  weigh(x: Float64Array, y: Float64Array, xi: Float64Array, xiOff: number, w: Float64Array, p: Float64Array, off: number): void;
-  readonly pathwise: boolean;
-  readonly tangentsPerStep: number;
-  readonly adjointsPerStep: number;
 }
 
 /** One window's estimate along one orbit. */

@@ -3,7 +3,7 @@ import { BatchMeans } from '../../stats/index.js';
 import { applyNoise, checkFinite, drawNoise, type DynamicalSystem, type NoiseModel, type Observable } from '../../systems/index.js';
 import type { Rng } from '../../random/index.js';
 import type { PredictiveBaseline } from './predict.js';
-import type { StepWeights } from './ergodic.js';
+import type { StepWeights } from './weights.js';
 import { ScoreCovector, requireNoise } from './score.js';
 
 /** Steps whose noise one draw call fills (the generator's state goes to the kernels once per block). */

@@ -103,7 +103,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     if (batches < 2) throw new UsageError('batch means need at least 2 batches');
     const predict = planKernelPredict(req, options, plan.from.tauAbsSteps, windows, baseline);
     if (predict.plan) meter.add(predict.plan.cost);
-    const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches, predict: predict.settings };
+    const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches, ...(predict.settings ? { predict: predict.settings } : {}) };
     const outs = await runRepeats(ERGODIC_MODULE, 'kernelErgodicOrbit', req, orbit, orbits);
     for (const o of outs) meter.add(o.cost);
     const { scan, value, valueStderr, T } = combineOrbits(outs, windows, sel.indices.length);
