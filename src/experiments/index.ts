@@ -3,6 +3,8 @@ import { runEstimators, type EstimatorsData } from './estimators.js';
 import { runExplosion, type ExplosionData } from './explosion.js';
 import { runInverseLorenz, type InverseLorenzData } from './inverseLorenz.js';
 import { runTeacherRnn, type TeacherRnnData } from './teacherRnn.js';
+import { runSlowTeacher, type SlowTeacherData } from './slowTeacher.js';
+import { runTradeoff, type TradeoffData } from './tradeoff.js';
 
 export * from './common.js';
 export * from './compare.js';
@@ -10,10 +12,13 @@ export * from './explosion.js';
 export * from './estimators.js';
 export * from './inverseLorenz.js';
 export * from './teacherRnn.js';
+export * from './seedStudy.js';
+export * from './slowTeacher.js';
+export * from './tradeoff.js';
 export * from './units.js';
 
 /** The data object of any experiment (discriminated by `experiment`). */
-export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData;
+export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData | SlowTeacherData | TradeoffData;
 export type ExperimentName = ExperimentData['experiment'];
 
 export interface Experiment {
@@ -28,6 +33,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   { name: 'estimators', title: 'Gradient methods at equal compute against independent references', run: runEstimators },
   { name: 'inverse-lorenz', title: 'Inverse problem: find ρ with ⟨z⟩ = 30 in Lorenz 63', run: runInverseLorenz },
   { name: 'teacher-rnn', title: 'A chaotic student RNN learns a chaotic teacher’s statistics', run: runTeacherRnn },
+  { name: 'slow-teacher', title: 'A student learns a teacher whose statistics respond through a slow mode', run: runSlowTeacher },
+  { name: 'tradeoff', title: 'Trade-off: Lorenz 63 statistics whose targets cannot all be met', run: runTradeoff },
 ];
 
 export const EXPERIMENT_NAMES = EXPERIMENTS.map((e) => e.name);

@@ -1,14 +1,9 @@
 import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, TeacherRnnData } from '../experiments/index.js';
 import { lineChart, type Series } from './svg.js';
+import { seedStudyFigures } from './seedStudy.js';
 
-/** One figure of an experiment: an SVG string with the words that go beside it. */
-export interface Figure {
-  /** file-name friendly, unique within the experiment */
-  id: string;
-  title: string;
-  caption: string;
-  svg: string;
-}
+export type { Figure } from './parts.js';
+import type { Figure } from './parts.js';
 
 /** relative errors outside [CLAMP_LOW, CLAMP_HIGH] are drawn at the edge */
 const CLAMP_LOW = 1e-6;
@@ -178,5 +173,8 @@ export function figuresFor(d: ExperimentData): Figure[] {
       return inverseLorenzFigures(d);
     case 'teacher-rnn':
       return teacherRnnFigures(d);
+    case 'slow-teacher':
+    case 'tradeoff':
+      return seedStudyFigures(d);
   }
 }
