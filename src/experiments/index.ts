@@ -3,6 +3,7 @@ import { runEstimators, type EstimatorsData } from './estimators.js';
 import { runExplosion, type ExplosionData } from './explosion.js';
 import { runInverseLorenz, type InverseLorenzData } from './inverseLorenz.js';
 import { runTeacherRnn, type TeacherRnnData } from './teacherRnn.js';
+import { runDsrLorenz, type DsrLorenzData } from './dsrLorenz.js';
 
 export * from './common.js';
 export * from './compare.js';
@@ -10,10 +11,12 @@ export * from './explosion.js';
 export * from './estimators.js';
 export * from './inverseLorenz.js';
 export * from './teacherRnn.js';
+export * from './dsrLorenz.js';
+export * from './dsrData.js';
 export * from './units.js';
 
 /** The data object of any experiment (discriminated by `experiment`). */
-export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData;
+export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData | DsrLorenzData;
 export type ExperimentName = ExperimentData['experiment'];
 
 export interface Experiment {
@@ -28,6 +31,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   { name: 'estimators', title: 'Gradient methods at equal compute against independent references', run: runEstimators },
   { name: 'inverse-lorenz', title: 'Inverse problem: find ρ with ⟨z⟩ = 30 in Lorenz 63', run: runInverseLorenz },
   { name: 'teacher-rnn', title: 'A chaotic student RNN learns a chaotic teacher’s statistics', run: runTeacherRnn },
+  { name: 'dsr-lorenz', title: 'Dynamical-systems reconstruction of Lorenz 63: teacher forcing, then long-time statistics', run: runDsrLorenz },
 ];
 
 export const EXPERIMENT_NAMES = EXPERIMENTS.map((e) => e.name);

@@ -1,5 +1,6 @@
 import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, TeacherRnnData } from '../experiments/index.js';
 import { lineChart, type Series } from './svg.js';
+import { dsrFigures } from './dsr.js';
 
 /** One figure of an experiment: an SVG string with the words that go beside it. */
 export interface Figure {
@@ -178,5 +179,7 @@ export function figuresFor(d: ExperimentData): Figure[] {
       return inverseLorenzFigures(d);
     case 'teacher-rnn':
       return teacherRnnFigures(d);
+    case 'dsr-lorenz':
+      return dsrFigures(d);
   }
 }

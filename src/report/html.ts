@@ -1,6 +1,10 @@
 import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, TeacherRnnData } from '../experiments/index.js';
 import { figuresFor, type Figure } from './figures.js';
 import { esc } from './svg.js';
+import { num, pm, table, type Section } from './parts.js';
+import { dsrSection } from './dsr.js';
+
+export { num } from './parts.js';
 
 /**
  * The HTML report: one self-contained page (inline SVG, no scripts, no external resources) with,
@@ -19,24 +23,6 @@ export interface ReportMeta {
   seconds?: number;
 }
 
-/** Significant digits, exponent only for very large or small numbers; '–' for missing values. */
-export function num(v: number | null | undefined, digits = 4): string {
-  if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(Math.max(0, digits - 2)).replace('e+', 'e');
-  return String(Number(v.toPrecision(digits)));
-}
-
-function pm(v: number | null | undefined, se: number | null | undefined, digits = 4): string {
-  return se === null || se === undefined ? num(v, digits) : `${num(v, digits)} ± ${num(se, 2)}`;
-}
-
-function table(header: string[], rows: string[][], cls = ''): string {
-  const head = header.map((h) => `<th>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
 function figure(f: Figure, experiment: string): string {
   return `<figure id="${esc(experiment)}-${esc(f.id)}">\n${f.svg}\n<figcaption><b>${esc(f.title)}.</b> ${esc(f.caption)}</figcaption>\n</figure>`;
 }
@@ -46,12 +32,6 @@ function settings(values: Record<string, unknown>): string {
   return table(['setting', 'value'], rows, 'settings');
 }
 
-interface Section {
-  intro: string[];
-  finding: string[];
-  tables: string[];
-  settings: Record<string, unknown>;
-}
 
 function explosionSection(d: ExplosionData): Section {
   const rows = d.cases.map((c) => {
@@ -246,6 +226,8 @@ function sectionOf(d: ExperimentData): Section {
       return inverseLorenzSection(d);
     case 'teacher-rnn':
       return teacherRnnSection(d);
+    case 'dsr-lorenz':
+      return dsrSection(d);
   }
 }
 
