@@ -56,6 +56,18 @@ function packB(tB: i32, pB: usize, ldb: i32, K: i32, j0: i32, nb: i32, dst: usiz
     }
     return;
   }
+  if (tB && nb == 4) {
+    const r0 = pB + ((<usize>j0 * <usize>ldb) << 3), step = <usize>ldb << 3;
+    const r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+    for (let k = 0; k < K; k++) {
+      const o = <usize>k << 3, d = dst + (<usize>k << 5);
+      store<f64>(d, load<f64>(r0 + o));
+      store<f64>(d, load<f64>(r1 + o), 8);
+      store<f64>(d, load<f64>(r2 + o), 16);
+      store<f64>(d, load<f64>(r3 + o), 24);
+    }
+    return;
+  }
   for (let k = 0; k < K; k++) {
     const d = dst + (<usize>k << 5);
     for (let jj = 0; jj < 4; jj++) store<f64>(d + (<usize>jj << 3), jj < nb ? load<f64>(at(pB, tB, ldb, k, j0 + jj)) : 0.0);

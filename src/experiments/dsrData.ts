@@ -1,12 +1,11 @@
 import { series, type ObservedSeries } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { createSystem, step, type DynamicalSystem } from '../systems/index.js';
-import { studentTQuantile } from '../stats/index.js';
 
 /**
  * Data and summaries of the dynamical-systems-reconstruction experiment: a noisy observed
  * Lorenz 63 series (standardised per coordinate, then observation noise added), split into a
- * training and a test half; and the mean with its 95% Student-t interval over seeds.
+ * training and a test half.
  */
 
 export interface LorenzSeries {
@@ -45,20 +44,4 @@ export function observedOrbit(sys: DynamicalSystem, dim: number, steps: number, 
     if (t >= 0) for (let i = 0; i < dim; i++) out[t * dim + i] = x[i];
   }
   return out;
-}
-
-export interface Interval {
-  mean: number;
-  /** half-width of the 95% Student-t interval over the values (null for one value) */
-  half: number | null;
-  n: number;
-}
-
-/** Mean and 95% interval half-width t_{0.975, n−1}·s/√n of values over seeds. */
-export function interval(values: readonly number[]): Interval {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, half: null, n };
-  const s2 = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
-  return { mean, half: studentTQuantile(0.975, n - 1) * Math.sqrt(s2 / n), n };
 }

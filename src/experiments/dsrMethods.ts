@@ -4,7 +4,7 @@ import { buildSystem, defaultParams, makeNoise, plrnn, type DynamicalSystem, typ
 import { spectralDistance, stateSpaceDivergence } from '../stats/index.js';
 import { chaosCheck, cpuSeconds, trainRecording } from './common.js';
 import { observedOrbit, type LorenzSeries } from './dsrData.js';
-import type { DsrMethodRun, DsrMetrics, DsrSeedRun, DsrSettings } from './dsrLorenz.js';
+import type { DsrMethodRun, DsrMetrics, DsrSeedRun, DsrSettings } from './dsrSettings.js';
 
 /** One seed of dsr-lorenz: the four methods from one initial PLRNN (a unit of work, saved for --resume). */
 

@@ -1,4 +1,4 @@
-import { currentExecutor, runTasks } from '../parallel/index.js';
+import { currentExecutor, importModule, runTasks } from '../parallel/index.js';
 import { Rng } from '../random/index.js';
 import { meanAndStderr } from '../stats/index.js';
 import { createSystem, systemFromSpec, type DynamicalSystem, type SystemSpec } from '../systems/index.js';
@@ -52,7 +52,7 @@ interface ModuleTaskArg<O> {
  */
 export async function runWithModuleSystem<O>(t: ModuleTaskArg<O>): Promise<RepeatOutcome> {
   const system = await systemFromSpec(t.arg.spec!);
-  const mod = (await import(t.module)) as Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>;
+  const mod = await importModule<Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>>(t.module);
   return mod[t.fn]({ ...t.arg, system });
 }
 
@@ -82,7 +82,7 @@ export async function runRepeats<O>(module: string, fn: string, req: GradientReq
     } as RepeatArg<O>,
   }));
   if (inThread) {
-    const mod = (await import(module)) as Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>;
+    const mod = await importModule<Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>>(module);
     const out: RepeatOutcome[] = [];
     for (const t of tasks) {
       const onProgress = req.onProgress;
@@ -108,7 +108,7 @@ export async function runBlocks<O>(module: string, fn: string, req: GradientRequ
     arg: { spec, system: inThread ? req.system : undefined, objective: req.objective, params: req.params, seed: req.seed, stream: i, options } as RepeatArg<O>,
   }));
   if (inThread) {
-    const mod = (await import(module)) as Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>;
+    const mod = await importModule<Record<string, (a: RepeatArg<O>) => RepeatOutcome | Promise<RepeatOutcome>>>(module);
     const out: RepeatOutcome[] = [];
     for (const t of tasks) {
       out.push(await mod[fn](t.arg));

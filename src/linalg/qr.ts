@@ -1,4 +1,8 @@
 import { type Matrix, norm2 } from './matrix.js';
+import { BlockedQRScratch, qrBlocked } from './qrBlocked.js';
+
+/** Blocks of at least this many vectors are factored by the blocked (GEMM) QR; smaller ones column by column. */
+export const QR_BLOCKED_MIN_K = 16;
 
 /**
  * Scratch space for {@link qrBlock}: the Householder vectors (one per column, each stored
@@ -9,6 +13,8 @@ export class QRWorkspace {
   readonly k: number;
   readonly u: Float64Array;
   readonly tau: Float64Array;
+  /** scratch of the blocked QR (kernel memory), for k ≥ QR_BLOCKED_MIN_K */
+  readonly blocked: BlockedQRScratch | null;
 
   constructor(n: number, k: number) {
     if (!Number.isInteger(n) || !Number.isInteger(k) || n < 0 || k < 0 || k > n) {
@@ -18,6 +24,7 @@ export class QRWorkspace {
     this.k = k;
     this.u = new Float64Array(n * k);
     this.tau = new Float64Array(k);
+    this.blocked = k >= QR_BLOCKED_MIN_K ? new BlockedQRScratch(n, k) : null;
   }
 }
 
@@ -33,6 +40,12 @@ export function qrBlock(v: Float64Array, n: number, k: number, r: Float64Array, 
   if (ws.n !== n || ws.k < k) {
     throw new Error(`qrBlock: workspace is for n = ${ws.n}, k = ${ws.k}; called with n = ${n}, k = ${k}`);
   }
+  if (ws.blocked !== null && k >= QR_BLOCKED_MIN_K) return qrBlocked(v, n, k, r, ws.blocked);
+  qrUnblocked(v, n, k, r, ws);
+}
+
+/** The column-by-column Householder QR (the reference the blocked form is tested against). */
+export function qrUnblocked(v: Float64Array, n: number, k: number, r: Float64Array, ws: QRWorkspace): void {
   const u = ws.u;
   const tau = ws.tau;
   r.fill(0, 0, k * k);

@@ -9,3 +9,4 @@ setErrorFactory((name, message, parts) => {
 
 export { runTasks, workerCount, type Task } from './pool.js';
 export { withExecutor, currentExecutor, type TaskExecutor } from './executor.js';
+export { importModule, registerModuleLoaders } from './modules.js';

@@ -2,6 +2,7 @@ import type { MessagePartData } from '../errors/index.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { currentExecutor } from './executor.js';
+import { importModule } from './modules.js';
 
 /**
  * Runs independent tasks on worker threads. A task names a module (file URL) and one of its
@@ -28,7 +29,7 @@ export async function runTasks<A, R>(tasks: Task<A>[], onDone?: (done: number, t
   let done = 0;
   if (nw <= 1) {
     for (let i = 0; i < tasks.length; i++) {
-      const mod = (await import(tasks[i].module)) as Record<string, (a: A) => R | Promise<R>>;
+      const mod = await importModule<Record<string, (a: A) => R | Promise<R>>>(tasks[i].module);
       results[i] = await mod[tasks[i].fn](tasks[i].arg);
       onDone?.(++done, tasks.length);
     }

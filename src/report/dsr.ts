@@ -6,7 +6,7 @@ import { lineChart, type Series } from './svg.js';
 
 function ci(i: Interval | undefined, digits = 3): string {
   if (!i) return '–';
-  return i.half === null ? num(i.mean, digits) : `${num(i.mean, digits)} ± ${num(i.half, 2)}`;
+  return Number.isNaN(i.hi) ? num(i.mean, digits) : `${num(i.mean, digits)} ± ${num(i.hi - i.mean, 2)}`;
 }
 
 export function dsrSection(d: DsrLorenzData): Section {
@@ -54,7 +54,7 @@ export function dsrFigures(d: DsrLorenzData): { id: string; title: string; capti
   const ticks = d.summary.map((m, i) => ({ value: i + 1, label: m.label }));
   const series = (key: 'dstsp' | 'dh' | 'pe20', label: string, color: string): Series => {
     const done = d.summary.map((m, i) => [i + 1, m.stats?.[key]] as const).filter((p) => p[1] !== undefined);
-    return { label, x: done.map((p) => p[0]), y: done.map((p) => p[1]!.mean), err: done.map((p) => p[1]!.half ?? 0), style: 'points', color };
+    return { label, x: done.map((p) => p[0]), y: done.map((p) => p[1]!.mean), err: done.map((p) => (Number.isNaN(p[1]!.hi) ? 0 : p[1]!.hi - p[1]!.mean)), style: 'points', color };
   };
   const chart = (key: 'dstsp' | 'dh' | 'pe20', label: string, floor: number | null) =>
     lineChart([series(key, label, '#1f77b4')], { title: label, yLabel: label, xTicks: ticks, width: 560, height: 360, ...(floor !== null && { hLines: [{ y: floor, label: 'data floor', color: '#999' }] }) });

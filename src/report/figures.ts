@@ -1,15 +1,10 @@
 import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, TeacherRnnData } from '../experiments/index.js';
 import { lineChart, type Series } from './svg.js';
+import { seedStudyFigures } from './seedStudy.js';
 import { dsrFigures } from './dsr.js';
 
-/** One figure of an experiment: an SVG string with the words that go beside it. */
-export interface Figure {
-  /** file-name friendly, unique within the experiment */
-  id: string;
-  title: string;
-  caption: string;
-  svg: string;
-}
+export type { Figure } from './parts.js';
+import type { Figure } from './parts.js';
 
 /** relative errors outside [CLAMP_LOW, CLAMP_HIGH] are drawn at the edge */
 const CLAMP_LOW = 1e-6;
@@ -179,6 +174,9 @@ export function figuresFor(d: ExperimentData): Figure[] {
       return inverseLorenzFigures(d);
     case 'teacher-rnn':
       return teacherRnnFigures(d);
+    case 'slow-teacher':
+    case 'tradeoff':
+      return seedStudyFigures(d);
     case 'dsr-lorenz':
       return dsrFigures(d);
   }

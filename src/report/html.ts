@@ -2,9 +2,11 @@ import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, 
 import { figuresFor, type Figure } from './figures.js';
 import { esc } from './svg.js';
 import { num, pm, table, type Section } from './parts.js';
+import { slowTeacherSection, tradeoffSection } from './seedStudy.js';
+
 import { dsrSection } from './dsr.js';
 
-export { num } from './parts.js';
+export { num };
 
 /**
  * The HTML report: one self-contained page (inline SVG, no scripts, no external resources) with,
@@ -31,7 +33,6 @@ function settings(values: Record<string, unknown>): string {
   const rows = Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
   return table(['setting', 'value'], rows, 'settings');
 }
-
 
 function explosionSection(d: ExplosionData): Section {
   const rows = d.cases.map((c) => {
@@ -226,6 +227,10 @@ function sectionOf(d: ExperimentData): Section {
       return inverseLorenzSection(d);
     case 'teacher-rnn':
       return teacherRnnSection(d);
+    case 'slow-teacher':
+      return slowTeacherSection(d);
+    case 'tradeoff':
+      return tradeoffSection(d);
     case 'dsr-lorenz':
       return dsrSection(d);
   }

@@ -1,6 +1,6 @@
 import { esc } from './svg.js';
 
-/** Pieces shared by the report's sections: number formatting, tables, the section shape. */
+/** Formatting pieces shared by the report's sections (html.ts and the study sections). */
 
 /** Significant digits, exponent only for very large or small numbers; '–' for missing values. */
 export function num(v: number | null | undefined, digits = 4): string {
@@ -20,10 +20,19 @@ export function table(header: string[], rows: string[][], cls = ''): string {
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-
+/** What a section of the report holds: paragraphs, findings, HTML tables and the settings. */
 export interface Section {
   intro: string[];
   finding: string[];
   tables: string[];
   settings: Record<string, unknown>;
+}
+
+/** One figure of an experiment: an SVG string with the words that go beside it. */
+export interface Figure {
+  /** file-name friendly, unique within the experiment */
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
 }

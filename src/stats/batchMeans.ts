@@ -6,6 +6,8 @@
 export class BatchMeans {
   private readonly batchSums: Float64Array;
   private count = 0;
+  /** batch of the next sample, min(batches − 1, ⌊count·batches/total⌋), kept incrementally (push is per step in hot loops) */
+  private batch = 0;
 
   /** @param total number of samples that will be pushed; @param batches number of batches */
   constructor(readonly width: number, readonly total: number, readonly batches = 32) {
@@ -14,8 +16,9 @@ export class BatchMeans {
 
   /** Adds one sample (a vector of `width` values). */
   push(values: ArrayLike<number>): void {
-    const b = Math.min(this.batches - 1, Math.floor((this.count * this.batches) / this.total));
-    const off = b * this.width;
+    // ⌊count·batches/total⌋ ≥ b + 1 exactly when count·batches ≥ (b + 1)·total (integers below 2⁵³)
+    while (this.batch < this.batches - 1 && this.count * this.batches >= (this.batch + 1) * this.total) this.batch++;
+    const off = this.batch * this.width;
     for (let i = 0; i < this.width; i++) this.batchSums[off + i] += values[i];
     this.count++;
   }
@@ -33,8 +36,7 @@ export class BatchMeans {
 
   /** The mean of each non-empty batch: nearly independent samples, e.g. for the error of a combination. */
   batchRows(): Float64Array[] {
-    const sizes = new Float64Array(this.batches);
-    for (let k = 0; k < this.count; k++) sizes[Math.min(this.batches - 1, Math.floor((k * this.batches) / this.total))]++;
+    const sizes = this.sizes();
     const rows: Float64Array[] = [];
     for (let b = 0; b < this.batches; b++) {
       if (sizes[b] === 0) continue;
@@ -43,13 +45,28 @@ export class BatchMeans {
     return rows;
   }
 
+  /**
+   * Samples per batch: sample k went to batch min(batches − 1, ⌊k·batches/total⌋), so batch b starts
+   * at the first k with k·batches ≥ b·total (counted from the boundaries, not sample by sample).
+   */
+  private sizes(): Float64Array {
+    const B = this.batches, T = this.total, sizes = new Float64Array(B);
+    const start = (b: number): number => {
+      let k = Math.ceil((b * T) / B);
+      while (k > 0 && (k - 1) * B >= b * T) k--;
+      while (k * B < b * T) k++;
+      return Math.min(k, this.count);
+    };
+    for (let b = 0; b < B; b++) sizes[b] = (b === B - 1 ? this.count : start(b + 1)) - start(b);
+    return sizes;
+  }
+
   /** Standard error of the mean; NaN-free: 0 batches of data give Infinity. */
   stderr(): Float64Array {
     const se = new Float64Array(this.width);
     const used = Math.min(this.batches, this.count);
     if (used < 2) return se.fill(Infinity);
-    const sizes = new Float64Array(this.batches);
-    for (let k = 0; k < this.count; k++) sizes[Math.min(this.batches - 1, Math.floor((k * this.batches) / this.total))]++;
+    const sizes = this.sizes();
     const mean = this.mean();
     let nb = 0;
     for (let b = 0; b < this.batches; b++) if (sizes[b] > 0) nb++;

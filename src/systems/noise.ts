@@ -1,16 +1,32 @@
 import { UsageError, requireFinite } from '../errors/index.js';
 import { logGamma } from '../stats/studentT.js';
-import { fromRows, type Matrix } from '../linalg/index.js';
-import type { Rng } from '../random/index.js';
+import { fromRows, kernels, type Matrix } from '../linalg/index.js';
+import { ZIGGURAT, type Rng } from '../random/index.js';
 import type { NoiseDirections } from './options.js';
 import type { NoiseKernel, NoiseModel } from './types.js';
 
 export type { NoiseKernel, NoiseDirections };
 
 
+/** The generator's four state words in kernel memory (the wasm ziggurat draws from there). */
+let normalState: Uint32Array | null = null;
+
+/**
+ * out[0 … len) ← the next len values of rng.normal(), in order, by the kernels' ziggurat (wasm when
+ * loaded): draw for draw the numbers of Rng.normal (test/linalg/kernels.test.ts), about 1.6× faster.
+ */
+export function normalBlock(rng: Rng, out: Float64Array, len: number): void {
+  const k = kernels();
+  if (normalState === null) normalState = k.u32(4);
+  rng.storeWords(normalState, 0);
+  k.normals(normalState, 1, len, out, ZIGGURAT);
+  rng.loadWords(normalState, 0);
+}
+
 export const gaussianKernel: NoiseKernel = {
   name: 'gaussian',
   sample: (rng) => rng.normal(),
+  fill: normalBlock,
   score: (xi) => xi,
   logDensity: (xi) => -0.5 * xi * xi - 0.5 * Math.log(2 * Math.PI),
   variance: 1,
@@ -107,6 +123,32 @@ function orthonormalColumns(rows: number[][], dim: number): Matrix {
     for (let i = 0; i < dim; i++) out[i * r + j] /= nrm;
   }
   return { rows: dim, cols: r, data: out };
+}
+
+/**
+ * xi[0 … steps·r) ← the noise components of the next `steps` steps, step after step: the same
+ * numbers, in the same order, as `steps` calls of addNoise would draw (block form for hot loops).
+ */
+export function drawNoise(noise: NoiseModel, rng: Rng, xi: Float64Array, steps: number): void {
+  const len = steps * noise.rank, kernel = noise.kernel;
+  if (kernel.fill) kernel.fill(rng, xi, len);
+  else for (let j = 0; j < len; j++) xi[j] = kernel.sample(rng);
+}
+
+/** Adds σ·B·ξ to `out` for noise components already drawn (xi[off … off+r), see drawNoise). */
+export function applyNoise(noise: NoiseModel, xi: Float64Array, off: number, out: Float64Array): void {
+  const { sigma, directions } = noise;
+  if (directions === null) {
+    for (let i = 0; i < out.length; i++) out[i] += sigma * xi[off + i];
+    return;
+  }
+  const r = directions.cols;
+  const b = directions.data;
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (let j = 0; j < r; j++) s += b[i * r + j] * xi[off + j];
+    out[i] += sigma * s;
+  }
 }
 
 /**

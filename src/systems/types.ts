@@ -10,6 +10,11 @@ import type { SystemOptions } from './options.js';
 export interface NoiseKernel {
   readonly name: string;
   sample(rng: Rng): number;
+  /**
+   * Optional block form of `sample`: out[0 … len) ← the next len draws of sample(rng), the same
+   * numbers in the same order (a faster generator may do it, e.g. the wasm ziggurat for Gaussians).
+   */
+  fill?(rng: Rng, out: Float64Array, len: number): void;
   score(xi: number): number;
   logDensity(xi: number): number;
   /** Variance of one component (Infinity when it does not exist). */

@@ -14,4 +14,7 @@ function run(args: string[], kernels: string): unknown {
 test('Lyapunov spectrum of rnn: WebAssembly and pure-TS kernels give the same bits', () => {
   const args = ['lyapunov', 'rnn', '--dim', '16', '--k', '8', '--steps', '1500'];
   assert.deepEqual(run(args, 'wasm'), run(args, 'js'));
+  // k ≥ QR_BLOCKED_MIN_K: the QR runs blocked on the GEMM kernel too
+  const blocked = ['lyapunov', 'rnn', '--dim', '40', '--k', '20', '--steps', '400'];
+  assert.deepEqual(run(blocked, 'wasm'), run(blocked, 'js'));
 });

@@ -3,6 +3,7 @@ import { hybridEstimator, type HybridOptions } from '../../gradients/hybrid/inde
 import { DEFAULT_ALPHA, DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT } from '../../gradients/hybrid/options.js';
 import { num, str } from '../args.js';
 import type { MethodAdapter } from './method.js';
+import { predictChoice } from './predict.js';
 
 export const hybridMethod: MethodAdapter<HybridOptions> = {
   estimator: hybridEstimator,
@@ -14,6 +15,7 @@ export const hybridMethod: MethodAdapter<HybridOptions> = {
     repeats: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'R', default: 1, description: 'independent orbits (stderr across them when >= 2, else batch means)' },
     'segment-steps': { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'S', unit: 'steps', default: '≈ √T', description: 'checkpoint segment length' },
     'basis-transient': { type: 'string', group: 'method', kind: 'integer', min: 0, value: 'N', unit: 'steps', description: 'steps for the Gram–Schmidt frame to settle (shadowing)' },
+    predict: { type: 'string', group: 'method', choices: ['auto', 'on', 'off'], default: 'auto', description: 'ergodic: subtract noise-free forecasts of the window sums (auto: when a pilot finds they pay)' },
     'orbit-memory': { type: 'string', group: 'method', kind: 'number', min: 0, value: 'MiB', unit: 'MiB per orbit', default: DEFAULT_ORBIT_MEMORY_MIB, description: 'memory for keeping the forward orbit instead of recomputing it (0: recompute)' },
   },
   parse(values) {
@@ -30,6 +32,7 @@ export const hybridMethod: MethodAdapter<HybridOptions> = {
       segmentSteps: num(values, 'segment-steps', undefined, { integer: true, min: 1 }),
       basisTransient: num(values, 'basis-transient', undefined, { integer: true, min: 0 }),
       orbitMemory: num(values, 'orbit-memory', undefined, { min: 0 }),
+      predict: predictChoice(str(values, 'predict')),
     };
   },
 };

@@ -9,6 +9,7 @@ import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js
 import { ScoreCovector, requireNoise } from '../kernel/score.js';
 import type { HybridRunOptions } from './options.js';
 import { makeSplit } from './make.js';
+import { ForwardBaseline } from './predict.js';
 
 /**
  * One orbit of the ergodic hybrid estimator (a runRepeats task). With ψ_n = Σ_{j=1..W}(Φ(x_{n+j}) − b_n)
@@ -61,6 +62,8 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   let phi0 = 0;
   // progress: forward steps and backward steps count one each, about a hundred reports in all
   const report = arg.progress, every = Math.max(1, Math.floor(T / 50));
+  // the predictive baseline (kernel/predict.ts): formed forward, adapted to the past, kept per step
+  const fb = o.predict ? new ForwardBaseline(sys, ob, T, W, o.predict) : null;
   const visit = (xn: Float64Array, t: number) => {
     if (report && t % every === 0) report(t / (2 * T));
     if (t < T && t % S === 0) {
@@ -68,6 +71,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
       if (frame) qStarts!.set(frame.q, (t / S) * u * n);
     }
     const v = ob.value(xn);
+    fb?.visit(xn, t, v);
     if (t === 0) phi0 = v;
     phiRun += v;
     if (frame && t < T) frame.advance(xn);
@@ -120,7 +124,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
         winSum = 0;
         for (let i = 0; i < ringCount; i++) winSum += ring[i];
       }
-      const psi = winSum - ringCount * (cum / (t + 1));
+      const psi = winSum - (fb && ringCount === W ? fb.b[t] : ringCount * (cum / (t + 1)));
       cum -= segPhi[j];
       for (let i = 0; i < n; i++) xn[i] = buf.states[j * n + i];
       const k = score.set(buf.xi, psi, j * r);
@@ -148,7 +152,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
     value,
     gradient: mean.slice(0, P),
     cost: {
-      steps: T + orbit.recomputedSteps + transientOf(sys, obj) + (frame ? o.basisTransient : 0),
+      steps: T + orbit.recomputedSteps + transientOf(sys, obj) + (frame ? o.basisTransient : 0) + (fb?.maps ?? 0),
       tangentSolves: frame ? (2 * T + o.basisTransient) * u : 0,
       adjointSolves: T,
     },
@@ -158,7 +162,8 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
       adjointNormMean: nuSum / T,
       adjointNormMax: nuMax,
       keptSteps: orbit.keptSteps,
-      memoryBytes: orbit.checkpointBytes + buf.states.byteLength + buf.xi.byteLength + segPhi.byteLength + phiBefore.byteLength + ring.byteLength +
+      ...(fb ? { predictBeta: fb.beta, forecastMaps: fb.maps } : {}),
+      memoryBytes: (fb?.b.byteLength ?? 0) + orbit.checkpointBytes + buf.states.byteLength + buf.xi.byteLength + segPhi.byteLength + phiBefore.byteLength + ring.byteLength +
         (qbuf?.byteLength ?? 0) + (qStarts?.byteLength ?? 0),
     },
   };

@@ -10,7 +10,7 @@ import { checkNoiseResolution } from '../trust.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
-import { HYBRID_WINDOW_FACTOR, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
+import { HYBRID_WINDOW_FACTOR, planPredict, predictEvery, type PredictEvidence, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
 import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
@@ -44,6 +44,7 @@ function defaultU(req: GradientRequest): { u: number; cost: Omit<GradientCost, '
 interface HybridPlanNotes {
   windowFrom: (WindowEvidence & { chosen: 'pilot' | 'given' }) | null;
   alphaFrom: (AlphaEvidence & { chosen: 'pilot' }) | null;
+  predictFrom: (PredictEvidence & { chosen: 'pilot' }) | null;
   warnings: string[];
 }
 
@@ -56,8 +57,9 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   const T = req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon;
   if (o.window !== undefined) requirePositiveInteger(opt('window'), o.window);
   const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };
-  const notes: HybridPlanNotes = { windowFrom: null, alphaFrom: null, warnings: [] };
+  const notes: HybridPlanNotes = { windowFrom: null, alphaFrom: null, predictFrom: null, warnings: [] };
   let window = o.window ?? 1;
+  let predict: HybridRunOptions['predict'] = null;
   if (req.objective.kind === 'average') {
     // never shorter than the fixed default it replaced (10 steps, 1 time unit for flows): a single
     // window has no scan to catch a truncated response, and on AR(1) (τ_abs = 1.5) 4·τ_abs = 6
@@ -69,6 +71,14 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
     notes.windowFrom = { chosen: o.window !== undefined ? 'given' : 'pilot', ...plan.from };
     const w = o.window !== undefined ? windowWarning(o.window, plan, sys) : null;
     if (w !== null) notes.warnings.push(w);
+    // the predictive baseline forecasts the whole window (kernel/predict.ts); the pilot decides unless told
+    if (o.predict === true) predict = { every: predictEvery(window), horizon: window };
+    else if (o.predict === undefined) {
+      const pp = planPredict(sys, req.objective, req.seed, window);
+      addCost(cost, pp.cost);
+      predict = pp.settings;
+      notes.predictFrom = { chosen: 'pilot', ...pp.from };
+    }
   }
   let alpha = o.alpha ?? 0;
   const continuity = checkObjectiveContinuity(sys, req.objective, req.seed, continuityPilotSteps(req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon * req.objective.samples));
@@ -95,6 +105,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
       segmentSteps: requirePositiveInteger(opt('segmentSteps'), o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
       basisTransient: requirePositiveInteger(opt('basisTransient'), o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
       keepBytes: Math.floor(orbitMemory * 2 ** 20),
+      predict,
     },
     cost,
     notes,
@@ -118,7 +129,7 @@ const MODULE_HORIZON = new URL('./horizon.js', import.meta.url).href;
  * The hybrid of backpropagation and kernel differentiation (adjoint path-kernel and
  * shadowing-kernel splits): bounded adjoint, low-variance kernel part. See docs/hybrid.md.
  */
-const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true } satisfies OptionKeys<HybridOptions>;
+const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true, predict: true } satisfies OptionKeys<HybridOptions>;
 
 export const hybridEstimator: GradientEstimator<HybridOptions> = {
   optionKeys: Object.keys(HYBRID_KEYS),
@@ -134,6 +145,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       ...(run.split === 'shadowing' && h.u === undefined ? { u: run.u } : {}),
       ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
       ...(req.objective.kind === 'average' && h.window === undefined ? { window: run.window } : {}),
+      ...(req.objective.kind === 'average' && h.predict === undefined ? { predict: run.predict !== null } : {}),
     };
   },
   async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {
@@ -173,7 +185,9 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
           ...common,
           window: run.window,
           windowFrom: notes.windowFrom,
-          baseline: 'running mean',
+          baseline: run.predict ? `predictive: noise-free forecasts of ${run.predict.horizon} lags every ${run.predict.every} steps, β from the windows completed so far` : 'running mean',
+          ...(notes.predictFrom ? { predictFrom: notes.predictFrom } : {}),
+          ...(run.predict ? { predictBeta: outs.map((x) => x.diagnostics.predictBeta) } : {}),
           repeats,
           stderrFrom: single ? 'batch means of per-step contributions' : 'independent orbits',
           adjointNormMean: outs.map((x) => x.diagnostics.adjointNormMean),

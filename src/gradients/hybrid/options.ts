@@ -16,6 +16,8 @@ export interface HybridOptions {
   basisTransient?: number;
   /** MiB per orbit for keeping states and noise from the forward pass instead of recomputing them (default DEFAULT_ORBIT_MEMORY_MIB; 0: recompute all) */
   orbitMemory?: number;
+  /** ergodic: the predictive baseline (noise-free forecasts of the window sums, kernel/predict.ts); default: on when a pilot finds it pays (plan/predict.ts) */
+  predict?: boolean;
 }
 
 export const DEFAULT_SPLIT = 'pathkernel';
@@ -32,4 +34,6 @@ export interface HybridRunOptions {
   segmentSteps: number;
   basisTransient: number;
   keepBytes: number;
+  /** the predictive baseline's forecast settings; null: the running mean */
+  predict?: { every: number; horizon: number } | null;
 }

@@ -1,10 +1,13 @@
-import { BatchMeans } from '../../stats/index.js';
-import { checkFinite, initialState, step } from '../../systems/index.js';
+import { initialState } from '../../systems/index.js';
 import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { chunkSamples } from './horizon.js';
-import { ScoreCovector } from './score.js';
+import { ergodicScan } from './ergodicScan.js';
+import { PredictiveBaseline, type PredictSettings } from './predict.js';
+
+/** Steps per call of the scan's run(): many calls let V8 optimise the loop as a function rather than by on-stack replacement. */
+const RUN_CHUNK = 4096;
 
 export interface ErgodicOrbitOptions {
   /** decorrelation windows W, ascending: one estimate per window from the same orbit (a scan) */
@@ -14,6 +17,8 @@ export interface ErgodicOrbitOptions {
   orbits: number;
   transient: number;
   batches: number;
+  /** the predictive baseline (noise-free forecasts of the window sums, kernel/predict.ts); null: the running mean */
+  predict?: PredictSettings | null;
 }
 
 /** One window's estimate along one orbit. */
@@ -48,59 +53,19 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   const K = windows.length, Wmax = windows[K - 1];
   const ob = resolveObjective(sys, obj); // a combined objective (training loss) too
   const sel = selectParams(sys, arg.params);
-  const idx = sel.indices, P = idx.length;
+  const P = sel.indices.length;
   const T = chunkSamples(obj.steps, arg.options.orbits, arg.stream);
-  const n = sys.dim, r = sys.noise?.rank ?? 0;
-  const cov = new ScoreCovector(sys);
-
-  let x: Float64Array = initialState(sys, rng, transient);
-  let y: Float64Array = new Float64Array(n);
-  const xi = new Float64Array(r);
-  // ring slot k % Wmax holds u_k (selected entries), b_k, and Φ(x_{k+1})
-  const ringU = new Float64Array(Wmax * P), ringB = new Float64Array(Wmax), ringPhi = new Float64Array(Wmax);
-  const full = new Float64Array(sys.nParams);
-  const bms = windows.map((_, i) => new BatchMeans(i === 0 ? P + 1 : P, T, Math.min(arg.options.batches, T)));
-  const row = new Float64Array(P + 1); // contribution u_m·ψ_m, then (first window) Φ(x_{m+1}) for ⟨Φ⟩
-  const sums = new Float64Array(K); // Σ of the last Wᵢ values of Φ
-  let phiSum = ob.value(x), phiCount = 1;
+  const x0 = initialState(sys, rng, transient);
+  // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
+  const pb = baseline && arg.options.predict ? new PredictiveBaseline(sys, ob, windows, arg.options.predict) : null;
+  const scan0 = ergodicScan(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0, pb);
+  const bms = scan0.bms;
   const lastStep = T + Wmax - 1;
   const report = arg.progress, every = Math.max(1, Math.floor(lastStep / 100));
-  for (let k = 0; k < lastStep; k++) {
-    if (report && k % every === 0) report(k / lastStep);
-    const slot = k % Wmax;
-    ringB[slot] = baseline ? phiSum / phiCount : 0;
-    step(sys, x, y, rng, xi);
-    checkFinite(y, transient + k + 1);
-    if (k < T) {
-      sys.paramAdjoint(x, cov.set(xi, 1), full);
-      for (let j = 0; j < P; j++) ringU[slot * P + j] = full[idx[j]];
-    }
-    const tmp = x;
-    x = y;
-    y = tmp;
-    const phi = ob.value(x);
-    phiSum += phi;
-    phiCount++;
-    // the value leaving window i: Φ(x_{k+1−W}), W slots back (absent during the first W steps);
-    // read before this step's Φ overwrites the slot (the same slot when W = W_max)
-    for (let i = 0; i < K; i++) sums[i] += phi - (k >= windows[i] ? ringPhi[(k - windows[i]) % Wmax] : 0);
-    ringPhi[slot] = phi;
-    for (let i = 0; i < K; i++) {
-      const W = windows[i];
-      if (slot === Wmax - 1) {
-        // exact re-sum once per lap keeps the running sums from drifting over 10⁷ steps
-        let s = 0;
-        for (let j = 0; j < Math.min(W, k + 1); j++) s += ringPhi[(k - j) % Wmax];
-        sums[i] = s;
-      }
-      const m = k + 1 - W; // the step whose window Φ(x_{m+1}) … Φ(x_{m+W}) just completed
-      if (m < 0 || m >= T) continue;
-      const ms = m % Wmax;
-      const psi = sums[i] - W * ringB[ms];
-      for (let j = 0; j < P; j++) row[j] = psi * ringU[ms * P + j];
-      if (i === 0) row[P] = ringPhi[ms];
-      bms[i].push(i === 0 ? row : row.subarray(0, P));
-    }
+  let nextReport = 0;
+  for (let k = 0; k < lastStep; k += RUN_CHUNK) {
+    for (; report && nextReport < Math.min(lastStep, k + RUN_CHUNK); nextReport += every) report(nextReport / lastStep);
+    scan0.run(k, Math.min(lastStep, k + RUN_CHUNK));
   }
   const first = bms[0].mean(), firstSe = bms[0].stderr();
   const scan: WindowEstimate[] = windows.map((window, i) => ({
@@ -112,8 +77,8 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   return {
     value: first[P],
     gradient: scan[0].gradient,
-    cost: { steps: transient + lastStep, tangentSolves: 0, adjointSolves: T },
-    diagnostics: { steps: T, scan, valueStderr: firstSe[P] },
+    cost: { steps: transient + lastStep + (pb?.maps ?? 0), tangentSolves: 0, adjointSolves: T },
+    diagnostics: { steps: T, scan, valueStderr: firstSe[P], ...(pb ? { beta: windows.map((_, i) => pb.beta(i)), forecastMaps: pb.maps } : {}) },
   };
 }
 

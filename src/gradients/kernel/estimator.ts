@@ -10,7 +10,7 @@ import type { ErgodicOrbitOptions, WindowEstimate } from './ergodic.js';
 import type { HorizonChunkOptions } from './horizon.js';
 import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
 import { noiseDiagnostics, requireNoise } from './score.js';
-import { planWindow, selectWindow, windowLadder, windowWarning, type ScanEntry } from '../plan/index.js';
+import { HYBRID_WINDOW_FACTOR, planPredict, planWindow, predictEvery, selectWindow, windowLadder, windowWarning, type PredictPlan, type ScanEntry } from '../plan/index.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
 export interface KernelOptions {
@@ -25,6 +25,11 @@ export interface KernelOptions {
   form?: 'auto';
   /** batches for the batch-means standard error of the ergodic form (default 32) */
   batches?: number;
+  /**
+   * ergodic: subtract noise-free forecasts of the window sums (the predictive baseline, kernel/predict.ts);
+   * default: on when a pilot finds that the forecasts remove more variance than their cost adds (plan/predict.ts)
+   */
+  predict?: boolean;
 }
 
 /** the fixed window of earlier versions; the default is now planned from a pilot (plan/window.ts) */
@@ -39,7 +44,7 @@ const ERGODIC_MODULE = new URL('./ergodic.js', import.meta.url).href;
  * noisy system's statistic from scores of the noise already drawn. Nothing is propagated, so
  * nothing explodes; the price is variance ∝ 1/σ². All parameters come from one paramAdjoint per step.
  */
-const KERNEL_KEYS = { window: true, baseline: true, repeats: true, form: true, batches: true } satisfies OptionKeys<KernelOptions>;
+const KERNEL_KEYS = { window: true, baseline: true, repeats: true, form: true, batches: true, predict: true } satisfies OptionKeys<KernelOptions>;
 
 export const kernelEstimator: GradientEstimator<KernelOptions> = {
   optionKeys: Object.keys(KERNEL_KEYS),
@@ -96,7 +101,9 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     if (orbits > obj.steps) throw usage`${opt('repeats')} ${orbits} exceeds ${opt('steps')} ${obj.steps} (each orbit needs at least one step)`;
     const batches = requirePositiveInteger('batches', options.batches ?? 32);
     if (batches < 2) throw new UsageError('batch means need at least 2 batches');
-    const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches };
+    const predict = planKernelPredict(req, options, plan.from.tauAbsSteps, windows, baseline);
+    if (predict.plan) meter.add(predict.plan.cost);
+    const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches, predict: predict.settings };
     const outs = await runRepeats(ERGODIC_MODULE, 'kernelErgodicOrbit', req, orbit, orbits);
     for (const o of outs) meter.add(o.cost);
     const { scan, value, valueStderr, T } = combineOrbits(outs, windows, sel.indices.length);
@@ -117,7 +124,9 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
         },
         ...(windows.length > 1 ? { windowScan: scan.map((e) => ({ window: e.window, gradient: Array.from(e.gradient), stderr: Array.from(e.stderr) })) } : {}),
         ...common,
-        baseline: baseline ? 'running mean' : 'none',
+        baseline: !baseline ? 'none' : predict.settings ? `predictive: noise-free forecasts of ${predict.settings.horizon} lags every ${predict.settings.every} steps, β from the windows completed so far` : 'running mean',
+        ...(predict.plan ? { predictFrom: { chosen: options.predict === undefined ? 'pilot' : 'given', ...predict.plan.from } } : {}),
+        ...(outs[0].diagnostics.beta ? { predictBeta: outs[0].diagnostics.beta } : {}),
         orbits,
         batches,
         scoreProducts: T,
@@ -126,6 +135,19 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     });
   },
 };
+
+/**
+ * The predictive baseline's settings: forecasts of H = ⌈4·τ_abs⌉ lags (the hybrid's window; the
+ * given window when there is one), every ⌈H/4⌉ steps. `predict: true` forces them, `false` turns
+ * them off, undefined asks the pilot (plan/predict.ts) whether they pay.
+ */
+function planKernelPredict(req: GradientRequest, options: KernelOptions, tauAbs: number, windows: number[], baseline: boolean): { settings: { every: number; horizon: number } | null; plan: PredictPlan | null } {
+  if (!baseline || options.predict === false || req.objective.kind !== 'average') return { settings: null, plan: null };
+  const H = Math.min(windows[windows.length - 1], options.window ?? Math.max(1, Math.ceil(HYBRID_WINDOW_FACTOR * tauAbs)));
+  if (options.predict === true) return { settings: { every: predictEvery(H), horizon: H }, plan: null };
+  const plan = planPredict(req.system, req.objective, req.seed, H);
+  return { settings: plan.settings, plan };
+}
 
 /**
  * Independent orbits pooled per window: each weighted by its number of contributions, variances

@@ -4,3 +4,5 @@ export * from './alpha.js';
 export * from './continuity.js';
 export * from './horizon.js';
 export * from './fdStep.js';
+export * from './forecast.js';
+export * from './predict.js';

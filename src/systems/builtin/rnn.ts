@@ -70,9 +70,9 @@ class BlockProduct {
       this.Ok = this.k.f64(len);
     }
     const Wk = this.Wk, W = this.W, Vk = this.Vk;
-    for (let i = 0; i < n * n; i++) Wk[i] = W[i];
+    Wk.set(W.subarray(0, n * n));
     if (map) for (let q = 0; q < kv; q++) for (let i = 0; i < n; i++) Vk[q * n + i] = map(q, i, v[q * n + i]);
-    else for (let i = 0; i < len; i++) Vk[i] = v[i];
+    else Vk.set(v.subarray(0, len));
     this.k.gemm(false, transposeW, kv, n, n, 1, Vk, n, Wk, n, 0, this.Ok, n);
     return this.Ok;
   }
