@@ -34,17 +34,31 @@
 export function gemm(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f64, pA: usize, lda: i32, pB: usize, ldb: i32, beta: f64, pC: usize, ldc: i32, work: usize): void {
   const panels = (N + 3) >> 2;
   const panelBytes = <usize>K << 5;
-  for (let p = 0; p < panels; p++) packB(tB, pB, ldb, K, p << 2, min(4, N - (p << 2)), work + <usize>p * panelBytes);
+  // few rows of C (lockstep blocks of a small system): packing op(B) would cost about as much as
+  // the product, so full panels of an untransposed B are read in place (row stride ldb)
+  const direct = !tB && M <= DIRECT_B_MAX_M;
+  for (let p = 0; p < panels; p++) {
+    const j0 = p << 2, nb = min(4, N - j0);
+    if (!(direct && nb == 4)) packB(tB, pB, ldb, K, j0, nb, work + <usize>p * panelBytes);
+  }
   const pa = work + <usize>panels * panelBytes;
   for (let i = 0; i < M; i += 4) {
     const mb = min(4, M - i);
     packA(tA, pA, lda, K, i, mb, pa);
     for (let p = 0; p < panels; p++) {
-      const j0 = p << 2;
-      block4x4(K, pa, work + <usize>p * panelBytes, pC + ((<usize>i * <usize>ldc + <usize>j0) << 3), ldc, alpha, beta, mb, min(4, N - j0));
+      const j0 = p << 2, nb = min(4, N - j0);
+      const inPlace = direct && nb == 4;
+      const pb = inPlace ? pB + (<usize>j0 << 3) : work + <usize>p * panelBytes;
+      const bstep: usize = inPlace ? <usize>ldb << 3 : 32;
+      const pc = pC + ((<usize>i * <usize>ldc + <usize>j0) << 3);
+      if (mb > 2) block4x4(K, pa, pb, bstep, pc, ldc, alpha, beta, mb, nb);
+      else for (let r = 0; r < mb; r++) block1x4(K, pa + (<usize>r << 3), pb, bstep, pc + ((<usize>r * <usize>ldc) << 3), alpha, beta, nb);
     }
   }
 }
+
+/** Largest M for which an untransposed B is read in place instead of packed. */
+const DIRECT_B_MAX_M = 16;
 
 /** Panel of columns j0…j0+nb of op(B): row k at dst + 32·k, zero beyond nb. */
 function packB(tB: i32, pB: usize, ldb: i32, K: i32, j0: i32, nb: i32, dst: usize): void {
@@ -119,8 +133,11 @@ function packA(tA: i32, pA: usize, lda: i32, K: i32, i: i32, mb: i32, dst: usize
   v128.store(q, r1, 16);
 }
 
-/** One 4×4 block of C (mb×nb of it stored): each entry one sequential sum over k from 0. */
-function block4x4(K: i32, pa: usize, pb: usize, pc: usize, ldc: i32, alpha: f64, beta: f64, mb: i32, nb: i32): void {
+/**
+ * One 4×4 block of C (mb×nb of it stored): each entry one sequential sum over k from 0. Row k of
+ * the B panel is at pb + k·bstep (32 when packed, the row stride when read in place).
+ */
+function block4x4(K: i32, pa: usize, pb: usize, bstep: usize, pc: usize, ldc: i32, alpha: f64, beta: f64, mb: i32, nb: i32): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
   let a = pa, b = pb;
@@ -140,7 +157,7 @@ function block4x4(K: i32, pa: usize, pb: usize, pc: usize, ldc: i32, alpha: f64,
     c30 = f64x2.add(c30, f64x2.mul(a3, b0));
     c31 = f64x2.add(c31, f64x2.mul(a3, b1));
     a += 32;
-    b += 32;
+    b += bstep;
   }
   if (mb == 4 && nb == 4) {
     const va = f64x2.splat(alpha), vb = f64x2.splat(beta), step = <usize>ldc << 3;
@@ -158,6 +175,27 @@ function block4x4(K: i32, pa: usize, pb: usize, pc: usize, ldc: i32, alpha: f64,
     if (nb > 2) finish1(pc, ldc, r, 2, f64x2.extract_lane(hi, 0), alpha, beta);
     if (nb > 3) finish1(pc, ldc, r, 3, f64x2.extract_lane(hi, 1), alpha, beta);
   }
+}
+
+/** One row of a 4-column block (row r of a packed A group at pa, stride 32): the rows left over when M mod 4 ≤ 2. */
+function block1x4(K: i32, pa: usize, pb: usize, bstep: usize, pc: usize, alpha: f64, beta: f64, nb: i32): void {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+  let a = pa, b = pb;
+  const aEnd = pa + (<usize>K << 5);
+  while (a < aEnd) {
+    const av = v128.load64_splat(a);
+    c0 = f64x2.add(c0, f64x2.mul(av, v128.load(b)));
+    c1 = f64x2.add(c1, f64x2.mul(av, v128.load(b, 16)));
+    a += 32;
+    b += bstep;
+  }
+  if (nb == 4) {
+    finishRow(pc, f64x2.splat(alpha), f64x2.splat(beta), beta, c0, c1);
+    return;
+  }
+  finish1(pc, 0, 0, 0, f64x2.extract_lane(c0, 0), alpha, beta);
+  if (nb > 1) finish1(pc, 0, 0, 1, f64x2.extract_lane(c0, 1), alpha, beta);
+  if (nb > 2) finish1(pc, 0, 0, 2, f64x2.extract_lane(c1, 0), alpha, beta);
 }
 
 // ---------------------------------------------------------------- elementwise passes of lockstep steps

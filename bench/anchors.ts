@@ -101,7 +101,7 @@ function rnnStep(n: number, B: number, steps: number, k: Kernels): number {
   }
   const one = (): void => {
     bk.backward(X, w, B, w2, gp, Xn); // the map comes with the backward pass
-    for (let q = 0; q < G.length; q++) G[q] += gp[q];
+    k.axpy(1, gp, G, G.length); // G += gp
     [X, Xn] = [Xn, X];
     [w, w2] = [w2, w];
     let s = 0;

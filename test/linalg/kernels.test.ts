@@ -12,7 +12,7 @@ function filled(k: Kernels, len: number, rng: Rng): Float64Array {
 }
 
 test('wasm and pure-TS GEMM agree bit for bit in every transpose, with odd sizes and leading dimensions', () => {
-  for (const [M, N, K] of [[1, 1, 1], [5, 3, 7], [9, 17, 4], [13, 8, 33], [4, 1, 6], [12, 16, 9], [6, 7, 0]]) {
+  for (const [M, N, K] of [[1, 1, 1], [5, 3, 7], [9, 17, 4], [13, 8, 33], [4, 1, 6], [12, 16, 9], [6, 7, 0], [7, 12, 5], [2, 8, 3], [18, 9, 5], [19, 20, 6]]) {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
         for (const beta of [0, 0.5]) {

@@ -41,9 +41,12 @@ export function rnnBatched(n: number, p: Float64Array, k: Kernels): BatchedStepK
       sg += s;
     }
     out[0] = sg;
-    if (gW.length < nn) gW = k.f64(nn);
-    k.gemm(false, true, n, n, B, g, U, B, X, B, 0, gW, n);
-    for (let q = 0; q < nn; q++) out[1 + q] = gW[q];
+    if (k.owns(out)) k.gemm(false, true, n, n, B, g, U, B, X, B, 0, out.subarray(1, 1 + nn), n); // in place
+    else {
+      if (gW.length < nn) gW = k.f64(nn);
+      k.gemm(false, true, n, n, B, g, U, B, X, B, 0, gW, n);
+      out.set(gW.subarray(0, nn), 1);
+    }
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let b = 0; b < B; b++) s += U[i * B + b];
