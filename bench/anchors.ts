@@ -138,21 +138,27 @@ export async function bench(): Promise<BenchRow[]> {
   const skip = numpyAvailable();
   if (skip !== null) process.stdout.write(`numpy anchors skipped: ${skip}\n`);
   const ni9Args = ['grad', 'ni9', '--method', 'kernel', '--horizon', '50', '--samples', '100000', '--noise', '0.5'];
-  const ours: number[] = [], theirsWork: number[] = [], theirsProc: number[] = [];
+  const ours: number[] = [], ours1: number[] = [], startup: number[] = [], theirsWork: number[] = [], theirsProc: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
     ours.push(runCli(ni9Args).processCpuSeconds);
+    ours1.push(runCli(ni9Args, { ...process.env, CHAOSGRAD_WORKERS: '1' }).processCpuSeconds);
+    startup.push(runCli(['systems']).processCpuSeconds);
     if (skip === null) {
       const a = runAnchor('ni9_kernel_numpy.py', ['100000', '50', '0.5']);
       theirsWork.push(a.cpuSeconds);
       theirsProc.push(a.processCpuSeconds);
     }
   }
-  rows.push({ name: 'ni9 kernel L=50 N=1e5: chaosgrad process CPU', value: median(ours), unit: 's', note: `median of ${REPS}, ${k.name} kernels` });
+  rows.push({ name: 'ni9 kernel L=50 N=1e5: chaosgrad process CPU', value: median(ours), unit: 's', note: `median of ${REPS}, ${k.name} kernels, default workers` });
+  rows.push({ name: 'ni9 kernel: chaosgrad process CPU, one worker', value: median(ours1), unit: 's', note: 'CHAOSGRAD_WORKERS=1' });
+  rows.push({ name: 'ni9 kernel: chaosgrad one worker minus CLI start-up', value: median(ours1) - median(startup), unit: 's', note: `start-up (systems) ${median(startup).toFixed(3)} s` });
   if (skip === null) {
     rows.push({ name: 'ni9 kernel: numpy anchor CPU (timed loop)', value: median(theirsWork), unit: 's' });
     rows.push({ name: 'ni9 kernel: numpy anchor process CPU', value: median(theirsProc), unit: 's' });
     rows.push({ name: 'ni9 kernel: ratio chaosgrad / anchor loop', value: median(ours) / median(theirsWork), unit: '×', note: 'target ≤ 0.5' });
     rows.push({ name: 'ni9 kernel: ratio chaosgrad / anchor process', value: median(ours) / median(theirsProc), unit: '×' });
+    rows.push({ name: 'ni9 kernel: ratio one worker / anchor process', value: median(ours1) / median(theirsProc), unit: '×' });
+    rows.push({ name: 'ni9 kernel: ratio (one worker − start-up) / anchor loop', value: (median(ours1) - median(startup)) / median(theirsWork), unit: '×' });
   }
   for (const [n, steps] of [[64, 2000], [256, 300], [1024, 30]]) {
     const ourUs: number[] = [], theirUs: number[] = [];
