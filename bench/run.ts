@@ -17,10 +17,12 @@ const SUITES: [string, string][] = [
   ['cluster', './cluster.js'],
   // on request only (npm run bench -- anchors): spawns numpy and whole CLI runs
   ['anchors', './anchors.js'],
+  // on request only (npm run bench -- overhead [CHAOSGRAD_BEFORE=<checkout>]): whole CLI runs, before/after
+  ['overhead', './overhead.js'],
 ];
 
 /** suites that need more than this process (a redis-server, numpy): run only when named */
-const ON_REQUEST = new Set(['cluster', 'anchors']);
+const ON_REQUEST = new Set(['cluster', 'anchors', 'overhead']);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

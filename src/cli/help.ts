@@ -1,19 +1,19 @@
 import { closest } from '../errors/index.js';
 import type { Command } from './command.js';
-import { COMMANDS } from './commands/index.js';
 import { sectionsByGroup, sectionsText, type OptionDecls } from './options.js';
 import { COMMON_OPTIONS, SYSTEM_OPTIONS } from './systemArgs.js';
 import { CLUSTER_OPTIONS } from './cluster.js';
 import { packageVersion } from './version.js';
 
-export function usage(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+/** The top-level help: one line per command (all loaded: see commands/index.ts). */
+export function usage(commands: readonly Command[]): string {
+  const w = Math.max(...commands.map((c) => c.name.length));
   return [
     `chaosgrad ${packageVersion()} — backpropagation in unstable neural networks`,
     '',
     'usage: chaosgrad <command> [args] [--json]',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     "run 'chaosgrad <command> --help' for a command's options (grouped, with defaults),",
     "'chaosgrad systems <name>' for a system's parameters and observables, 'chaosgrad --version' for the version",

@@ -7,7 +7,7 @@ import { commandHelp, commandOptions, unknownOption, usage } from './help.js';
 import { checkValues, parserOptions } from './options.js';
 import { checkSizes } from './sizes.js';
 import { packageVersion } from './version.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_NAMES, loadCommand, loadCommands } from './commands/index.js';
 import { toJson } from './format.js';
 import { Progress } from './progress.js';
 import { runCommand } from './cluster.js';
@@ -35,20 +35,21 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     // no command is a usage error: the usage goes where errors go
-    process.stderr.write(usage() + '\n');
+    process.stderr.write(usage(await loadCommands()) + '\n');
     return 2;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write(usage(await loadCommands()) + '\n');
     return 0;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
     process.stdout.write(`chaosgrad ${packageVersion()}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
   try {
-    if (!command) throw new UsageError(`unknown command '${name}' (valid: ${COMMANDS.map((c) => c.name).join(', ')})`);
+    const pending = loadCommand(name);
+    if (!pending) throw new UsageError(`unknown command '${name}' (valid: ${COMMAND_NAMES.join(', ')})`);
+    const command = await pending;
     let parsed: { values: OptionValues; positionals: string[] };
     const options = commandOptions(command);
     try {

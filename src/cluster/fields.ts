@@ -79,14 +79,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 }
 
-/** Checks `v` against `schema`: every required field present and valid, nothing else (undefined counts as absent). */
+/** Checks `v` against `schema`: every required field present and valid, nothing else (undefined counts as absent, and so does null for an optional field). */
 export function checkObject(path: string, v: unknown, schema: Schema): asserts v is Record<string, unknown> {
   if (!isPlainObject(v)) fail(path, 'must be an object');
   for (const [k, x] of Object.entries(v)) {
     if (x === undefined) continue;
     const rule = schema[k];
     if (rule === undefined) fail(`${path}.${k}`, 'is not a known field');
-    checkRule(`${path}.${k}`, x, typeof rule === 'object' && 'optional' in rule ? rule.optional : rule);
+    const optional = typeof rule === 'object' && 'optional' in rule;
+    if (optional && x === null) continue;
+    checkRule(`${path}.${k}`, x, optional ? rule.optional : rule);
   }
   for (const [k, rule] of Object.entries(schema)) {
     if (!(typeof rule === 'object' && 'optional' in rule) && v[k] === undefined) fail(`${path}.${k}`, 'is missing');

@@ -1,6 +1,6 @@
 import { checkBpttOptions } from '../gradients/bptt/options.js';
 import type { Objective } from '../gradients/index.js';
-import { PayloadError, opt, type Schema } from './fields.js';
+import { PayloadError, opt, type Rule, type Schema } from './fields.js';
 
 /**
  * The whitelist of unit kinds a worker executes. A job names a kind, never a file: the worker maps
@@ -17,6 +17,9 @@ export interface UnitKind {
   readonly check?: (options: Record<string, unknown>, objective: Objective) => void;
 }
 
+/** the predictive baseline's settings (kernel/predict.ts); absent or null: the running mean */
+const PREDICT: Rule = { object: { every: 'int>=1', horizon: 'int>=1' } };
+
 const HYBRID_RUN: Schema = {
   split: { enum: ['pathkernel', 'shadowing'] },
   alpha: 'finite>=0',
@@ -25,6 +28,7 @@ const HYBRID_RUN: Schema = {
   segmentSteps: 'int>=1',
   basisTransient: 'int>=0',
   keepBytes: 'int>=0',
+  predict: opt(PREDICT),
 };
 
 /** a unit may keep at most this much of its orbit in memory (a job must not exhaust a worker) */
@@ -59,7 +63,7 @@ export const UNIT_KINDS: Readonly<Record<string, UnitKind>> = {
   'kernel.ergodic': {
     module: 'gradients/kernel/ergodic.js',
     fn: 'kernelErgodicOrbit',
-    options: { windows: 'int>=1[]', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1' },
+    options: { windows: 'int>=1[]', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1', predict: opt(PREDICT) },
     check: (o) => {
       if ((o.batches as number) < 2) throw new PayloadError('options.batches must be at least 2');
       const w = o.windows as number[];

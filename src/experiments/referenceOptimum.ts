@@ -26,6 +26,8 @@ export interface ReferenceOptimum {
   lossStderr: number;
   statistics: number[];
   jacobian: number[][];
+  /** the statistics and Jacobian at the start (the first iteration's), and the loss gradient there: 2·JᵀW(S − t) */
+  start: { statistics: number[]; jacobian: number[][]; gradient: number[] };
   steps: number;
   h: number[];
   cpuSeconds: number;
@@ -68,6 +70,7 @@ export function referenceOptimum(system: DynamicalSystem, params: string[], term
   const lossOf = (v: ArrayLike<number>) => terms.reduce((a, t, k) => a + w[k] * (v[k] - t.target) ** 2, 0);
   let theta = Array.from(gather(system.p, sel));
   const path = [theta.slice()];
+  let start: ReferenceOptimum['start'] | null = null;
   let J: number[][] = [], normal: number[][] = [], stderr: Float64Array = new Float64Array(K);
   for (let it = 0; it < opts.iterations; it++) {
     const seed = new Rng(opts.seed).split(it).seed;
@@ -81,6 +84,7 @@ export function referenceOptimum(system: DynamicalSystem, params: string[], term
       const su = measureStatistics(at(up), stats, ev, seed), sd = measureStatistics(at(dn), stats, ev, seed);
       for (let k = 0; k < K; k++) J[k][j] = (su.values[k] - sd.values[k]) / (2 * opts.h[j]);
     }
+    if (start === null) start = { statistics: Array.from(s0.values), jacobian: J, gradient: Array.from({ length: P }, (_, i) => J.reduce((a, row, k) => a + 2 * w[k] * row[i] * (s0.values[k] - terms[k].target), 0)) };
     normal = Array.from({ length: P }, (_, i) => Array.from({ length: P }, (__, j) => J.reduce((a, row, k) => a + w[k] * row[i] * row[j], 0)));
     const rhs = Array.from({ length: P }, (_, i) => -J.reduce((a, row, k) => a + w[k] * row[i] * (s0.values[k] - terms[k].target), 0));
     const delta = solve2(normal, rhs);
@@ -114,6 +118,7 @@ export function referenceOptimum(system: DynamicalSystem, params: string[], term
     lossStderr: final.stderrOf(dL),
     statistics: Array.from(final.values),
     jacobian: J,
+    start: start!,
     steps: opts.steps,
     h: opts.h,
     cpuSeconds: cpuSeconds() - c0,

@@ -1,5 +1,5 @@
-import { selectParams } from '../gradients/index.js';
-import { evaluateLoss, parseTrainConfig, squaredErrorLoss, type LossTerm } from '../optim/index.js';
+import { getEstimator, selectParams } from '../gradients/index.js';
+import { evaluateLoss, lossObjective, parseTrainConfig, squaredErrorLoss, type LossTerm } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { studentTQuantile } from '../stats/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
@@ -174,4 +174,48 @@ async function studyRun(task: StudyTask, m: StudyMethod, seed: number, onIterati
     error,
     final,
   };
+}
+
+/** One method's gradient of the loss at the start against the finite-difference gradient. */
+export interface GradientCheck {
+  label: string;
+  /** cosine between the method's gradient and the reference, over seeds */
+  cosine: Interval;
+  /** ‖ĝ‖ / ‖g_ref‖ over seeds */
+  normRatio: Interval;
+  /** mean over seeds of ‖ĝ‖/‖stderr‖ (null: no stderr) */
+  signalToNoise: number | null;
+}
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+/**
+ * Each method's gradient of the loss at the start (at its steps per gradient, i.e. its CPU budget),
+ * once per seed, against a reference gradient (finite differences with common random numbers over
+ * long runs): the cosine says whether the method points the right way (bias), its spread over seeds
+ * how much is noise. The loss weights come from the reference's precise statistics at the start.
+ */
+export async function gradientCheck(task: StudyTask, methods: StudyMethod[], start: { statistics: ArrayLike<number>; gradient: ArrayLike<number> }, seeds: number[]): Promise<GradientCheck[]> {
+  const loss = squaredErrorLoss(task.terms);
+  const out: GradientCheck[] = [];
+  for (const m of methods) {
+    const cos: number[] = [], ratio: number[] = [], snr: number[] = [];
+    for (const seed of seeds) {
+      const objective = lossObjective(loss, start.statistics, { kind: 'average', steps: m.steps, transient: task.transient });
+      const r = await getEstimator(m.method).estimate({ system: task.student, objective, params: task.params, seed: new Rng(seed).split(9).seed }, m.options);
+      cos.push(cosine(r.gradient, start.gradient));
+      ratio.push(Math.hypot(...r.gradient) / Math.hypot(...Array.from(start.gradient)));
+      if (r.stderr) snr.push(Math.hypot(...r.gradient) / Math.hypot(...r.stderr));
+    }
+    out.push({ label: m.label, cosine: interval95(cos), normRatio: interval95(ratio), signalToNoise: snr.length > 0 ? snr.reduce((a, b) => a + b, 0) / snr.length : null });
+  }
+  return out;
 }

@@ -1,9 +1,9 @@
 import { pilotObjective } from '../gradients/plan/index.js';
 import { measureStatistics, type LossTerm, type Statistic } from '../optim/index.js';
 import { Rng } from '../random/index.js';
-import { bySize, chaosCheck, seconds, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, chaosCheck, seconds, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 import { referenceOptimum, type ReferenceOptimum } from './referenceOptimum.js';
-import { runSeedStudy, studyMethods, trainingSeeds, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
+import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type GradientCheck, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
 import { slowNetDefault, slowNetModel, slowNetSystem, type SlowNetShape } from './slowNet.js';
 
 /**
@@ -42,6 +42,8 @@ export interface SlowTeacherData {
   correlation: { slow: { tau: number; tauAbs: number }; fast: { tau: number; tauAbs: number } };
   /** the optimum over b, c from a long finite-difference Gauss–Newton run */
   reference: ReferenceOptimum;
+  /** every method's gradient at the start against the reference's finite-difference gradient */
+  gradientCheck: GradientCheck[];
   methods: StudyMethod[];
   runs: StudyRun[];
   summaries: MethodSummary[];
@@ -83,14 +85,14 @@ export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeach
     netSeed: 1 + seed,
     biasScale: BIAS_SCALE,
     mismatch: MISMATCH,
-    iterations: s(3, 8, 40),
+    iterations: s(3, 8, 30),
     optimizer: { name: 'adam', lr: 0.05 },
     emaBeta: s(0.5, 0.7, 0.8),
-    budget: s(0.02, 0.08, 0.6),
+    budget: s(0.02, 0.08, 0.4),
     truncation: TRUNCATION,
-    evaluationSteps: s(2000, 10_000, 40_000),
-    finalSteps: s(5000, 50_000, 400_000),
-    targetSteps: s(10_000, 200_000, 2_000_000),
+    evaluationSteps: s(2000, 10_000, 30_000),
+    finalSteps: s(5000, 50_000, 300_000),
+    targetSteps: s(10_000, 200_000, 1_000_000),
     transient,
     seeds: trainingSeeds(seed, s(2, 3, 5)),
   };
@@ -107,14 +109,16 @@ export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeach
   const initial = measureStatistics(student, stats, { kind: 'average', steps: settings.finalSteps, transient }, rng.split(3).seed);
   const initialLoss = initial.values.reduce((a, v, k) => a + (v - target.values[k]) ** 2, 0);
   const dL = initial.values.map((v, k) => 2 * (v - target.values[k]));
-  const pilot = (observable: string) => pilotObjective(student, { kind: 'average', observable, steps: s(20_000, 100_000, 1_000_000), transient }, seed, s(20_000, 100_000, 1_000_000)).correlation;
+  const pilot = (observable: string) => pilotObjective(student, { kind: 'average', observable, steps: s(20_000, 100_000, 500_000), transient }, seed, s(20_000, 100_000, 500_000)).correlation;
   const slow = pilot(`x${shape.n}`), fast = pilot('x0');
-  const reference = referenceOptimum(student, ['b', 'c'], terms, { steps: s(5000, 50_000, 1_000_000), transient, iterations: s(1, 1, 3), h: new Array(shape.n + shape.m).fill(0.1), seed: rng.split(4).seed });
+  const reference = referenceOptimum(student, ['b', 'c'], terms, { steps: s(5000, 50_000, 500_000), transient, iterations: s(1, 1, 2), h: new Array(shape.n + shape.m).fill(0.1), seed: rng.split(4).seed });
   const methods = slowTeacherMethods(settings.budget);
-  const { runs, summaries } = await runSeedStudy(opts, 'slow-teacher', {
+  const task = {
     student, params: ['b', 'c'], terms, transient, iterations: settings.iterations, optimizer: settings.optimizer, emaBeta: settings.emaBeta,
     evaluationSteps: settings.evaluationSteps, finalSteps: settings.finalSteps,
-  }, methods, settings.seeds);
+  };
+  const check = await unit(opts, 'gradient check', () => gradientCheck(task, methods, reference.start, settings.seeds));
+  const { runs, summaries } = await runSeedStudy(opts, 'slow-teacher', task, methods, settings.seeds);
   const lyapunovSteps = s(2000, 20_000, 50_000);
   return {
     experiment: 'slow-teacher',
@@ -125,6 +129,7 @@ export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeach
     student: { chaos: chaosCheck(student, lyapunovSteps, seed), initialLoss, initialLossStderr: initial.stderrOf(Float64Array.from(dL)) },
     correlation: { slow: { tau: slow.tau, tauAbs: slow.tauAbs }, fast: { tau: fast.tau, tauAbs: fast.tauAbs } },
     reference,
+    gradientCheck: check,
     methods,
     runs,
     summaries,

@@ -2,9 +2,9 @@ import { pilotObjective } from '../gradients/plan/index.js';
 import { measureStatistics, type LossTerm } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { createSystem } from '../systems/index.js';
-import { bySize, chaosCheck, seconds, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, chaosCheck, seconds, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 import { referenceOptimum, type ReferenceOptimum } from './referenceOptimum.js';
-import { runSeedStudy, studyMethods, trainingSeeds, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
+import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type GradientCheck, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
 
 /**
  * Experiment `tradeoff`: noisy Lorenz 63 trained over ρ and β so that three long-time statistics
@@ -37,6 +37,8 @@ export interface TradeoffData {
   correlation: { tau: number; tauAbs: number };
   initial: { loss: number; lossStderr: number; statistics: number[] };
   reference: ReferenceOptimum;
+  /** every method's gradient at the start against the reference's finite-difference gradient */
+  gradientCheck: GradientCheck[];
   methods: StudyMethod[];
   runs: StudyRun[];
   summaries: MethodSummary[];
@@ -79,25 +81,27 @@ export async function runTradeoff(opts: ExperimentOptions): Promise<TradeoffData
     iterations: s(3, 8, 30),
     optimizer: { name: 'adam', lr: 0.3, schedule: { kind: 'inverse-time', tau: 15 } },
     emaBeta: s(0.5, 0.7, 0.8),
-    budget: s(0.02, 0.08, 0.5),
+    budget: s(0.02, 0.08, 0.4),
     truncations: TRUNCATIONS,
-    evaluationSteps: s(5000, 40_000, 200_000),
-    finalSteps: s(20_000, 400_000, 4_000_000),
+    evaluationSteps: s(5000, 40_000, 100_000),
+    finalSteps: s(20_000, 400_000, 2_000_000),
     transient: TRANSIENT,
     seeds: trainingSeeds(seed, s(2, 3, 5)),
   };
   const system = createSystem('lorenz63', { noise: NOISE });
   const rng = new Rng(seed);
-  const reference = referenceOptimum(system, ['rho', 'beta'], TRADEOFF_TERMS, { steps: s(20_000, 400_000, 4_000_000), transient: TRANSIENT, iterations: s(1, 3, 6), h: [0.5, 0.1], seed: rng.split(1).seed });
+  const reference = referenceOptimum(system, ['rho', 'beta'], TRADEOFF_TERMS, { steps: s(20_000, 400_000, 2_000_000), transient: TRANSIENT, iterations: s(1, 3, 5), h: [0.5, 0.1], seed: rng.split(1).seed });
   const initial = measureStatistics(system, TRADEOFF_TERMS.map((t) => ({ observable: t.observable, power: t.power ?? 1 })), { kind: 'average', steps: settings.finalSteps, transient: TRANSIENT }, rng.split(2).seed);
   const dL = TRADEOFF_TERMS.map((t, k) => 2 * (t.weight ?? 1) * (initial.values[k] - t.target));
-  const pilotLength = s(20_000, 100_000, 1_000_000);
+  const pilotLength = s(20_000, 100_000, 500_000);
   const corr = pilotObjective(system, { kind: 'average', observable: 'z', steps: pilotLength, transient: TRANSIENT }, seed, pilotLength).correlation;
   const methods = tradeoffMethods(settings.budget);
-  const { runs, summaries } = await runSeedStudy(opts, 'tradeoff', {
+  const task = {
     student: system, params: ['rho', 'beta'], terms: TRADEOFF_TERMS, transient: TRANSIENT, iterations: settings.iterations, optimizer: settings.optimizer, emaBeta: settings.emaBeta,
     evaluationSteps: settings.evaluationSteps, finalSteps: settings.finalSteps,
-  }, methods, settings.seeds);
+  };
+  const check = await unit(opts, 'gradient check', () => gradientCheck(task, methods, reference.start, settings.seeds));
+  const { runs, summaries } = await runSeedStudy(opts, 'tradeoff', task, methods, settings.seeds);
   return {
     experiment: 'tradeoff',
     size,
@@ -107,6 +111,7 @@ export async function runTradeoff(opts: ExperimentOptions): Promise<TradeoffData
     correlation: { tau: corr.tau, tauAbs: corr.tauAbs },
     initial: { loss: TRADEOFF_TERMS.reduce((a, t, k) => a + (t.weight ?? 1) * (initial.values[k] - t.target) ** 2, 0), lossStderr: initial.stderrOf(Float64Array.from(dL)), statistics: Array.from(initial.values) },
     reference,
+    gradientCheck: check,
     methods,
     runs,
     summaries,

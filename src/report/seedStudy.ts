@@ -58,6 +58,15 @@ function summaryRows(d: StudyData): string[][] {
   });
 }
 
+function checkTable(d: StudyData): string {
+  return table(['method (gradient at the start, its CPU budget)', 'cosine to the FD gradient (mean [95% CI over seeds])', '‖ĝ‖/‖g_FD‖', '‖ĝ‖/‖stderr‖'],
+    d.gradientCheck.map((c) => [c.label, ci(c.cosine, 3), ci(c.normRatio, 3), num(c.signalToNoise, 3)]));
+}
+
+function checkFinding(d: StudyData): string {
+  return `Gradient at the start against finite differences (cosine, mean over seeds): ${d.gradientCheck.map((c) => `${c.label} ${num(c.cosine.mean, 2)}`).join(', ')}.`;
+}
+
 /** Each unbiased method against the best baseline: below / above / overlapping 95% intervals. */
 function verdicts(d: StudyData): string[] {
   const ok = (s: MethodSummary) => Number.isFinite(s.finalLoss.mean);
@@ -83,9 +92,10 @@ export function slowTeacherSection(d: SlowTeacherData): Section {
     finding: [
       `Teacher λ₁ = ${pm(d.teacher.chaos.lambda1, d.teacher.chaos.stderr, 3)}, student λ₁ = ${pm(d.student.chaos.lambda1, d.student.chaos.stderr, 3)} per step; correlation time (τ_abs) of a slow unit ${num(d.correlation.slow.tauAbs, 3)} steps, of a fast unit ${num(d.correlation.fast.tauAbs, 3)} steps, against the truncation window ${s.truncation}; initial loss ${pm(d.student.initialLoss, d.student.initialLossStderr, 3)}.`,
       `Reference optimum over b, c (finite-difference Gauss–Newton, ${d.reference.steps} steps per point, ${d.reference.path.length - 1} Gauss–Newton iteration(s), ${num(d.reference.cpuSeconds, 3)} CPU s): loss ${pm(d.reference.loss, d.reference.lossStderr, 3)}.`,
+      checkFinding(d),
       ...verdicts(d),
     ],
-    tables: [table(['method', 'steps/gradient', 'final loss (mean [95% CI])', 'CPU s per run', '‖ĝ‖/‖stderr‖', 'seeds', 'note'], summaryRows(d), 'wide')],
+    tables: [table(['method', 'steps/gradient', 'final loss (mean [95% CI])', 'CPU s per run', '‖ĝ‖/‖stderr‖', 'seeds', 'note'], summaryRows(d), 'wide'), checkTable(d)],
     settings: { size: d.size, seed: d.seed, ...s, methods: d.methods, reference: { theta: d.reference.theta, path: d.reference.path } },
   };
 }
@@ -101,9 +111,10 @@ export function tradeoffSection(d: TradeoffData): Section {
     finding: [
       `λ₁ = ${pm(d.chaos.lambda1, d.chaos.stderr, 3)} per time unit; correlation time of z: τ_abs = ${num(d.correlation.tauAbs, 3)} steps (τ_int ${num(d.correlation.tau, 3)}), against truncation windows ${s.truncations.join(' and ')} steps.`,
       `Reference optimum ρ = ${pm(r.theta[0], r.thetaStderr[0], 4)}, β = ${pm(r.theta[1], r.thetaStderr[1], 4)}, loss ${pm(r.loss, r.lossStderr, 4)} (initial loss ${pm(d.initial.loss, d.initial.lossStderr, 4)}).`,
+      checkFinding(d),
       ...verdicts(d),
     ],
-    tables: [table(['method', 'steps/gradient', 'final loss (mean [95% CI])', 'CPU s per run', '‖ĝ‖/‖stderr‖', 'seeds', 'note'], summaryRows(d), 'wide'),
+    tables: [table(['method', 'steps/gradient', 'final loss (mean [95% CI])', 'CPU s per run', '‖ĝ‖/‖stderr‖', 'seeds', 'note'], summaryRows(d), 'wide'), checkTable(d),
       table(['method', 'final ρ (mean over seeds)', 'final β'], d.summaries.map((sm) => {
         const runs = d.runs.filter((x) => x.label === sm.label && x.final !== null);
         const mean = (i: number) => runs.reduce((a, x) => a + x.final!.params[i], 0) / runs.length;

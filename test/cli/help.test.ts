@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
 import { describe, it } from 'node:test';
-import { COMMANDS } from '../../src/cli/commands/index.js';
+import { COMMANDS } from '../../src/cli/commands/all.js';
 import { commandHelp, commandOptions } from '../../src/cli/help.js';
 import { optionsInHelp, parserOptions } from '../../src/cli/options.js';
 import { expectUsage, runCli } from '../helpers/cli.js';

@@ -20,6 +20,9 @@ function checkStudy(d: SlowTeacherData | TradeoffData): void {
     assert.equal(s.finalLoss.n, d.settings.seeds.length);
     assert.ok(s.finalLoss.lo <= s.finalLoss.mean && s.finalLoss.mean <= s.finalLoss.hi, `${s.label}: ${JSON.stringify(s.finalLoss)}`);
   }
+  // every method's gradient at the start is compared with the finite-difference one
+  assert.deepEqual(d.gradientCheck.map((c) => c.label), d.methods.map((m) => m.label));
+  for (const c of d.gradientCheck) assert.ok(Math.abs(c.cosine.mean) <= 1 + 1e-12 && c.normRatio.mean > 0, JSON.stringify(c));
   // the unbiased methods and both kinds of BPTT baselines are there
   assert.ok(d.methods.some((m) => m.method === 'kernel') && d.methods.some((m) => m.method === 'hybrid'));
   assert.ok(d.methods.some((m) => m.options.truncate !== undefined) && d.methods.some((m) => m.options.clip !== undefined));
@@ -43,11 +46,11 @@ describe('training studies over seeds (smoke size)', () => {
     checkStudy(a);
     assert.ok(a.reference.loss < a.initial.loss, `reference ${a.reference.loss} against initial ${a.initial.loss}`);
     const files = readdirSync(join(out, '.units')).filter((f) => f.startsWith('unit-'));
-    assert.equal(files.length, a.runs.length);
+    assert.equal(files.length, a.runs.length + 1, 'a unit per (method, seed) and the gradient check');
     for (const f of files.slice(3)) rmSync(join(out, '.units', f));
     const resumed = UnitStore.resume(out, identity);
     const b = await runTradeoff({ size: 'smoke', seed: 2, units: resumed });
-    assert.deepEqual(resumed.counts, { reused: 3, computed: a.runs.length - 3 });
+    assert.deepEqual(resumed.counts, { reused: 3, computed: a.runs.length + 1 - 3 });
     assert.deepEqual(withoutTimes(b), withoutTimes(a));
   });
 });
