@@ -5,6 +5,7 @@ import { runInverseLorenz, type InverseLorenzData } from './inverseLorenz.js';
 import { runTeacherRnn, type TeacherRnnData } from './teacherRnn.js';
 import { runSlowTeacher, type SlowTeacherData } from './slowTeacher.js';
 import { runTradeoff, type TradeoffData } from './tradeoff.js';
+import { runDsrLorenz, type DsrLorenzData } from './dsrLorenz.js';
 
 export * from './common.js';
 export * from './compare.js';
@@ -15,10 +16,12 @@ export * from './teacherRnn.js';
 export * from './seedStudy.js';
 export * from './slowTeacher.js';
 export * from './tradeoff.js';
+export * from './dsrLorenz.js';
+export * from './dsrData.js';
 export * from './units.js';
 
 /** The data object of any experiment (discriminated by `experiment`). */
-export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData | SlowTeacherData | TradeoffData;
+export type ExperimentData = ExplosionData | EstimatorsData | InverseLorenzData | TeacherRnnData | SlowTeacherData | TradeoffData | DsrLorenzData;
 export type ExperimentName = ExperimentData['experiment'];
 
 export interface Experiment {
@@ -35,6 +38,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   { name: 'teacher-rnn', title: 'A chaotic student RNN learns a chaotic teacher’s statistics', run: runTeacherRnn },
   { name: 'slow-teacher', title: 'A student learns a teacher whose statistics respond through a slow mode', run: runSlowTeacher },
   { name: 'tradeoff', title: 'Trade-off: Lorenz 63 statistics whose targets cannot all be met', run: runTradeoff },
+  { name: 'dsr-lorenz', title: 'Dynamical-systems reconstruction of Lorenz 63: teacher forcing, then long-time statistics', run: runDsrLorenz },
 ];
 
 export const EXPERIMENT_NAMES = EXPERIMENTS.map((e) => e.name);

@@ -5,6 +5,7 @@ import { checkMethodOptions, estimatorNames, getEstimator, selectParams } from '
 import { SYSTEM_NAMES, createSystem, findObservable, loadSystem, moduleRef, type DynamicalSystem, type ModuleRef, type SystemOptions, type SystemSpec, type WeightArrays } from '../systems/index.js';
 import { array, fail, join, number, oneOf, onlyKeys, shown, string, table, type Table } from './configFields.js';
 import type { LossTerm, ObjectiveSettings } from './loss.js';
+import { forcingSection, type ForcingConfig } from './forcing/config.js';
 import { OPTIMIZER_NAMES, type OptimizerConfig } from './optimisers.js';
 import { SCHEDULE_KINDS, type Schedule } from './schedules.js';
 
@@ -36,9 +37,17 @@ export interface TrainConfig {
   };
   /** output directory (log.jsonl, checkpoint.json); null: keep everything in memory */
   readonly out: string | null;
+  /**
+   * Teacher forcing on an observed series instead of a statistics loss (then `loss` is empty and
+   * `estimator` names the forcing gradient, exact BPTT through the segments).
+   */
+  readonly forcing?: ForcingConfig;
 }
 
-const TOP = ['system', 'params', 'loss', 'estimator', 'optimizer', 'ema', 'iterations', 'seed', 'evaluation', 'out'] as const;
+/** The estimator entry of a teacher-forcing config: the gradient is the forced loss's own BPTT. */
+export const FORCING_METHOD = 'teacher-forcing';
+
+const TOP = ['system', 'params', 'loss', 'estimator', 'optimizer', 'ema', 'iterations', 'seed', 'evaluation', 'out', 'forcing'] as const;
 const SYSTEM_KEYS = ['name', 'module', 'set', 'dim', 'dt', 'noise', 'kernel', 'noiseDirections', 'weights', 'netSeed'];
 const OPTIMIZER_KEYS: Record<string, string[]> = {
   sgd: ['name', 'lr', 'schedule'],
@@ -133,9 +142,14 @@ export function parseTrainConfig(raw: unknown, opts: ParseConfigOptions = {}): T
   const system: DynamicalSystem | null = opts.system ?? (opts.deferSystem ? null : withPrefix('system', () => createSystem(spec.name, spec.options)));
   const params = array(t, 'params', '').map((p, i) => (typeof p === 'string' && p !== '' ? p : fail(`params[${i}]`, `must be a parameter name (got ${shown(p)})`)));
   if (system) withPrefix('params', () => selectParams(system, params));
-  const loss = array(t, 'loss', '').map((v, i) => lossTerm(v, `loss[${i}]`, system));
+  const forcing = t.forcing === undefined ? undefined : forcingSection(t.forcing, base);
+  if (forcing && t.loss !== undefined) fail('loss', 'goes with a statistics loss: teacher forcing (forcing) has its own loss, the one-step errors along forced segments');
+  if (forcing && t.estimator !== undefined) fail('estimator', 'goes with a statistics loss: teacher forcing (forcing) differentiates its segments by exact BPTT');
+  const loss = forcing ? [] : array(t, 'loss', '').map((v, i) => lossTerm(v, `loss[${i}]`, system));
   const iterations = number(t, 'iterations', '', { integer: true, positive: true, required: true });
-  const estimator = estimatorSection(table(t.estimator ?? fail('estimator', 'is missing: give method and steps (or horizon)'), 'estimator'));
+  const estimator = forcing
+    ? { method: FORCING_METHOD, options: {}, objective: { kind: 'average' as const, steps: forcing.segment } }
+    : estimatorSection(table(t.estimator ?? fail('estimator', 'is missing: give method and steps (or horizon)'), 'estimator'));
   const optimizer = optimizerSection(table(t.optimizer ?? fail('optimizer', "is missing: give name and lr, e.g. { name: 'adam', lr: 0.01 }"), 'optimizer'), iterations);
   const ema = emaSection(t.ema);
   const evaluation = evaluationSection(t.evaluation === undefined ? {} : table(t.evaluation, 'evaluation'));
@@ -152,6 +166,7 @@ export function parseTrainConfig(raw: unknown, opts: ParseConfigOptions = {}): T
     seed: number(t, 'seed', '', { integer: true, nonNegative: true }) ?? 0,
     evaluation,
     out: string(t, 'out', '') ?? null,
+    ...(forcing && { forcing }),
   };
 }
 

@@ -1,17 +1,20 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RuntimeFailure, UsageError, opt, usage, withContext } from '../errors/index.js';
-import { gather, getEstimator, selectParams, type GradientEstimator } from '../gradients/index.js';
+import { RuntimeFailure, UsageError, opt, usage } from '../errors/index.js';
+import { gather, selectParams, type GradientEstimator } from '../gradients/index.js';
 import { Rng } from '../random/index.js';
 import { systemFromSpec, type DynamicalSystem } from '../systems/index.js';
 import { appendLogLine, readCheckpoint, readLog, writeJsonAtomic, writeTextAtomic, type Checkpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { firstDifference } from './configFields.js';
 import { ParameterEma } from './ema.js';
-import { lossObjective, squaredErrorLoss, type StatisticsLoss } from './loss.js';
+import type { StatisticsLoss } from './loss.js';
 import { makeOptimizer } from './optimisers.js';
 import { acquireRunLock } from './runLock.js';
-import { evaluationFor, measureStatistics, type EvaluationSettings } from './statistics.js';
+import { iterationWork, type Evaluation } from './work.js';
+import type { ObservedSeries } from './forcing/segments.js';
+
+export { evaluateLoss, type Evaluation } from './work.js';
 
 /** One line of log.jsonl: everything about update `iteration` except wall-clock times is reproducible. */
 export interface IterationRecord {
@@ -45,20 +48,14 @@ export interface IterationRecord {
   time: { evaluation: number; gradient: number; total: number; cumulative: number; cumulativeGradient: number };
 }
 
-export interface Evaluation {
-  loss: number;
-  lossStderr: number;
-  lossNoiseFloor: number;
-  statistics: number[];
-  statisticsStderr: number[];
-}
-
 export interface TrainOptions {
   /**
    * The system as a value (a user's model built with defineSystem, say); default: rebuilt from
    * config.system (a built-in name, or a module). Its parameters are the starting point θ₀.
    */
   system?: DynamicalSystem;
+  /** teacher forcing (config.forcing): the observed series, instead of the file in forcing.data */
+  data?: ObservedSeries;
   /** used instead of getEstimator(config.estimator.method) (tests, custom methods) */
   estimator?: GradientEstimator<any>;
   /** any differentiable function of the statistics, instead of the config's squared error */
@@ -122,22 +119,6 @@ function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** L and its errors at a parameter point, from an evaluation run with its own seed. */
-export function evaluateLoss(sys: DynamicalSystem, loss: StatisticsLoss, ev: EvaluationSettings, seed: number): Evaluation & { steps: number; dL: Float64Array } {
-  const m = measureStatistics(sys, loss.statistics, ev, seed);
-  const dL = new Float64Array(loss.statistics.length);
-  loss.gradient(m.values, dL);
-  return {
-    loss: loss.value(m.values),
-    lossStderr: m.stderrOf(dL),
-    lossNoiseFloor: loss.noiseFloor(m.stderr),
-    statistics: Array.from(m.values),
-    statisticsStderr: Array.from(m.stderr),
-    steps: m.steps,
-    dL,
-  };
-}
-
 /**
  * Minimises a loss of long-time statistics, L(θ) = Σₖ wₖ(Sₖ(θ) − targetₖ)². Iteration t:
  *  1. evaluates Sₖ(θ_t) by a plain run (seed stream (t, 0)), giving L, its error and ∂L/∂Sₖ;
@@ -160,14 +141,7 @@ export async function train(config: TrainConfig, opts: TrainOptions = {}): Promi
 async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const base = opts.system ?? (await systemFromSpec(config.system));
   const sel = selectParams(base, config.params);
-  const loss = opts.loss ?? squaredErrorLoss(config.loss);
-  let estimator: GradientEstimator<any>;
-  try {
-    estimator = opts.estimator ?? getEstimator(config.estimator.method);
-  } catch (e) {
-    throw e instanceof UsageError ? withContext('config: estimator.method: ', e) : e;
-  }
-  const ev = evaluationFor(config.estimator.objective, config.evaluation);
+  const work = iterationWork(config, base, sel, opts);
   const theta = gather(base.p, sel);
   const optimizer = makeOptimizer(config.optimizer, theta.length);
   let ema = new ParameterEma(config.ema.beta, theta);
@@ -218,22 +192,21 @@ async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<Tra
   for (let it = start; it < total; it++) {
     const t0 = process.hrtime.bigint();
     const sys = systemAt(theta);
-    const e = evaluateLoss(sys, loss, ev, iterationSeed(config.seed, it, 0));
+    const e = work.evaluate(sys, iterationSeed(config.seed, it, 0), it);
     const evaluationSeconds = seconds(t0);
     const t1 = process.hrtime.bigint();
-    const objective = lossObjective(loss, e.statistics, config.estimator.objective);
     // the gradient is most of an iteration: its progress moves the run's fraction within the iteration
     const onProgress = opts.onProgress && ((d: number, t: number) => opts.onProgress!(it + 0.99 * Math.min(1, t > 0 ? d / t : 1), total));
-    const result = await estimator.estimate({ system: sys, objective, params: config.params, seed: iterationSeed(config.seed, it, 1), onProgress }, config.estimator.options);
+    const result = await work.gradient(sys, e, it, iterationSeed(config.seed, it, 1), onProgress);
     const gradientSeconds = seconds(t1);
     const g = result.gradient;
-    if (g.length !== theta.length) throw new RuntimeFailure(`${estimator.name} returned ${g.length} gradient entries for ${theta.length} parameters`);
+    if (g.length !== theta.length) throw new RuntimeFailure(`${result.method} returned ${g.length} gradient entries for ${theta.length} parameters`);
     for (let i = 0; i < g.length; i++) {
-      if (!Number.isFinite(g[i])) throw new RuntimeFailure(`${estimator.name}: gradient entry ${sel.labels[i]} is not finite at iteration ${it}`);
+      if (!Number.isFinite(g[i])) throw new RuntimeFailure(`${result.method}: gradient entry ${sel.labels[i]} is not finite at iteration ${it}`);
     }
     const record: IterationRecord = {
       iteration: it,
-      method: estimator.name,
+      method: result.method,
       loss: e.loss,
       lossStderr: e.lossStderr,
       lossNoiseFloor: e.lossNoiseFloor,
@@ -254,7 +227,7 @@ async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<Tra
       if (!Number.isFinite(theta[i])) throw new RuntimeFailure(`parameter ${sel.labels[i]} became non-finite at iteration ${it} (lower optimizer.lr?)`);
     }
     if (config.evaluation.emaEvery > 0 && (it + 1) % config.evaluation.emaEvery === 0) {
-      const m = evaluateLoss(systemAt(ema.values), loss, ev, iterationSeed(config.seed, it, 2));
+      const m = work.evaluate(systemAt(ema.values), iterationSeed(config.seed, it, 2), it);
       record.emaLoss = m.loss;
       record.emaLossStderr = m.lossStderr;
     }
@@ -283,8 +256,11 @@ async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<Tra
   }
   // the final evaluations use the streams the next iteration would: extending the run repeats them
   const done = Math.max(start, total);
-  const strip = ({ steps: _s, dL: _d, ...rest }: ReturnType<typeof evaluateLoss>): Evaluation => rest;
-  const final = strip(evaluateLoss(systemAt(theta), loss, ev, iterationSeed(config.seed, done, 0)));
-  const finalEma = strip(evaluateLoss(systemAt(ema.values), loss, ev, iterationSeed(config.seed, done, 2)));
+  const strip = (e: Evaluation & { steps: number; dL?: Float64Array }): Evaluation => {
+    const { steps: _s, dL: _d, ...rest } = e;
+    return rest;
+  };
+  const final = strip(work.evaluate(systemAt(theta), iterationSeed(config.seed, done, 0), done - 1));
+  const finalEma = strip(work.evaluate(systemAt(ema.values), iterationSeed(config.seed, done, 2), done - 1));
   return { labels: sel.labels, params: theta, emaParams: Float64Array.from(ema.values), iterations: done, records, final, finalEma, resumedFrom, logPath, checkpointPath };
 }

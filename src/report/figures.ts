@@ -1,6 +1,7 @@
 import type { EstimatorsData, ExperimentData, ExplosionData, InverseLorenzData, TeacherRnnData } from '../experiments/index.js';
 import { lineChart, type Series } from './svg.js';
 import { seedStudyFigures } from './seedStudy.js';
+import { dsrFigures } from './dsr.js';
 
 export type { Figure } from './parts.js';
 import type { Figure } from './parts.js';
@@ -176,5 +177,7 @@ export function figuresFor(d: ExperimentData): Figure[] {
     case 'slow-teacher':
     case 'tradeoff':
       return seedStudyFigures(d);
+    case 'dsr-lorenz':
+      return dsrFigures(d);
   }
 }

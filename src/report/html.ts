@@ -4,6 +4,8 @@ import { esc } from './svg.js';
 import { num, pm, table, type Section } from './parts.js';
 import { slowTeacherSection, tradeoffSection } from './seedStudy.js';
 
+import { dsrSection } from './dsr.js';
+
 export { num };
 
 /**
@@ -229,6 +231,8 @@ function sectionOf(d: ExperimentData): Section {
       return slowTeacherSection(d);
     case 'tradeoff':
       return tradeoffSection(d);
+    case 'dsr-lorenz':
+      return dsrSection(d);
   }
 }
 

@@ -16,5 +16,5 @@ export * from "./simulate.js";
 export * from './batched.js';
 export { defineSystem, type DefinedModel, type ParamDeclaration, type SystemDefinition, type Expr, type Operand, type Ops } from './define/index.js';
 export { checkDerivatives, type CheckOptions, type DerivativeCheck, type DerivativeReport } from './check.js';
-export { plrnn, gru, mlpOde, type PlrnnOptions, type GruOptions, type MlpOdeOptions } from './zoo/index.js';
+export { plrnn, gru, mlpOde, type PlrnnOptions, type Resonators, type GruOptions, type MlpOdeOptions } from './zoo/index.js';
 export { LockstepEnsemble } from './lockstep.js';

@@ -31,8 +31,8 @@ describe('experiment and demo commands', () => {
   });
 
   it('usage errors: unknown or missing experiment, bad size, bad seed, extra argument', () => {
-    expectUsage(['experiment', 'explode'], /unknown experiment 'explode' \(valid: explosion, estimators, inverse-lorenz, teacher-rnn, slow-teacher, tradeoff\)/);
-    expectUsage(['experiment'], /missing <name> \(valid: explosion, estimators, inverse-lorenz, teacher-rnn, slow-teacher, tradeoff\)/);
+    expectUsage(['experiment', 'explode'], /unknown experiment 'explode' \(valid: explosion, estimators, inverse-lorenz, teacher-rnn, slow-teacher, tradeoff, dsr-lorenz\)/);
+    expectUsage(['experiment'], /missing <name> \(valid: explosion, estimators, inverse-lorenz, teacher-rnn, slow-teacher, tradeoff, dsr-lorenz\)/);
     expectUsage(['experiment', 'explosion', '--size', 'huge'], /--size must be one of smoke, demo, full, got 'huge'/);
     expectUsage(['experiment', 'explosion', '--seed', '-1'], /--seed must be >= 0/);
     expectUsage(['demo', '--size', 'big'], /--size must be one of smoke, demo, full/);

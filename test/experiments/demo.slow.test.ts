@@ -12,7 +12,7 @@ describe('demo command (slow)', () => {
     const j = runJson(['demo', '--size', 'smoke', '--out', out]);
     assert.deepEqual(Object.keys(j).sort(), ['experiments', 'files', 'out', 'report', 'seconds', 'seed', 'size']);
     assert.equal(j.report, join(out, 'index.html'));
-    assert.deepEqual(j.experiments.map((e: { name: string }) => e.name), ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn', 'slow-teacher', 'tradeoff']);
+    assert.deepEqual(j.experiments.map((e: { name: string }) => e.name), ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn', 'slow-teacher', 'tradeoff', 'dsr-lorenz']);
     const html = readFileSync(j.report, 'utf8');
     assert.match(html, /^<!DOCTYPE html>/);
     assert.equal((html.match(/<svg /g) ?? []).length, (html.match(/<figure /g) ?? []).length);

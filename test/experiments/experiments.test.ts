@@ -13,7 +13,7 @@ import { withoutTimes } from '../helpers/experiments.js';
 
 describe('experiments (smoke size)', () => {
   it('the registry lists the experiments in report order', () => {
-    assert.deepEqual(EXPERIMENTS.map((e) => e.name), ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn', 'slow-teacher', 'tradeoff']);
+    assert.deepEqual(EXPERIMENTS.map((e) => e.name), ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn', 'slow-teacher', 'tradeoff', 'dsr-lorenz']);
   });
 
   it('explosion: the BPTT gradient of lorenz63 and rnn grows at about λ₁', async () => {

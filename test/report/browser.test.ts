@@ -85,7 +85,7 @@ describe('HTML report in headless Chromium', () => {
         assert.ok(f.marks > 0, `${f.id}: no data drawn (no polyline or circle)`);
       }
       const sections = await page.evaluate(() => Array.from(document.querySelectorAll('section')).map((s) => s.id));
-      assert.deepEqual(sections, ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn', 'slow-teacher', 'tradeoff']);
+      assert.deepEqual(sections, ['explosion', 'estimators', 'inverse-lorenz', 'teacher-rnn', 'slow-teacher', 'tradeoff', 'dsr-lorenz']);
       assert.deepEqual(problems, []);
       if (screenshot) {
         await page.screenshot({ path: SCREENSHOT, fullPage: false });

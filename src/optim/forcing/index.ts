@@ -3,3 +3,4 @@ export * from './fit.js';
 export * from './predict.js';
 export * from './interval.js';
 export * from './observables.js';
+export * from './config.js';

@@ -1,4 +1,4 @@
-import type { Observable } from '../../systems/index.js';
+import type { Observable, Resonators } from '../../systems/index.js';
 import type { LossTerm } from '../loss.js';
 import type { ObservedSeries } from './segments.js';
 
@@ -49,7 +49,17 @@ export interface ReconstructionStatistics {
  * observed coordinate over the data's range, with targets measured on the data. `momentWeight`,
  * `binWeight` weight the two groups of terms.
  */
-export function reconstructionStatistics(data: ObservedSeries, o: { bins: number; momentWeight: number; binWeight: number }): ReconstructionStatistics {
+export interface StatisticsChoice {
+  /** smoothed histogram bins per coordinate (0: none) */
+  bins: number;
+  momentWeight: number;
+  binWeight: number;
+  /** the model's resonators (plrnn option): adds the spectral terms spec{i}_{j} with this weight */
+  resonators?: Resonators;
+  spectrumWeight?: number;
+}
+
+export function reconstructionStatistics(data: ObservedSeries, o: StatisticsChoice): ReconstructionStatistics {
   const N = data.dim, x = data.values, T = data.length;
   const mean = (f: (row: number) => number) => {
     let s = 0;
@@ -80,5 +90,33 @@ export function reconstructionStatistics(data: ObservedSeries, o: { bins: number
       terms.push({ observable: ob.name, target: mean((r) => ob.value(x.subarray(r, r + N))), weight: o.binWeight });
     }
   }
+  if (o.resonators) {
+    const spec = resonatorStatistics(data, o.resonators);
+    spec.forEach((row, i) => row.forEach((target, j) => terms.push({ observable: `spec${i}_${j}`, target, weight: o.spectrumWeight ?? 1 })));
+  }
   return { observables, terms };
+}
+
+/**
+ * The resonators' statistics on the data, as the model's observables `spec{i}_{j}` measure them:
+ * ⟨xᵢ(t)·Re wᵢ,ⱼ(t)⟩ with w(t + 1) = ρe^{iωⱼ}w(t) + xᵢ(t), w = 0 at the start; the first
+ * ⌈10/(1 − ρ)⌉ rows only warm the resonators up.
+ */
+export function resonatorStatistics(data: ObservedSeries, r: Resonators): number[][] {
+  const N = data.dim, x = data.values, T = data.length;
+  const skip = Math.min(Math.ceil(10 / (1 - r.decay)), Math.floor(T / 2));
+  return Array.from({ length: r.observed }, (_, i) =>
+    r.frequencies.map((omega) => {
+      const c = r.decay * Math.cos(omega), s = r.decay * Math.sin(omega);
+      let re = 0, im = 0, sum = 0;
+      for (let t = 0; t < T; t++) {
+        const xi = x[t * N + i];
+        if (t >= skip) sum += xi * re;
+        const nre = c * re - s * im + xi;
+        im = s * re + c * im;
+        re = nre;
+      }
+      return sum / (T - skip);
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { requirePositiveInteger } from '../../errors/index.js';
+import { UsageError, requirePositiveInteger } from '../../errors/index.js';
 import { defineSystem, type DefinedModel } from '../define/index.js';
 import type { Observable } from '../types.js';
 import { WeightDraw, identity } from './weights.js';
@@ -14,6 +14,25 @@ export interface PlrnnOptions {
   netSeed?: number;
   /** extra observables of the latent state (e.g. a reconstruction's statistics), besides the standard ones */
   observables?: readonly Observable[];
+  /** append spectral resonators that follow the first coordinates (see Resonators) */
+  resonators?: Resonators;
+}
+
+/**
+ * A bank of damped resonators driven by the first `observed` latent coordinates, appended to the
+ * state: w ↦ ρe^{iω}w + zᵢ for every coordinate i < observed and frequency ω (radians per step),
+ * stored as (Re w, Im w). They do not feed back and have no parameters, so the PLRNN's dynamics
+ * and parameter vector are unchanged; their use is that ⟨zᵢ·Re wᵢ,ω⟩ = Σ_{k≥1} ρ^{k−1}cos(ω(k−1))·⟨zᵢ(t)zᵢ(t−k)⟩,
+ * a smoothed power spectrum of coordinate i at ω (from lags ≥ 1, so white observation noise does
+ * not enter), becomes a long-time average of a state observable (named `spec{i}_{j}`) that kernel
+ * and hybrid estimators can differentiate. Noise belongs on the first M coordinates only.
+ */
+export interface Resonators {
+  observed: number;
+  /** ω_j in radians per step */
+  frequencies: readonly number[];
+  /** ρ ∈ (0, 1): memory ≈ 1/(1 − ρ) steps, spectral resolution ≈ 1 − ρ radians */
+  decay: number;
 }
 
 /**
@@ -29,10 +48,12 @@ export function plrnn(o: PlrnnOptions = {}): DefinedModel {
   const clipped = o.clipped ?? false;
   const L = requirePositiveInteger('hidden', o.hidden ?? (clipped ? 10 * M : M));
   const w = clipped ? clippedDefaults(M, L, o.netSeed ?? 1) : tentDefaults(M, L, o.netSeed ?? 1);
+  const bank = o.resonators ? resonatorBank(M, o.resonators) : null;
+  const dim = M + (bank?.size ?? 0);
   return defineSystem({
     name: clipped ? 'plrnn-clipped' : 'plrnn',
     kind: 'map',
-    dim: M,
+    dim,
     description: `${clipped ? 'clipped ' : ''}shallow PLRNN (Hess et al. 2023), ${M} latent, ${L} hidden units; weights from the network seed (netSeed)`,
     equations: clipped ? 'z ↦ A⊙z + W1·[relu(W2·z + h2) − relu(W2·z)] + h1' : 'z ↦ A⊙z + W1·relu(W2·z + h2) + h1',
     params: {
@@ -42,18 +63,56 @@ export function plrnn(o: PlrnnOptions = {}): DefinedModel {
       h1: { shape: [M], default: w.h1, description: `latent bias, ${M} entries` },
       h2: { shape: [L], default: w.h2, description: `hidden thresholds, ${L} entries` },
     },
-    step: (z, p) => {
+    step: (state, p, ops) => {
+      const z = bank ? state.slice(0, M) : state;
       const pre = p.W2.matvec(z);
       const phi = clipped ? pre.add(p.h2).relu().sub(pre.relu()) : pre.add(p.h2).relu();
-      return p.A.mul(z).add(p.W1.matvec(phi)).add(p.h1);
+      const next = p.A.mul(z).add(p.W1.matvec(phi)).add(p.h1);
+      if (!bank) return next;
+      // w ← ρe^{iω}w + zᵢ elementwise on (Re w, Im w): a dense rotation matrix would cost (2NJ)² per step
+      const half = bank.size / 2, re = state.slice(M, half), im = state.slice(M + half, half);
+      const c = ops.constant(bank.cos), sn = ops.constant(bank.sin);
+      const reNext = c.mul(re).sub(sn.mul(im)).add(ops.constant(bank.drive).matvec(z));
+      return ops.concat(next, reNext, sn.mul(re).add(c.mul(im)));
     },
     sampleInitial: (rng, out) => {
       for (let i = 0; i < M; i++) out[i] = clipped ? rng.normal() : 0.9 * (2 * rng.uniform() - 1);
+      out.fill(0, M);
     },
     defaultTransient: 1000,
     naturalHorizon: null,
-    ...(o.observables && { observables: o.observables }),
+    ...((o.observables || bank) && { observables: [...(o.observables ?? []), ...(bank?.observables ?? [])] }),
   });
+}
+
+/** The resonators' constants (ρcos ω, ρsin ω per resonator, the drive from z; layout [Re w; Im w]) and spectral observables. */
+function resonatorBank(M: number, r: Resonators) {
+  const N = requirePositiveInteger('resonators.observed', r.observed);
+  if (N > M) throw new UsageError(`resonators.observed (${N}) exceeds the latent dimension ${M}`);
+  if (!(r.decay > 0 && r.decay < 1)) throw new UsageError(`resonators.decay must be in (0, 1) (got ${r.decay})`);
+  const J = r.frequencies.length, size = 2 * N * J;
+  const cos = new Array<number>(N * J), sin = new Array<number>(N * J);
+  const drive = Array.from({ length: N * J }, () => new Array<number>(M).fill(0));
+  const observables: Observable[] = [];
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < J; j++) {
+      const q = i * J + j, k = M + q;
+      cos[q] = r.decay * Math.cos(r.frequencies[j]);
+      sin[q] = r.decay * Math.sin(r.frequencies[j]);
+      drive[q][i] = 1;
+      observables.push({
+        name: `spec${i}_${j}`,
+        description: `x${i}·Re w (resonator ω = ${r.frequencies[j].toFixed(4)}, ρ = ${r.decay})`,
+        value: (x) => x[i] * x[k],
+        gradient: (x, out) => {
+          out.fill(0);
+          out[i] = x[k];
+          out[k] = x[i];
+        },
+      });
+    }
+  }
+  return { size, cos, sin, drive, observables };
 }
 
 interface PlrnnWeights { A: number; W1: Float64Array; W2: Float64Array; h1: number; h2: Float64Array | number }

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fail, number, oneOf, onlyKeys, string, table, type Table } from '../configFields.js';
+import { series, type ForcingMode, type ObservedSeries } from './segments.js';
+
+/** The `forcing` table of a training config: teacher forcing on an observed series instead of a statistics loss. */
+export interface ForcingConfig {
+  /** absolute path of the data file (JSON rows or CSV/whitespace-separated rows); null: given from code (TrainOptions.data) */
+  readonly data: string | null;
+  readonly mode: ForcingMode;
+  /** sparse: forcing interval τ in steps */
+  readonly interval: number;
+  /** generalized: α, annealed geometrically to alphaEnd over the run when given */
+  readonly alpha: number;
+  readonly alphaEnd?: number;
+  readonly segment: number;
+  /** segments per gradient, and per loss evaluation */
+  readonly batch: number;
+  readonly evaluationBatch: number;
+  /** clip the gradient's norm (default: none) */
+  readonly clip?: number;
+}
+
+const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip'];
+
+export function forcingSection(v: unknown, base: string): ForcingConfig {
+  const f: Table = table(v, 'forcing');
+  onlyKeys(f, 'forcing', KEYS);
+  const mode = oneOf(f, 'mode', 'forcing', ['sparse', 'generalized'] as const, true);
+  const interval = mode === 'sparse' ? number(f, 'interval', 'forcing', { integer: true, positive: true, required: true }) : 1;
+  const alpha = mode === 'generalized' ? number(f, 'alpha', 'forcing', { unitInterval: true, required: true }) : 0;
+  const alphaEnd = number(f, 'alphaEnd', 'forcing', { unitInterval: true });
+  if (mode === 'sparse' && (f.alpha !== undefined || alphaEnd !== undefined)) fail('forcing.alpha', "goes with mode 'generalized' (sparse forcing replaces the observed coordinates every interval steps)");
+  if (mode === 'generalized' && f.interval !== undefined) fail('forcing.interval', "goes with mode 'sparse' (generalized forcing pulls every step by alpha)");
+  const segment = number(f, 'segment', 'forcing', { integer: true, positive: true, required: true });
+  const batch = number(f, 'batch', 'forcing', { integer: true, positive: true }) ?? 16;
+  const evaluationBatch = number(f, 'evaluationBatch', 'forcing', { integer: true, positive: true }) ?? batch;
+  const clip = number(f, 'clip', 'forcing', { positive: true });
+  const file = string(f, 'data', 'forcing');
+  return {
+    data: file === undefined ? null : resolve(base, file),
+    mode,
+    interval,
+    alpha,
+    ...(alphaEnd !== undefined && { alphaEnd }),
+    segment,
+    batch,
+    evaluationBatch,
+    ...(clip !== undefined && { clip }),
+  };
+}
+
+/** Reads an observed series: a JSON array of rows (or {"data": rows}), or text with one row per line (commas or spaces; '#' comments). */
+export function readSeries(path: string): ObservedSeries {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return fail('forcing.data', `file '${path}' cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let rows: unknown;
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      const j = JSON.parse(text) as unknown;
+      rows = Array.isArray(j) ? j : (j as { data?: unknown } | null)?.data;
+    } catch (e) {
+      return fail('forcing.data', `file '${path}' is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+  } else {
+    rows = text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '').map((l) => l.split(/[\s,;]+/).map(Number));
+  }
+  if (!Array.isArray(rows) || rows.length === 0) return fail('forcing.data', `file '${path}' must hold rows of numbers (a JSON array of arrays, or one row per line)`);
+  const dim = Array.isArray(rows[0]) ? rows[0].length : 1;
+  const flat: number[] = [];
+  rows.forEach((r, i) => {
+    const row = Array.isArray(r) ? r : [r];
+    if (row.length !== dim || !row.every((x) => typeof x === 'number' && Number.isFinite(x))) fail('forcing.data', `row ${i + 1} of '${path}' must hold ${dim} finite numbers (got ${JSON.stringify(r).slice(0, 40)})`);
+    flat.push(...(row as number[]));
+  });
+  return series(Float64Array.from(flat), dim);
+}

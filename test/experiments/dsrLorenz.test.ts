@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DSR_METHODS, noisyLorenz, runDsrLorenz } from '../../src/experiments/index.js';
+import { withoutTimes } from '../helpers/experiments.js';
+
+describe('dsr-lorenz', () => {
+  it('smoke: every method of every seed finishes with finite metrics; the same seed gives the same data', async () => {
+    const a = await runDsrLorenz({ size: 'smoke', seed: 2 });
+    assert.equal(a.seeds.length, a.settings.seeds);
+    for (const s of a.seeds) {
+      assert.deepEqual(s.runs.map((r) => r.label), [...DSR_METHODS]);
+      for (const r of s.runs) {
+        assert.equal(r.error, null, `${r.label}: ${r.error}`);
+        const m = r.metrics!;
+        assert.ok([m.dstsp, m.dh, m.pe20, m.lambda1].every(Number.isFinite), `${r.label}: ${JSON.stringify(m)}`);
+        assert.ok(m.dstsp >= -1e-8 && m.dh >= 0 && m.dh <= 1);
+      }
+      // the fine-tune reports its gradient's signal-to-noise and its statistics loss
+      assert.ok(s.runs[3].gradientSnr! > 0 && s.runs[3].statisticsLoss!.first >= 0);
+    }
+    // sparse forcing interval from the data's λ₁ (≈ 0.9 per time unit at dt = 0.01 → ≈ 77 steps; the smoke run's short λ₁ estimate is rougher)
+    assert.ok(a.data.interval >= 40 && a.data.interval <= 150, `τ = ${a.data.interval}`);
+    assert.equal(a.summary.length, DSR_METHODS.length);
+    const b = await runDsrLorenz({ size: 'smoke', seed: 2 });
+    assert.deepEqual(withoutTimes(b), withoutTimes(a));
+  });
+
+  it('data: standardised noisy Lorenz (mean ≈ 0, variance ≈ 1 + σ²)', () => {
+    const d = noisyLorenz(20_000, 0.01, 0.1, 1);
+    const all = new Float64Array([...d.train.values, ...d.test.values]);
+    for (let i = 0; i < 3; i++) {
+      const col = all.filter((_, k) => k % 3 === i);
+      const mean = col.reduce((x, y) => x + y, 0) / col.length;
+      const v = col.reduce((x, y) => x + (y - mean) ** 2, 0) / col.length;
+      assert.ok(Math.abs(mean) < 0.01 && Math.abs(v - 1.01) < 0.01, `coordinate ${i}: mean ${mean}, variance ${v}`);
+    }
+  });
+});
