@@ -13,7 +13,8 @@ const STUDIES: [string, string][] = [
   ['zoo', './validate-zoo.js'],
   ['advise', './validate-advise.js'],
   ['tradeoff', './validate-tradeoff.js'],
-  ['slow-teacher', './validate-slow-teacher.js'],
+  ['slow-teacher-steps', './validate-slow-teacher-steps.js'],
+  ['slow-teacher-decay', './validate-slow-teacher-decay.js'],
   ['slow-tests', './validate-slow-tests.js'],
 ];
 

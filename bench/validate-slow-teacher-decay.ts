@@ -1,0 +1,1 @@
+export { validateDecay as validate } from './validate-slow-teacher.js';

@@ -1,0 +1,1 @@
+export { validateSteps as validate } from './validate-slow-teacher.js';
