@@ -82,7 +82,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
     if (sweep === 'forward') windows = o.window !== undefined ? [o.window] : windowLadder(Math.max(1, Math.min(Math.ceil(HYBRID_WINDOW_FACTOR * tau), T10)), req.objective.steps);
     // the predictive baseline forecasts H = the window (forward: ⌈4·τ_abs⌉ within the ladder); the pilot decides unless told
     const H = windows ? Math.min(windows[windows.length - 1], o.window ?? Math.max(1, Math.ceil(HYBRID_WINDOW_FACTOR * tau))) : window;
-    if (o.predict === true) predict = { every: predictEvery(H), horizon: H };
+    if (o.predict === true) predict = { every: predictEvery(H, req.system.dt !== null), horizon: H };
     else if (o.predict === undefined) {
       const pp = planPredict(sys, req.objective, req.seed, H);
       addCost(cost, pp.cost);
