@@ -29,7 +29,17 @@ const HYBRID_RUN: Schema = {
   basisTransient: 'int>=0',
   keepBytes: 'int>=0',
   predict: opt(PREDICT),
+  sweep: opt({ enum: ['forward', 'backward'] }),
+  windows: opt('int>=1[]'),
 };
+
+const ERGODIC_ORBIT: Schema = { windows: 'int>=1[]', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1', predict: opt(PREDICT) };
+
+function checkErgodicOrbit(o: Record<string, unknown>): void {
+  if ((o.batches as number) < 2) throw new PayloadError('options.batches must be at least 2');
+  const w = o.windows as number[];
+  if (w.length === 0 || w.some((x, i) => i > 0 && x <= w[i - 1])) throw new PayloadError('options.windows must be a non-empty ascending list');
+}
 
 /** a unit may keep at most this much of its orbit in memory (a job must not exhaust a worker) */
 const MAX_KEEP_BYTES = 2 ** 32;
@@ -60,14 +70,14 @@ export const UNIT_KINDS: Readonly<Record<string, UnitKind>> = {
       if ((o.lanes as number | undefined) !== undefined && (o.lanes as number) > MAX_LANES) throw new PayloadError(`options.lanes must be at most ${MAX_LANES}`);
     },
   },
-  'kernel.ergodic': {
-    module: 'gradients/kernel/ergodic.js',
-    fn: 'kernelErgodicOrbit',
-    options: { windows: 'int>=1[]', baseline: 'bool', orbits: 'int>=1', transient: 'int>=0', batches: 'int>=1', predict: opt(PREDICT) },
+  'kernel.ergodic': { module: 'gradients/kernel/ergodic.js', fn: 'kernelErgodicOrbit', options: ERGODIC_ORBIT, check: checkErgodicOrbit },
+  'hybrid.forward': {
+    module: 'gradients/hybrid/forward.js',
+    fn: 'hybridForwardOrbit',
+    options: { ...ERGODIC_ORBIT, alpha: 'finite>=0' },
     check: (o) => {
-      if ((o.batches as number) < 2) throw new PayloadError('options.batches must be at least 2');
-      const w = o.windows as number[];
-      if (w.length === 0 || w.some((x, i) => i > 0 && x <= w[i - 1])) throw new PayloadError('options.windows must be a non-empty ascending list');
+      checkErgodicOrbit(o);
+      if ((o.alpha as number) > 1) throw new PayloadError('options.alpha must be in [0, 1]');
     },
   },
   'hybrid.ergodic': { module: 'gradients/hybrid/ergodic.js', fn: 'hybridErgodicRun', options: HYBRID_RUN, check: checkHybrid },

@@ -46,7 +46,7 @@ export function seedStudyFigures(d: StudyData): Figure[] {
       id: 'final',
       title: 'Final loss with 95% intervals over seeds',
       caption: 'Final loss at each run’s EMA weights from an independent long run; the point is the mean over seeds, the bar its 95% Student-t interval.',
-      svg: lineChart(finals, { title: 'final loss per method', xLabel: 'method', yLabel: 'final loss', xTicks: d.summaries.map((s, k) => ({ value: k + 1, label: String(k + 1) })), legend: 'top-right', hLines }),
+      svg: lineChart(finals, { title: 'final loss per method', xLabel: 'method', yLabel: 'final loss', logY: true, xTicks: d.summaries.map((s, k) => ({ value: k + 1, label: String(k + 1) })), legend: 'top-right', hLines }),
     },
   ];
 }

@@ -37,7 +37,8 @@ const RUNS: [string, GradientRequest, Record<string, unknown>][] = [
   ['kernel', { system: noisy, objective: horizon, params: ['c'], seed: 1 }, { repeats: 2 }],
   ['kernel', { system: noisy, objective: average, params: ['c'], seed: 1 }, { repeats: 2, window: 5 }],
   ['hybrid', { system: noisy, objective: horizon, params: ['c'], seed: 1 }, { alpha: 0.5 }],
-  ['hybrid', { system: noisy, objective: average, params: ['c'], seed: 1 }, { repeats: 2, alpha: 0.5, window: 5 }],
+  ['hybrid', { system: noisy, objective: average, params: ['c'], seed: 1 }, { repeats: 2, alpha: 0.5, window: 5, sweep: 'backward' }],
+  ['hybrid', { system: noisy, objective: average, params: ['c'], seed: 1 }, { repeats: 2, alpha: 0.5, window: 5, predict: true }],
   ['fd', { system: henon, objective: average, params: ['a'], seed: 1 }, { batches: 2 }],
   ['bptt', { system: henon, objective: { ...average, steps: 50 }, params: ['a'], seed: 1 }, { repeats: 2 }],
   ['bptt', { system: henon, objective: { ...horizon, horizon: 3, samples: 2 }, params: ['a'], seed: 1 }, {}],
@@ -51,5 +52,5 @@ test('every unit the estimators produce is a whitelisted kind whose payload pass
   }
   assert.deepEqual(seen.filter((s) => s.kind === null).map((s) => s.fn), []);
   const kinds = new Set(seen.map((s) => s.kind));
-  for (const k of ['kernel.horizon', 'kernel.ergodic', 'hybrid.horizon', 'hybrid.ergodic', 'fd.batch', 'bptt.average', 'bptt.horizon', 'nilsas.repeat']) assert.ok(kinds.has(k), `${k} never seen`);
+  for (const k of ['kernel.horizon', 'kernel.ergodic', 'hybrid.horizon', 'hybrid.ergodic', 'hybrid.forward', 'fd.batch', 'bptt.average', 'bptt.horizon', 'nilsas.repeat']) assert.ok(kinds.has(k), `${k} never seen`);
 });

@@ -10,8 +10,9 @@ import { checkNoiseResolution } from '../trust.js';
 import type { GradientCost, GradientEstimator, GradientRequest, GradientResult } from '../types.js';
 import { noiseDiagnostics, requireNoise } from '../kernel/score.js';
 import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizon.js';
-import { HYBRID_WINDOW_FACTOR, planPredict, predictEvery, type PredictEvidence, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
-import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, type HybridOptions, type HybridRunOptions } from './options.js';
+import { HYBRID_WINDOW_FACTOR, WINDOW_FACTOR, planPredict, predictEvery, windowLadder, type PredictEvidence, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
+import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, FORWARD_MAX_PARAMS, type HybridOptions, type HybridRunOptions } from './options.js';
+import { estimateForward } from './forwardEstimate.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
 export type { HybridOptions } from './options.js';
@@ -60,6 +61,8 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   const notes: HybridPlanNotes = { windowFrom: null, alphaFrom: null, predictFrom: null, warnings: [] };
   let window = o.window ?? 1;
   let predict: HybridRunOptions['predict'] = null;
+  let windows: number[] | undefined;
+  const sweep = chooseSweep(req, o, split);
   if (req.objective.kind === 'average') {
     // never shorter than the fixed default it replaced (10 steps, 1 time unit for flows): a single
     // window has no scan to catch a truncated response, and on AR(1) (τ_abs = 1.5) 4·τ_abs = 6
@@ -71,10 +74,14 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
     notes.windowFrom = { chosen: o.window !== undefined ? 'given' : 'pilot', ...plan.from };
     const w = o.window !== undefined ? windowWarning(o.window, plan, sys) : null;
     if (w !== null) notes.warnings.push(w);
-    // the predictive baseline forecasts the whole window (kernel/predict.ts); the pilot decides unless told
-    if (o.predict === true) predict = { every: predictEvery(window), horizon: window };
+    const tau = plan.from.tauAbsSteps, T10 = Math.max(1, Math.floor(req.objective.steps / 10));
+    // forward: the kernel's ladder from ⌈2·τ_abs⌉ (no floor: the scan catches a truncated response)
+    if (sweep === 'forward') windows = o.window !== undefined ? [o.window] : windowLadder(Math.max(1, Math.min(Math.ceil(WINDOW_FACTOR * tau), T10)), req.objective.steps);
+    // the predictive baseline forecasts H = the window (forward: ⌈4·τ_abs⌉ within the ladder); the pilot decides unless told
+    const H = windows ? Math.min(windows[windows.length - 1], o.window ?? Math.max(1, Math.ceil(HYBRID_WINDOW_FACTOR * tau))) : window;
+    if (o.predict === true) predict = { every: predictEvery(H), horizon: H };
     else if (o.predict === undefined) {
-      const pp = planPredict(sys, req.objective, req.seed, window);
+      const pp = planPredict(sys, req.objective, req.seed, H);
       addCost(cost, pp.cost);
       predict = pp.settings;
       notes.predictFrom = { chosen: 'pilot', ...pp.from };
@@ -105,11 +112,24 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
       segmentSteps: requirePositiveInteger(opt('segmentSteps'), o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
       basisTransient: requirePositiveInteger(opt('basisTransient'), o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
       keepBytes: Math.floor(orbitMemory * 2 ** 20),
-      predict,
+      ...(predict ? { predict } : {}),
+      sweep,
+      ...(windows ? { windows } : {}),
     },
     cost,
     notes,
   };
+}
+
+/** forward for a few parameters of an ergodic path-kernel estimate (hybrid/forward.ts), else backward. */
+function chooseSweep(req: GradientRequest, o: HybridOptions, split: string): 'forward' | 'backward' {
+  if (o.sweep !== undefined && o.sweep !== 'forward' && o.sweep !== 'backward') throw usage`unknown ${opt('sweep')} '${String(o.sweep)}' (valid: forward, backward)`;
+  const applies = split === 'pathkernel' && req.objective.kind === 'average';
+  if (o.sweep === 'forward' && !applies) throw usage`${opt('sweep')} forward needs ${opt('split')} pathkernel and ${opt('steps')} T (an ergodic objective)`;
+  if (o.sweep !== undefined) return o.sweep;
+  // options that only the backward sweep has (its checkpointed orbit) ask for it
+  if (o.orbitMemory !== undefined || o.segmentSteps !== undefined) return 'backward';
+  return applies && selectParams(req.system, req.params).indices.length <= FORWARD_MAX_PARAMS ? 'forward' : 'backward';
 }
 
 function addCost(to: Omit<GradientCost, 'seconds'>, c: Omit<GradientCost, 'seconds'>): void {
@@ -129,7 +149,7 @@ const MODULE_HORIZON = new URL('./horizon.js', import.meta.url).href;
  * The hybrid of backpropagation and kernel differentiation (adjoint path-kernel and
  * shadowing-kernel splits): bounded adjoint, low-variance kernel part. See docs/hybrid.md.
  */
-const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true, predict: true } satisfies OptionKeys<HybridOptions>;
+const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true, predict: true, sweep: true } satisfies OptionKeys<HybridOptions>;
 
 export const hybridEstimator: GradientEstimator<HybridOptions> = {
   optionKeys: Object.keys(HYBRID_KEYS),
@@ -144,8 +164,8 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       ...h,
       ...(run.split === 'shadowing' && h.u === undefined ? { u: run.u } : {}),
       ...(run.split === 'pathkernel' && h.alpha === undefined ? { alpha: run.alpha } : {}),
-      ...(req.objective.kind === 'average' && h.window === undefined ? { window: run.window } : {}),
-      ...(req.objective.kind === 'average' && h.predict === undefined ? { predict: run.predict !== null } : {}),
+      // (the forward sweep scans its windows in every run: its window is not fixed here)
+      ...(req.objective.kind === 'average' && h.window === undefined && run.sweep !== 'forward' ? { window: run.window } : {}),
     };
   },
   async estimate(req: GradientRequest, o: HybridOptions = {}): Promise<GradientResult> {
@@ -167,6 +187,9 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       ...noiseDiagnostics(noise),
       ...(notes.warnings.length > 0 ? { warnings: notes.warnings } : {}),
     };
+    if (req.objective.kind === 'average' && run.sweep === 'forward') {
+      return estimateForward(req, run, o.repeats, sel, cost, { ...common, windowFrom: notes.windowFrom, predictFrom: notes.predictFrom }, warnings);
+    }
     if (req.objective.kind === 'average') {
       const repeats = requirePositiveInteger(opt('repeats'), o.repeats ?? 1);
       const outs = await runRepeats(MODULE_ERGODIC, 'hybridErgodicRun', req, run, repeats);

@@ -18,6 +18,12 @@ export interface HybridOptions {
   orbitMemory?: number;
   /** ergodic: the predictive baseline (noise-free forecasts of the window sums, kernel/predict.ts); default: on when a pilot finds it pays (plan/predict.ts) */
   predict?: boolean;
+  /**
+   * ergodic path-kernel: 'forward' carries one tangent per parameter and scans a window ladder on one
+   * orbit (hybrid/forward.ts); 'backward' runs one adjoint pass for all parameters at one window
+   * (hybrid/ergodic.ts). Default: forward for at most FORWARD_MAX_PARAMS parameters.
+   */
+  sweep?: 'forward' | 'backward';
 }
 
 export const DEFAULT_SPLIT = 'pathkernel';
@@ -36,4 +42,10 @@ export interface HybridRunOptions {
   keepBytes: number;
   /** the predictive baseline's forecast settings; null: the running mean */
   predict?: { every: number; horizon: number } | null;
+  sweep?: 'forward' | 'backward';
+  /** forward sweep: the window ladder (the kernel's scan picks one) */
+  windows?: number[];
 }
+
+/** The forward sweep costs one tangent per parameter: the default up to this many. */
+export const FORWARD_MAX_PARAMS = 4;

@@ -1,9 +1,13 @@
-import { initialState } from '../../systems/index.js';
+import { initialState, type DynamicalSystem } from '../../systems/index.js';
+import type { Rng } from '../../random/index.js';
 import { resolveObjective } from '../objective.js';
 import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { chunkSamples } from './horizon.js';
 import { ergodicScan } from './ergodicScan.js';
+import type { StepWeights } from './weights.js';
+
+export type { StepWeights } from './weights.js';
 import { PredictiveBaseline, type PredictSettings } from './predict.js';
 
 /** Steps per call of the scan's run(): many calls let V8 optimise the loop as a function rather than by on-stack replacement. */
@@ -47,8 +51,16 @@ export interface WindowEstimate {
  */
 export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatOutcome {
   const { system: sys, rng } = repeatContext(arg);
+  return windowedOrbit(arg, sys, rng, null);
+}
+
+/**
+ * The orbit shared by the ergodic kernel (weights null: u_k) and the forward hybrid: contribution m
+ * of window i is w_m·ψ_m⁽ⁱ⁾ (+ the pathwise term of step m), pushed once Φ(x_{m+Wᵢ}) is known.
+ */
+export function windowedOrbit(arg: RepeatArg<ErgodicOrbitOptions>, sys: DynamicalSystem, rng: Rng, weights: StepWeights | null): RepeatOutcome {
   const obj = arg.objective;
-  if (obj.kind !== 'average') throw new Error('kernelErgodicOrbit needs an average objective');
+  if (obj.kind !== 'average') throw new Error('the windowed ergodic estimators need an average objective');
   const { windows, baseline, transient } = arg.options;
   const K = windows.length, Wmax = windows[K - 1];
   const ob = resolveObjective(sys, obj); // a combined objective (training loss) too
@@ -58,7 +70,7 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   const x0 = initialState(sys, rng, transient);
   // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
   const pb = baseline && arg.options.predict ? new PredictiveBaseline(sys, ob, windows, arg.options.predict) : null;
-  const scan0 = ergodicScan(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0, pb);
+  const scan0 = ergodicScan(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0, pb, weights);
   const bms = scan0.bms;
   const lastStep = T + Wmax - 1;
   const report = arg.progress, every = Math.max(1, Math.floor(lastStep / 100));
@@ -77,7 +89,7 @@ export function kernelErgodicOrbit(arg: RepeatArg<ErgodicOrbitOptions>): RepeatO
   return {
     value: first[P],
     gradient: scan[0].gradient,
-    cost: { steps: transient + lastStep + (pb?.maps ?? 0), tangentSolves: 0, adjointSolves: T },
+    cost: { steps: transient + lastStep + (pb?.maps ?? 0), tangentSolves: T * (weights?.tangentsPerStep ?? 0), adjointSolves: T * (weights?.adjointsPerStep ?? 1) },
     diagnostics: { steps: T, scan, valueStderr: firstSe[P], ...(pb ? { beta: windows.map((_, i) => pb.beta(i)), forecastMaps: pb.maps } : {}) },
   };
 }

@@ -3,6 +3,7 @@ import { BatchMeans } from '../../stats/index.js';
 import { applyNoise, checkFinite, drawNoise, type DynamicalSystem, type NoiseModel, type Observable } from '../../systems/index.js';
 import type { Rng } from '../../random/index.js';
 import type { PredictiveBaseline } from './predict.js';
+import type { StepWeights } from './weights.js';
 import { ScoreCovector, requireNoise } from './score.js';
 
 /** Steps whose noise one draw call fills (the generator's state goes to the kernels once per block). */
@@ -39,6 +40,8 @@ export function ergodicScan(
   x0: Float64Array,
   /** the predictive baseline, or null for the running mean */
   pb: PredictiveBaseline | null = null,
+  /** per-step weights other than the kernel's u_k (the forward hybrid), or null */
+  weights: StepWeights | null = null,
 ): ErgodicScan {
   const noise: NoiseModel = requireNoise(sys);
   const cov = new ScoreCovector(sys);
@@ -48,6 +51,8 @@ export function ergodicScan(
   const K = windows.length, Wmax = windows[K - 1], r = noise.rank;
   const ringU = new Float64Array(Wmax * P), ringB = new Float64Array(Wmax), ringPhi = new Float64Array(Wmax);
   const full = new Float64Array(sys.nParams);
+  const pathwise = weights !== null && weights.pathwise;
+  const ringPath = new Float64Array(pathwise ? Wmax * P : 0);
   const bms = windowList.map((_, i) => new BatchMeans(i === 0 ? P + 1 : P, T, Math.min(batches, T)));
   const row = new Float64Array(P + 1); // contribution u_m·ψ_m, then (first window) Φ(x_{m+1}) for ⟨Φ⟩
   const rowP = row.subarray(0, P);
@@ -79,7 +84,8 @@ export function ergodicScan(
       applyNoise(noise, xi, xiOff, y);
       sys.wrap(y);
       checkFinite(y, first + k + 1);
-      if (k < T) {
+      if (k < T && weights !== null) weights.weigh(x, y, xi, xiOff, ringU, ringPath, slot * P);
+      else if (k < T) {
         sys.paramAdjoint(x, cov.set(xi, 1, xiOff), full);
         for (let j = 0; j < P; j++) ringU[slot * P + j] = full[idx[j]];
       }
@@ -111,6 +117,7 @@ export function ergodicScan(
         const psi = sums[i] - (pb ? ringBw![ms * K + i] : W * ringB[ms]);
         if (pb) pb.learn(i, sums[i] - W * ringB[ms], ringF![ms * K + i]);
         for (let j = 0; j < P; j++) row[j] = psi * ringU[ms * P + j];
+        if (pathwise) for (let j = 0; j < P; j++) row[j] += ringPath[ms * P + j];
         if (i === 0) row[P] = ringPhi[ms];
         bms[i].push(i === 0 ? row : rowP);
       }

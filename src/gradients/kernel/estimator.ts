@@ -103,7 +103,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     if (batches < 2) throw new UsageError('batch means need at least 2 batches');
     const predict = planKernelPredict(req, options, plan.from.tauAbsSteps, windows, baseline);
     if (predict.plan) meter.add(predict.plan.cost);
-    const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches, predict: predict.settings };
+    const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches, ...(predict.settings ? { predict: predict.settings } : {}) };
     const outs = await runRepeats(ERGODIC_MODULE, 'kernelErgodicOrbit', req, orbit, orbits);
     for (const o of outs) meter.add(o.cost);
     const { scan, value, valueStderr, T } = combineOrbits(outs, windows, sel.indices.length);
@@ -153,7 +153,7 @@ function planKernelPredict(req: GradientRequest, options: KernelOptions, tauAbs:
  * Independent orbits pooled per window: each weighted by its number of contributions, variances
  * added (differences between windows too, each orbit's from its own paired batches).
  */
-function combineOrbits(outs: RepeatOutcome[], windows: number[], P: number): { scan: ScanEntry[]; value: number; valueStderr: number; T: number } {
+export function combineOrbits(outs: RepeatOutcome[], windows: number[], P: number): { scan: ScanEntry[]; value: number; valueStderr: number; T: number } {
   const acc = windows.map((window) => ({ window, g: new Float64Array(P), v: new Float64Array(P), d: new Float64Array(P) }));
   let value = 0, varV = 0, T = 0;
   for (const o of outs) {

@@ -13,7 +13,8 @@ import { PILOT_STREAM } from './pilot.js';
  *
  *     gain = Σ e² / Σ (e − β̂f)²,   e = ψ − Hμ (running-mean residual),  f = F − Hμ (forecast residual),
  *
- * is the variance factor the forecasts remove. They cost (K + H − 1)/K noise-free maps per step;
+ * is the variance factor the forecasts remove. They cost (K + H − 1)/K noise-free maps per step
+ * (a quarter of that for flows, plan/forecast.ts);
  * a kernel or hybrid step costs about STEP_MAPS maps (one map and one parameter adjoint or
  * backward), so the plan turns the forecasts on only when gain > 1 + (K + H − 1)/(K·STEP_MAPS):
  * then the error at equal CPU falls too, not only the error at equal steps.
@@ -46,7 +47,7 @@ export interface PredictEvidence {
 
 /** The forecast interval for a horizon H: a quarter of it (about five forecast maps per step). */
 export function predictEvery(horizon: number): number {
-  return Math.max(1, Math.ceil(horizon / 4));
+  return Math.max(1, Math.ceil(horizon / 8));
 }
 
 export function planPredict(sys: DynamicalSystem, objective: Objective & { kind: 'average' }, seed: number, horizon: number): PredictPlan {
@@ -89,12 +90,12 @@ export function planPredict(sys: DynamicalSystem, objective: Objective & { kind:
   const beta = sff > 0 ? sef / sff : 0;
   const rest = see - beta * sef;
   const gain = rest > 0 ? see / rest : Infinity;
-  const threshold = 1 + span / (K * STEP_MAPS);
+  const threshold = 1 + fc.cost / (K * STEP_MAPS);
   const on = gain > threshold;
   return {
     settings: on ? { every: K, horizon: H } : null,
     from: {
-      rule: `forecasts of ${H} lags every ${K} steps when a pilot of ${M} forecasts removes more variance (gain) than their cost adds (threshold 1 + (K + H − 1)/(${STEP_MAPS}K))`,
+      rule: `forecasts of ${H} lags every ${K} steps when a pilot of ${M} forecasts removes more variance (gain) than their cost adds (threshold 1 + (forecast maps per step)/${STEP_MAPS})`,
       horizon: H,
       every: K,
       points: M,
@@ -102,6 +103,6 @@ export function planPredict(sys: DynamicalSystem, objective: Objective & { kind:
       beta,
       threshold,
     },
-    cost: { steps: transient + M * (span + span), tangentSolves: 0, adjointSolves: 0 },
+    cost: { steps: transient + M * span + fc.maps, tangentSolves: 0, adjointSolves: 0 },
   };
 }
