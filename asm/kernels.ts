@@ -22,7 +22,7 @@
  * C (M×N) ← α·op(A)·op(B) + β·C, op(X) = X or Xᵀ, row-major with leading dimensions. op(B) is
  * packed once into panels of 4 columns (K rows of 4 doubles, zero-padded) and each block of 4 rows
  * of op(A) into K groups of 4 (zero-padded), so the 4×4 register block streams two contiguous
- * buffers whatever the transposes. `work` holds ≥ 4·K·⌈N/4⌉ + 4·K doubles.
+ * buffers whatever the transposes. `work` holds ≥ 4·K·⌈N/4⌉ + (4·K + 8)·⌈M/4⌉ doubles.
  *
  * Why 4×4 (measured, docs/performance.md): V8 hoists every load of a loop iteration above the
  * arithmetic, so an iteration needs accumulators + loaded operands + one temporary in xmm
@@ -41,10 +41,15 @@ export function gemm(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f64, pA: u
     const j0 = p << 2, nb = min(4, N - j0);
     if (!(direct && nb == 4)) packB(tB, pB, ldb, K, j0, nb, work + <usize>p * panelBytes);
   }
-  const pa = work + <usize>panels * panelBytes;
+  const pa0 = work + <usize>panels * panelBytes;
+  // a transposed A is packed in one pass over its rows: packing it block by block would read
+  // each block's K rows at a stride of lda (a power of two in the usual sizes: 4K aliasing in L1)
+  const whole = tA && M > 4;
+  if (whole) packAT(pA, lda, M, K, pa0);
   for (let i = 0; i < M; i += 4) {
     const mb = min(4, M - i);
-    packA(tA, pA, lda, K, i, mb, pa);
+    const pa = whole ? pa0 + <usize>(i >> 2) * (panelBytes + 64) : pa0;
+    if (!whole) packA(tA, pA, lda, K, i, mb, pa);
     for (let p = 0; p < panels; p++) {
       const j0 = p << 2, nb = min(4, N - j0);
       const inPlace = direct && nb == 4;
@@ -85,6 +90,29 @@ function packB(tB: i32, pB: usize, ldb: i32, K: i32, j0: i32, nb: i32, dst: usiz
   for (let k = 0; k < K; k++) {
     const d = dst + (<usize>k << 5);
     for (let jj = 0; jj < 4; jj++) store<f64>(d + (<usize>jj << 3), jj < nb ? load<f64>(at(pB, tB, ldb, k, j0 + jj)) : 0.0);
+  }
+}
+
+/**
+ * All of op(A) = stored Aᵀ (K rows of M), block by block of 4 rows of op(A) (K·4 doubles each,
+ * zero-padded), one pass along the stored rows. The blocks are 64 bytes apart beyond their K·32:
+ * at a power-of-two stride the ⌈M/4⌉ write streams would all fall in one L1 set (measured: half
+ * the GEMM rate at K = 256).
+ */
+function packAT(pA: usize, lda: i32, M: i32, K: i32, dst: usize): void {
+  const blockBytes = (<usize>K << 5) + 64, full = M >> 2;
+  for (let k = 0; k < K; k++) {
+    const src = pA + ((<usize>k * <usize>lda) << 3);
+    let d = dst + (<usize>k << 5);
+    for (let q = 0; q < full; q++) {
+      v128.store(d, v128.load(src + (<usize>q << 5)));
+      v128.store(d, v128.load(src + (<usize>q << 5), 16), 16);
+      d += blockBytes;
+    }
+    for (let r = 0; r < 4 && (full << 2) < M; r++) {
+      const i = (full << 2) + r;
+      store<f64>(d + (<usize>r << 3), i < M ? load<f64>(src + (<usize>i << 3)) : 0.0);
+    }
   }
 }
 

@@ -128,7 +128,7 @@ function lyapunovStep(n: number, kv: number, steps: number): number {
     v.set(out);
     x.set(y);
   };
-  one();
+  for (let i = 0; i < 20; i++) one(); // warm-up: the wasm and JS tiers settle
   return (1e3 * cpuSeconds(() => { for (let i = 0; i < steps; i++) one(); })) / steps;
 }
 
@@ -138,21 +138,27 @@ export async function bench(): Promise<BenchRow[]> {
   const skip = numpyAvailable();
   if (skip !== null) process.stdout.write(`numpy anchors skipped: ${skip}\n`);
   const ni9Args = ['grad', 'ni9', '--method', 'kernel', '--horizon', '50', '--samples', '100000', '--noise', '0.5'];
-  const ours: number[] = [], theirsWork: number[] = [], theirsProc: number[] = [];
+  const ours: number[] = [], ours1: number[] = [], startup: number[] = [], theirsWork: number[] = [], theirsProc: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
     ours.push(runCli(ni9Args).processCpuSeconds);
+    ours1.push(runCli(ni9Args, { ...process.env, CHAOSGRAD_WORKERS: '1' }).processCpuSeconds);
+    startup.push(runCli(['systems']).processCpuSeconds);
     if (skip === null) {
       const a = runAnchor('ni9_kernel_numpy.py', ['100000', '50', '0.5']);
       theirsWork.push(a.cpuSeconds);
       theirsProc.push(a.processCpuSeconds);
     }
   }
-  rows.push({ name: 'ni9 kernel L=50 N=1e5: chaosgrad process CPU', value: median(ours), unit: 's', note: `median of ${REPS}, ${k.name} kernels` });
+  rows.push({ name: 'ni9 kernel L=50 N=1e5: chaosgrad process CPU', value: median(ours), unit: 's', note: `median of ${REPS}, ${k.name} kernels, default workers` });
+  rows.push({ name: 'ni9 kernel: chaosgrad process CPU, one worker', value: median(ours1), unit: 's', note: 'CHAOSGRAD_WORKERS=1' });
+  rows.push({ name: 'ni9 kernel: chaosgrad one worker minus CLI start-up', value: median(ours1) - median(startup), unit: 's', note: `start-up (systems) ${median(startup).toFixed(3)} s` });
   if (skip === null) {
     rows.push({ name: 'ni9 kernel: numpy anchor CPU (timed loop)', value: median(theirsWork), unit: 's' });
     rows.push({ name: 'ni9 kernel: numpy anchor process CPU', value: median(theirsProc), unit: 's' });
     rows.push({ name: 'ni9 kernel: ratio chaosgrad / anchor loop', value: median(ours) / median(theirsWork), unit: '×', note: 'target ≤ 0.5' });
     rows.push({ name: 'ni9 kernel: ratio chaosgrad / anchor process', value: median(ours) / median(theirsProc), unit: '×' });
+    rows.push({ name: 'ni9 kernel: ratio one worker / anchor process', value: median(ours1) / median(theirsProc), unit: '×' });
+    rows.push({ name: 'ni9 kernel: ratio (one worker − start-up) / anchor loop', value: (median(ours1) - median(startup)) / median(theirsWork), unit: '×' });
   }
   for (const [n, steps] of [[64, 2000], [256, 300], [1024, 30]]) {
     const ourUs: number[] = [], theirUs: number[] = [];
@@ -171,7 +177,7 @@ export async function bench(): Promise<BenchRow[]> {
     if (n <= 256) rows.push({ name: `GEMM n=${n}, pure TS`, value: gemmRate(jsKernels, n), unit: 'GF/s' });
     if (skip === null) rows.push({ name: `GEMM n=${n}, numpy/OpenBLAS 1 thread`, value: numpyGemmRate(n), unit: 'GF/s' });
   }
-  rows.push({ name: 'Lyapunov step rnn n=256 k=32 (tangent + QR)', value: lyapunovStep(256, 32, 40), unit: 'ms' });
+  rows.push({ name: 'Lyapunov step rnn n=256 k=32 (tangent + QR)', value: lyapunovStep(256, 32, 200), unit: 'ms' });
   const nilsas = ['grad', 'lorenz63', '--method', 'nilsas', '--param', 'rho,sigma', '--objective', 'z', '--M', '2', '--segments', '100', '--segment-steps', '200', '--repeats', '1'];
   const tent = ['grad', 'tent', '--method', 'kernel', '--param', 'gamma', '--objective', 'x', '--steps', '10000000', '--window', '7'];
   const bare: number[] = [], nil: number[] = [], te: number[] = [];

@@ -1,6 +1,6 @@
 /**
  * One declaration per CLI option. The same object drives parsing and help, so they cannot drift:
- * main.ts hands `parserOptions(...)` (type/multiple/short) to node:util parseArgs, then
+ * run.ts hands `parserOptions(...)` (type/multiple/short) to node:util parseArgs, then
  * `checkValues` checks every given value against the declared kind/range/choices, and `helpText`
  * prints the same declarations grouped with description, default, unit and valid values.
  *

@@ -26,6 +26,8 @@ export class LockstepEnsemble {
   private readonly G: Float64Array;
   private S: Float64Array;
   private idx: ArrayLike<number> = [];
+  /** per selected parameter: its rows of G and S for the current B (built on first use) */
+  private views: { g: Float64Array; s: Float64Array }[] | null = null;
   private readonly state: Uint32Array;
   private readonly rng = new Rng(0);
   private readonly dirs: Float64Array | null;
@@ -70,6 +72,7 @@ export class LockstepEnsemble {
   /** Zeroes and returns the score sums of the selected parameters (parameter j of lane b at [j·B + b]). */
   scores(indices: ArrayLike<number>): Float64Array {
     this.idx = indices;
+    this.views = null;
     if (this.S.length < indices.length * this.capacity) this.S = this.k.f64(indices.length * this.capacity);
     this.S.fill(0);
     return this.S;
@@ -136,6 +139,9 @@ export class LockstepEnsemble {
   /** S += G for the selected parameters, lane by lane. */
   private accumulate(): void {
     const { B, idx, S, G } = this;
-    for (let j = 0; j < idx.length; j++) this.k.axpy(1, G.subarray(idx[j] * B, idx[j] * B + B), S.subarray(j * B, j * B + B), B);
+    if (this.views === null || (this.views.length > 0 && this.views[0].s.length !== B)) {
+      this.views = Array.from({ length: idx.length }, (_, j) => ({ g: G.subarray(idx[j] * B, idx[j] * B + B), s: S.subarray(j * B, j * B + B) }));
+    }
+    for (const v of this.views) this.k.axpy(1, v.g, v.s, B);
   }
 }

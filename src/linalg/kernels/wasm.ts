@@ -100,7 +100,7 @@ export function loadWasmKernels(): Kernels {
     owns: (a) => heap.owns(a),
     gemm(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) {
       if (!(heap.owns(A) && heap.owns(B) && heap.owns(C))) return gemmJs(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-      const need = 4 * K * Math.ceil(N / 4) + 4 * K;
+      const need = 4 * K * Math.ceil(N / 4) + (4 * K + 8) * Math.ceil(M / 4); // B panels, then A blocks (all of A when transposed)
       if (work.length < need) work = heap.f64(need);
       w.gemm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, C.byteOffset, ldc, work.byteOffset);
     },
