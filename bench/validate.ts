@@ -12,6 +12,8 @@ const STUDIES: [string, string][] = [
   ['hybrid', './validate-hybrid.js'],
   ['zoo', './validate-zoo.js'],
   ['advise', './validate-advise.js'],
+  ['tradeoff', './validate-tradeoff.js'],
+  ['slow-teacher', './validate-slow-teacher.js'],
   ['slow-tests', './validate-slow-tests.js'],
 ];
 

@@ -34,20 +34,20 @@ export function dsrSettings(size: ExperimentOptions['size']) {
   const s = <T>(smoke: T, demo: T, full: T) => bySize(size, { smoke, demo, full });
   return {
     dt: 0.01,
-    rows: s(6000, 40000, 100000),
+    rows: s(6000, 30000, 100000),
     observationNoise: 0.05,
-    seeds: s(2, 3, 5),
+    seeds: s(2, 2, 5),
     latent: 3,
     hidden: s(10, 50, 50),
     initA: 0.95,
     initW1Scale: 0.05,
-    forcingIterations: s(20, 400, 1000),
+    forcingIterations: s(20, 300, 1000),
     batch: s(4, 16, 16),
     gtf: { alpha: 0.3, alphaEnd: 0.05, segment: s(50, 200, 200), lr: 1e-3 },
     sparse: { segmentIntervals: 2, lr: 2e-3, clip: 10 },
-    continuedIterations: s(10, 1500, 4000),
-    fineTune: { sigma: 0.05, iterations: s(2, 8, 20), steps: s(2000, 50000, 100000), evaluationSteps: s(1000, 10000, 20000), lr: 3e-4, ema: 0.8, bins: 10, frequencies: 8, frequencyStep: 0.04, decay: 0.97 },
-    metrics: { orbitSteps: s(4096, 50000, 100000), bins: 30, spectrumSegment: s(256, 1024, 1024), smoothing: 2, predictionStride: s(50, 20, 10), warmup: 20, lyapunovSteps: s(2000, 10000, 20000) },
+    continuedIterations: s(10, 600, 4000),
+    fineTune: { sigma: 0.05, iterations: s(2, 5, 20), steps: s(2000, 30000, 100000), evaluationSteps: s(1000, 10000, 20000), lr: 3e-4, ema: 0.8, bins: 10, frequencies: 8, frequencyStep: 0.04, decay: 0.97 },
+    metrics: { orbitSteps: s(4096, 30000, 100000), bins: 30, spectrumSegment: s(256, 1024, 1024), smoothing: 2, predictionStride: s(50, 20, 10), warmup: 20, lyapunovSteps: s(2000, 5000, 20000) },
   };
 }
 

@@ -14,6 +14,7 @@ export * from './estimators.js';
 export * from './inverseLorenz.js';
 export * from './teacherRnn.js';
 export * from './seedStudy.js';
+export * from './referenceOptimum.js';
 export * from './slowTeacher.js';
 export * from './tradeoff.js';
 export * from './dsrLorenz.js';

@@ -3,7 +3,7 @@ import { measureStatistics, type LossTerm, type Statistic } from '../optim/index
 import { Rng } from '../random/index.js';
 import { bySize, chaosCheck, seconds, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 import { referenceOptimum, type ReferenceOptimum } from './referenceOptimum.js';
-import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type GradientCheck, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
+import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type GradientCheck, type MethodSummary, type StudyMethod, type StudyRun, type StudyTask } from './seedStudy.js';
 import { slowNetDefault, slowNetModel, slowNetSystem, type SlowNetShape } from './slowNet.js';
 
 /**
@@ -73,14 +73,14 @@ export function slowTeacherMethods(budget: number): StudyMethod[] {
   return studyMethods(STEPS_PER_CPU_SECOND, budget, { truncations: [TRUNCATION], clipHorizon: CLIP_HORIZON, minSteps: 200 });
 }
 
-export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeacherData> {
-  const t0 = process.hrtime.bigint();
-  const { size, seed } = opts;
+/** The settings of a run of the given size (the full size is the documented one). */
+export function slowTeacherSettings(size: ExperimentSize, seed: number): SlowTeacherData['settings'] {
   const s = <T>(smoke: T, demo: T, full: T) => bySize(size, { smoke, demo, full });
-  const shape: SlowNetShape = { n: 8, m: 2, g: 4, eps: 0.01 };
-  const transient = 1000;
-  const settings: SlowTeacherData['settings'] = {
-    ...shape,
+  return {
+    n: 8,
+    m: 2,
+    g: 4,
+    eps: 0.01,
     noise: 0.1,
     netSeed: 1 + seed,
     biasScale: BIAS_SCALE,
@@ -93,30 +93,45 @@ export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeach
     evaluationSteps: s(2000, 10_000, 30_000),
     finalSteps: s(5000, 50_000, 300_000),
     targetSteps: s(10_000, 200_000, 1_000_000),
-    transient,
+    transient: 1000,
     seeds: trainingSeeds(seed, s(2, 3, 5)),
   };
+}
+
+/** Teacher, student, the teacher's statistics as targets, and the task every method trains on. */
+export function slowTeacherTask(settings: SlowTeacherData['settings'], seed: number) {
+  const { n, m, transient } = settings;
   const rng = new Rng(seed);
-  const model = slowNetModel(shape, settings.netSeed);
+  const model = slowNetModel(settings, settings.netSeed);
   const br = rng.split(1);
   // the teacher's fast couplings differ from the student's by MISMATCH·N(0, 1/n): no b, c meets every target
-  const W = slowNetDefault(model, 'W').map((w) => w + (settings.mismatch / Math.sqrt(shape.n)) * br.normal());
-  const teacher = slowNetSystem(model, { W, b: Array.from({ length: shape.n }, () => BIAS_SCALE * br.normal()), c: Array.from({ length: shape.m }, () => BIAS_SCALE * br.normal()) }, settings.noise);
-  const student = slowNetSystem(model, { b: new Float64Array(shape.n), c: new Float64Array(shape.m) }, settings.noise);
+  const W = slowNetDefault(model, 'W').map((w) => w + (settings.mismatch / Math.sqrt(n)) * br.normal());
+  const teacher = slowNetSystem(model, { W, b: Array.from({ length: n }, () => BIAS_SCALE * br.normal()), c: Array.from({ length: m }, () => BIAS_SCALE * br.normal()) }, settings.noise);
+  const student = slowNetSystem(model, { b: new Float64Array(n), c: new Float64Array(m) }, settings.noise);
   const stats = unitStatistics(model.dim);
   const target = measureStatistics(teacher, stats, { kind: 'average', steps: settings.targetSteps, transient }, rng.split(2).seed);
   const terms: LossTerm[] = stats.map((st, k) => ({ observable: st.observable, power: st.power, target: target.values[k] }));
+  const task: StudyTask = {
+    student, params: ['b', 'c'], terms, transient, iterations: settings.iterations, optimizer: settings.optimizer, emaBeta: settings.emaBeta,
+    evaluationSteps: settings.evaluationSteps, finalSteps: settings.finalSteps,
+  };
+  return { rng, teacher, student, stats, target, terms, task };
+}
+
+export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeacherData> {
+  const t0 = process.hrtime.bigint();
+  const { size, seed } = opts;
+  const s = <T>(smoke: T, demo: T, full: T) => bySize(size, { smoke, demo, full });
+  const settings = slowTeacherSettings(size, seed);
+  const { n, m, transient } = settings;
+  const { rng, teacher, student, stats, target, terms, task } = slowTeacherTask(settings, seed);
   const initial = measureStatistics(student, stats, { kind: 'average', steps: settings.finalSteps, transient }, rng.split(3).seed);
   const initialLoss = initial.values.reduce((a, v, k) => a + (v - target.values[k]) ** 2, 0);
   const dL = initial.values.map((v, k) => 2 * (v - target.values[k]));
   const pilot = (observable: string) => pilotObjective(student, { kind: 'average', observable, steps: s(20_000, 100_000, 500_000), transient }, seed, s(20_000, 100_000, 500_000)).correlation;
-  const slow = pilot(`x${shape.n}`), fast = pilot('x0');
-  const reference = referenceOptimum(student, ['b', 'c'], terms, { steps: s(5000, 50_000, 500_000), transient, iterations: s(1, 1, 2), h: new Array(shape.n + shape.m).fill(0.1), seed: rng.split(4).seed });
+  const slow = pilot(`x${n}`), fast = pilot('x0');
+  const reference = referenceOptimum(student, ['b', 'c'], terms, { steps: s(5000, 50_000, 500_000), transient, iterations: s(1, 1, 2), h: new Array(n + m).fill(0.1), seed: rng.split(4).seed });
   const methods = slowTeacherMethods(settings.budget);
-  const task = {
-    student, params: ['b', 'c'], terms, transient, iterations: settings.iterations, optimizer: settings.optimizer, emaBeta: settings.emaBeta,
-    evaluationSteps: settings.evaluationSteps, finalSteps: settings.finalSteps,
-  };
   const check = await unit(opts, 'gradient check', () => gradientCheck(task, methods, reference.start, settings.seeds));
   const { runs, summaries } = await runSeedStudy(opts, 'slow-teacher', task, methods, settings.seeds);
   const lyapunovSteps = s(2000, 20_000, 50_000);

@@ -92,4 +92,15 @@ describe('grad --method hybrid (CLI)', () => {
     expectUsage(['grad', 'ni9', '--method', 'hybrid', '--noise', '0.5', '--noise-dirs', 'ones', '--split', 'shadowing', '--u', '1', '--param', 'gamma', '--objective', 'sum', '--horizon', '5'], /shadowing split needs isotropic noise/);
     expectUsage([...LIN, '--split', 'pathkernel', '--clip', '3'], /--clip does not apply to --method hybrid/);
   });
+
+  it('--sweep and --predict: forward/backward in the diagnostics, forced forecasts named in the baseline, bad values are usage errors', () => {
+    const fw = runJson([...LIN, '--alpha', '0.5', '--window', '8', '--steps', '4000']);
+    assert.equal(fw.diagnostics.sweep, 'forward');
+    const bw = runJson([...LIN, '--alpha', '0.5', '--window', '8', '--steps', '4000', '--sweep', 'backward', '--predict', 'on']);
+    assert.equal(bw.diagnostics.sweep, 'backward');
+    assert.match(bw.diagnostics.baseline, /^predictive: noise-free forecasts of 8 lags every 1 steps/);
+    expectUsage([...LIN, '--steps', '4000', '--sweep', 'sideways'], /unknown --sweep 'sideways' \(valid: forward, backward\)/);
+    expectUsage([...LIN, '--steps', '4000', '--predict', 'maybe'], /unknown --predict 'maybe' \(valid: auto, on, off\)/);
+    expectUsage(['grad', 'ni9', '--method', 'hybrid', '--noise', '0.5', '--param', 'c', '--objective', 'sum', '--horizon', '5', '--samples', '10', '--sweep', 'forward'], /--sweep forward needs --split pathkernel and --steps T/);
+  });
 });

@@ -57,7 +57,7 @@ test('predictive baseline where the window is predictable (Lorenz 63, σ = 0.02)
 test('planPredict: forecasts pay on Lorenz 63 at σ = 0.02, not on the chaotic tent map', () => {
   const slow = planPredict(quietLorenz(), lorenzObjective, 1, 100);
   assert.ok(slow.settings !== null && slow.from.gain > slow.from.threshold, JSON.stringify(slow.from));
-  assert.equal(slow.settings!.every, predictEvery(100));
+  assert.equal(slow.settings!.every, predictEvery(100, true));
   const tent = createSystem('tent');
   const fast = planPredict(tent, { kind: 'average', observable: 'x', steps: 200000 }, 1, 8);
   assert.equal(fast.settings, null, JSON.stringify(fast.from));
@@ -72,4 +72,14 @@ test('default: the pilot decides, and says so in the diagnostics', async () => {
   assert.equal(from.chosen, 'pilot');
   assert.ok(from.gain > from.threshold);
   assert.match(String(r.diagnostics.baseline), /^predictive/);
+});
+
+test('a coarse flow forecast that runs away is dropped, not used (Lorenz 63 with dt = 0.06: RK4 at 4·dt diverges)', async () => {
+  const coarse = () => createSystem('lorenz63', { noise: 0.05, dt: 0.06 });
+  const req = { objective: { kind: 'average' as const, observable: 'z', steps: 40000 }, params: ['rho'], seed: 1 };
+  const on = await kernelEstimator.estimate({ ...req, system: coarse() }, { window: 20, predict: true });
+  const off = await kernelEstimator.estimate({ ...req, system: coarse() }, { window: 20, predict: false });
+  assert.ok(Number.isFinite(on.gradient[0]) && Number.isFinite(on.stderr![0]), `${on.gradient[0]} ± ${on.stderr![0]}`);
+  assert.ok(on.stderr![0] < 2 * off.stderr![0], `predictive ±${on.stderr![0]} vs running mean ±${off.stderr![0]}`);
+  assert.ok(Math.abs(on.gradient[0] - off.gradient[0]) < 3 * Math.hypot(on.stderr![0], off.stderr![0]));
 });

@@ -144,7 +144,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
 function planKernelPredict(req: GradientRequest, options: KernelOptions, tauAbs: number, windows: number[], baseline: boolean): { settings: { every: number; horizon: number } | null; plan: PredictPlan | null } {
   if (!baseline || options.predict === false || req.objective.kind !== 'average') return { settings: null, plan: null };
   const H = Math.min(windows[windows.length - 1], options.window ?? Math.max(1, Math.ceil(HYBRID_WINDOW_FACTOR * tauAbs)));
-  if (options.predict === true) return { settings: { every: predictEvery(H), horizon: H }, plan: null };
+  if (options.predict === true) return { settings: { every: predictEvery(H, req.system.dt !== null), horizon: H }, plan: null };
   const plan = planPredict(req.system, req.objective, req.seed, H);
   return { settings: plan.settings, plan };
 }
