@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- overhead`: the single-orbit runs of issue 13 (NILSAS on lorenz63 over T = 100
- * time units, the noisy-tent ergodic kernel over 10⁷ steps) and bare start-up, as whole-process
+ * time units, the noisy-tent ergodic kernel over 10⁷ steps), bare start-up and two runs on the
+ * default worker threads (ni9 kernel, lorenz63 FD), as whole-process
  * CPU seconds (every thread, start-up included; medians of CHAOSGRAD_BENCH_REPS, default 3).
  * With CHAOSGRAD_BEFORE=<another checkout> the same commands run there too, interleaved run by
  * run so that both see the same machine load, with the ratio before/after, and each run's --json
@@ -19,6 +20,9 @@ export const OVERHEAD_RUNS: { name: string; args: string[]; target?: string }[] 
   { name: 'start-up (--version)', args: ['--version'] },
   { name: 'NILSAS lorenz63 T=100, one orbit', args: ['grad', 'lorenz63', '--method', 'nilsas', '--param', 'rho,sigma', '--objective', 'z', '--M', '2', '--segments', '100', '--segment-steps', '200', '--repeats', '1', '--json'], target: '≤ 0.64/3 = 0.21 s' },
   { name: 'tent ergodic kernel, 10⁷ steps', args: ['grad', 'tent', '--method', 'kernel', '--param', 'gamma', '--objective', 'x', '--steps', '10000000', '--window', '7', '--json'], target: '≤ 1.2/3 = 0.40 s' },
+  // worker threads' start-up (they load dist/bundle/worker.js when the bundle is current): default worker count
+  { name: 'ni9 kernel L=50, 10⁵ samples, default workers', args: ['grad', 'ni9', '--method', 'kernel', '--horizon', '50', '--samples', '100000', '--noise', '0.5', '--json'] },
+  { name: 'FD lorenz63 rho, default workers', args: ['grad', 'lorenz63', '--method', 'fd', '--param', 'rho', '--objective', 'z', '--json'] },
 ];
 
 /** One whole CLI process: its CPU seconds and its stdout with the wall-clock seconds blanked. */

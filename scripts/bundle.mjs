@@ -1,6 +1,8 @@
 // Bundles the compiled CLI (dist/src/cli/run.js and everything it imports) into dist/bundle/ with
 // esbuild: a handful of files instead of ~170 ES modules, which is most of the CLI's start-up CPU.
 // Run by `npm run build` after tsc; dist/src/cli/main.js loads the bundle when it is current.
+// A second entry, dist/bundle/worker.js, is the worker threads' entry (src/parallel/pool.ts starts
+// it under the same rule): it shares the chunks, so a thread compiles a few files, not ~170 modules.
 //
 // What a bundle would otherwise break, and how this keeps it:
 // - import.meta.url: each module's own URL (task modules for worker threads, the .wasm, package.json)
@@ -37,13 +39,24 @@ function taskModules() {
 }
 
 const tasks = taskModules();
-const entry = [
+/** An entry: registers the task modules' loaders (workers and in-thread tasks use the bundle's instances), then runs `start`. */
+const entry = (start) => [
   `import { registerModuleLoaders } from './parallel/modules.js';`,
   `registerModuleLoaders(new URL('../src/', import.meta.url).href, {`,
   ...tasks.map((f) => `  ${JSON.stringify(posix(relative(SRC, f)))}: () => import(${JSON.stringify('./' + posix(relative(SRC, f)))}),`),
   `});`,
-  `await import('./cli/run.js');`,
+  `await import(${JSON.stringify(start)});`,
 ].join('\n');
+const ENTRIES = { main: entry('./cli/run.js'), worker: entry('./parallel/worker.js') };
+
+/** The entries are generated text, not files: `entry:<name>` resolves to ENTRIES[name], importing from dist/src. */
+const entries = {
+  name: 'entries',
+  setup(b) {
+    b.onResolve({ filter: /^entry:/ }, (args) => ({ path: args.path.slice('entry:'.length), namespace: 'entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'entry' }, (args) => ({ contents: ENTRIES[args.path], resolveDir: SRC, loader: 'js' }));
+  },
+};
 
 /** Rewrites import.meta.url in a module of dist/src to that module's own URL, relative to the chunk (all chunks sit in dist/bundle/). */
 const ownUrl = {
@@ -61,7 +74,7 @@ const ownUrl = {
 
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  stdin: { contents: entry, resolveDir: SRC, sourcefile: 'main.js', loader: 'js' },
+  entryPoints: Object.keys(ENTRIES).map((name) => ({ in: `entry:${name}`, out: name })),
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -69,8 +82,7 @@ await build({
   target: 'node20',
   packages: 'external',
   outdir: OUT,
-  entryNames: 'main',
   chunkNames: 'chunk-[hash]',
-  plugins: [ownUrl],
+  plugins: [entries, ownUrl],
   logLevel: 'warning',
 });

@@ -49,3 +49,26 @@ for (const args of CASES) {
     });
   }
 }
+
+// worker threads start from the bundle's worker entry too (src/parallel/pool.ts): commands spread
+// over 2 and 3 threads print the same bytes from the bundle, from the modules and in one thread
+// (the kernel in lockstep, FD batches, and a user's --system-module loaded inside the workers)
+const MODEL = fileURLToPath(new URL('../../../examples/leaky-net.mjs', import.meta.url));
+const MULTI: string[][] = [
+  ['grad', 'ni9', '--method', 'kernel', '--horizon', '10', '--samples', '3000', '--noise', '0.5', '--json'],
+  ['grad', 'lorenz63', '--method', 'fd', '--param', 'rho', '--objective', 'z', '--steps', '2000', '--batches', '4', '--json'],
+  ['grad', '--system-module', MODEL, '--noise', '0.05', '--method', 'hybrid', '--param', 'g', '--objective', 'meansq', '--steps', '2000', '--repeats', '3', '--json'],
+];
+
+for (const args of MULTI) {
+  test(`multi-worker runs print the same from the bundle and from the modules: ${args.join(' ')}`, () => {
+    const one = run(args, { CHAOSGRAD_WORKERS: '1', CHAOSGRAD_BUNDLE: '0' });
+    assert.equal(one.code, 0, one.stderr);
+    for (const workers of ['2', '3']) {
+      const bundled = run(args, { CHAOSGRAD_WORKERS: workers });
+      const modules = run(args, { CHAOSGRAD_WORKERS: workers, CHAOSGRAD_BUNDLE: '0' });
+      assert.deepEqual(bundled, modules, `${workers} workers: bundle vs modules`);
+      assert.deepEqual(bundled, one, `${workers} workers vs one`);
+    }
+  });
+}

@@ -49,6 +49,10 @@ describe('grad --method hybrid (CLI)', () => {
     const d = runJson([...LIN, '--steps', '3000']).diagnostics;
     assert.equal(d.split, 'pathkernel');
     assert.equal(d.alpha, 0.5);
+    // the default (forward) sweep keeps the backward sweep's --json keys: no orbit is kept
+    assert.equal(d.sweep, 'forward');
+    assert.equal(d.keptSteps, 0);
+    assert.equal(d.orbitMemoryMiB, 256);
   });
 
   it('keeping the orbit (default of the backward sweep) or recomputing it (--orbit-memory 0) gives the same bits at a lower cost', () => {

@@ -8,3 +8,8 @@ export function whereAmI(arg: number): { thread: number; arg: number } {
 export function fails(): never {
   throw new RangeError('task failed on purpose');
 }
+
+/** The call stack the worker runs a task under: it names the file of the worker's entry code. */
+export function callerStack(): string {
+  return new Error('where').stack ?? '';
+}

@@ -47,6 +47,10 @@ export async function estimateForward(req: GradientRequest, run: HybridRunOption
       ...(predictBeta ? { predictBeta } : {}),
       repeats,
       stderrFrom: 'batch means of per-step contributions',
+      // the backward sweep's keys, kept for scripts that read them: the forward sweep stores no
+      // orbit, so nothing is read back (the budget is still reported as given)
+      orbitMemoryMiB: run.keepBytes / 2 ** 20,
+      keptSteps: 0,
     },
   });
 }
