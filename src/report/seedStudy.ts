@@ -75,7 +75,9 @@ function verdicts(d: StudyData): string[] {
   const best = base.reduce((a, b) => (b.finalLoss.mean < a.finalLoss.mean ? b : a));
   const winner = d.summaries.filter(ok).reduce((a, b) => (b.finalLoss.mean < a.finalLoss.mean ? b : a));
   const rel = (a: Interval, b: Interval) => (a.hi < b.lo ? 'BELOW it (intervals do not overlap)' : a.lo > b.hi ? 'ABOVE it (intervals do not overlap)' : 'intervals overlap');
+  const failed = d.summaries.filter((s) => s.failed > 0);
   return [
+    ...(failed.length > 0 ? [`RUNS FAILED (diverged or non-finite; left out of the intervals): ${failed.map((s) => `${s.label} ${s.failed} of ${s.failed + s.finalLoss.n}`).join(', ')}; errors in data.runs[].error.`] : []),
     `Lowest mean final loss: ${winner.label}, ${ci(winner.finalLoss, 4)} (mean [95% interval over ${winner.finalLoss.n} seeds]).`,
     ...d.summaries.filter((s, k) => !d.methods[k].baseline && ok(s)).map((s) =>
       `${s.label}: ${ci(s.finalLoss, 4)} against the best baseline, ${best.label}, ${ci(best.finalLoss, 4)} — ${rel(s.finalLoss, best.finalLoss)}; CPU per run ${num(s.cpuSeconds.mean, 3)} s against ${num(best.cpuSeconds.mean, 3)} s.`),

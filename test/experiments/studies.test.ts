@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runSlowTeacher, runTradeoff, UnitStore, type SlowTeacherData, type TradeoffData } from '../../src/experiments/index.js';
+import { findings } from '../../src/report/html.js';
 import { withoutTimes } from '../helpers/experiments.js';
 
 /** What every training study over seeds must hold, whatever the task. */
@@ -37,6 +38,11 @@ describe('training studies over seeds (smoke size)', () => {
     assert.ok(Number.isFinite(a.reference.loss) && a.reference.theta.length === a.settings.n + a.settings.m);
     const b = await runSlowTeacher({ size: 'smoke', seed: 1 });
     assert.deepEqual(withoutTimes(b), withoutTimes(a));
+    // the findings name the winner, and say so loudly when runs failed
+    assert.ok(findings(a).some((f) => /^Lowest mean final loss: /.test(f)));
+    assert.ok(!findings(a).some((f) => /RUNS FAILED/.test(f)));
+    const failed = { ...a, summaries: a.summaries.map((s, k) => (k === 0 ? { ...s, failed: 1 } : s)) };
+    assert.ok(findings(failed).some((f) => /RUNS FAILED .*BPTT truncated \(K = 10\) 1 of/.test(f)), findings(failed).join('\n'));
   });
 
   it('tradeoff: every method trains; the reference optimum lowers the loss from the start; reproducible; resumes', async () => {
