@@ -116,32 +116,12 @@ function packAT(pA: usize, lda: i32, M: i32, K: i32, dst: usize): void {
   }
 }
 
-/** Rows i…i+mb of op(A) by columns: group k at dst + 32·k, zero beyond mb. */
-function packA(tA: i32, pA: usize, lda: i32, K: i32, i: i32, mb: i32, dst: usize): void {
-  if (tA && mb == 4) {
-    for (let k = 0; k < K; k++) {
-      const src = pA + ((<usize>k * <usize>lda + <usize>i) << 3), d = dst + (<usize>k << 5);
-      v128.store(d, v128.load(src));
-      v128.store(d, v128.load(src, 16), 16);
-    }
-    return;
-  }
-  if (!tA && mb == 4) {
-    const r0 = pA + ((<usize>i * <usize>lda) << 3), step = <usize>lda << 3;
-    const r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
-    for (let k = 0; k < K; k++) {
-      const o = <usize>k << 3, d = dst + (<usize>k << 5);
-      store<f64>(d, load<f64>(r0 + o));
-      store<f64>(d, load<f64>(r1 + o), 8);
-      store<f64>(d, load<f64>(r2 + o), 16);
-      store<f64>(d, load<f64>(r3 + o), 24);
-    }
-    return;
-  }
-  for (let k = 0; k < K; k++) {
-    const d = dst + (<usize>k << 5);
-    for (let r = 0; r < 4; r++) store<f64>(d + (<usize>r << 3), r < mb ? load<f64>(at(pA, tA, lda, i + r, k)) : 0.0);
-  }
+/**
+ * Rows i…i+mb of op(A) by columns: group k at dst + 32·k, zero beyond mb. Row i of op(A) is
+ * column i of op(A)ᵀ, so this is packB on A with the transpose flag flipped.
+ */
+@inline function packA(tA: i32, pA: usize, lda: i32, K: i32, i: i32, mb: i32, dst: usize): void {
+  packB(tA ? 0 : 1, pA, lda, K, i, mb, dst);
 }
 
 /** Entry (r, c) of C at pc ← α·s + β·C, the TS twin's expression. */

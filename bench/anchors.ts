@@ -15,7 +15,13 @@ import type { BenchRow } from './types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The anchors: $CHAOSGRAD_ANCHORS, else ../shared/anchors beside the repository (or beside its worktree folder). */
-const ANCHORS = process.env.CHAOSGRAD_ANCHORS ?? [`${ROOT}../shared/anchors/`, `${ROOT}../../shared/anchors/`].find((d) => existsSync(d)) ?? `${ROOT}../shared/anchors/`;
+const ANCHORS = withSlash(process.env.CHAOSGRAD_ANCHORS) ?? [`${ROOT}../shared/anchors/`, `${ROOT}../../shared/anchors/`].find((d) => existsSync(d)) ?? `${ROOT}../shared/anchors/`;
+
+/** A folder given without its trailing slash still names the folder. */
+function withSlash(dir: string | undefined): string | undefined {
+  return dir === undefined || dir.endsWith('/') ? dir : `${dir}/`;
+}
+
 const CLI = `${ROOT}dist/src/cli/main.js`;
 const CPU_EXIT = `${ROOT}dist/bench/cpuExit.js`;
 const REPS = Number(process.env.CHAOSGRAD_BENCH_REPS ?? 3);
