@@ -4,6 +4,7 @@ import { Rng } from '../random/index.js';
 import { studentTQuantile } from '../stats/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import { ProgressCounter, trainRecording, unit, type ExperimentOptions } from './common.js';
+import type { ReferenceOptimum } from './referenceOptimum.js';
 
 /**
  * Training studies over seeds (experiments `slow-teacher` and `tradeoff`): every method trains the
@@ -174,6 +175,17 @@ async function studyRun(task: StudyTask, m: StudyMethod, seed: number, onIterati
     error,
     final,
   };
+}
+
+/** What every seed study reports besides its task: the reference optimum, the check of each method's first gradient, and the runs over seeds. */
+export interface SeedStudyOutcome {
+  reference: ReferenceOptimum;
+  /** every method's gradient at the start against the reference's finite-difference gradient */
+  gradientCheck: GradientCheck[];
+  methods: StudyMethod[];
+  runs: StudyRun[];
+  summaries: MethodSummary[];
+  seconds: number;
 }
 
 /** One method's gradient of the loss at the start against the finite-difference gradient. */

@@ -2,8 +2,8 @@ import { pilotObjective } from '../gradients/plan/index.js';
 import { measureStatistics, type LossTerm, type Statistic } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { bySize, chaosCheck, seconds, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
-import { referenceOptimum, type ReferenceOptimum } from './referenceOptimum.js';
-import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type GradientCheck, type MethodSummary, type StudyMethod, type StudyRun, type StudyTask } from './seedStudy.js';
+import { referenceOptimum } from './referenceOptimum.js';
+import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type SeedStudyOutcome, type StudyMethod, type StudyTask } from './seedStudy.js';
 import { slowNetDefault, slowNetModel, slowNetSystem, type SlowNetShape } from './slowNet.js';
 
 /**
@@ -14,7 +14,8 @@ import { slowNetDefault, slowNetModel, slowNetSystem, type SlowNetShape } from '
  * stops); the statistics respond to b and c through the slow units, over ≈ 1/ε steps.
  */
 
-export interface SlowTeacherData {
+/** The slow-teacher study; its reference is the optimum over b, c from a long finite-difference Gauss–Newton run. */
+export interface SlowTeacherData extends SeedStudyOutcome {
   experiment: 'slow-teacher';
   size: ExperimentSize;
   seed: number;
@@ -40,14 +41,6 @@ export interface SlowTeacherData {
   student: { chaos: ChaosCheck; initialLoss: number; initialLossStderr: number };
   /** correlation time of the slow unit s₀ and of the fast unit x₀ at the initial student (steps) */
   correlation: { slow: { tau: number; tauAbs: number }; fast: { tau: number; tauAbs: number } };
-  /** the optimum over b, c from a long finite-difference Gauss–Newton run */
-  reference: ReferenceOptimum;
-  /** every method's gradient at the start against the reference's finite-difference gradient */
-  gradientCheck: GradientCheck[];
-  methods: StudyMethod[];
-  runs: StudyRun[];
-  summaries: MethodSummary[];
-  seconds: number;
 }
 
 /** the teacher's biases ~ N(0, 0.5²): enough to break x → −x, not enough to saturate every unit */

@@ -3,8 +3,8 @@ import { measureStatistics, type LossTerm } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { createSystem } from '../systems/index.js';
 import { bySize, chaosCheck, seconds, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
-import { referenceOptimum, type ReferenceOptimum } from './referenceOptimum.js';
-import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type GradientCheck, type MethodSummary, type StudyMethod, type StudyRun } from './seedStudy.js';
+import { referenceOptimum } from './referenceOptimum.js';
+import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type SeedStudyOutcome, type StudyMethod } from './seedStudy.js';
 
 /**
  * Experiment `tradeoff`: noisy Lorenz 63 trained over ρ and β so that three long-time statistics
@@ -14,7 +14,7 @@ import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type Gradient
  * its sign is right; the reference optimum comes from a long finite-difference Gauss–Newton run.
  */
 
-export interface TradeoffData {
+export interface TradeoffData extends SeedStudyOutcome {
   experiment: 'tradeoff';
   size: ExperimentSize;
   seed: number;
@@ -36,13 +36,6 @@ export interface TradeoffData {
   /** correlation time of z at the start (steps; dt = 0.005) */
   correlation: { tau: number; tauAbs: number };
   initial: { loss: number; lossStderr: number; statistics: number[] };
-  reference: ReferenceOptimum;
-  /** every method's gradient at the start against the reference's finite-difference gradient */
-  gradientCheck: GradientCheck[];
-  methods: StudyMethod[];
-  runs: StudyRun[];
-  summaries: MethodSummary[];
-  seconds: number;
 }
 
 const NOISE = 0.2;
