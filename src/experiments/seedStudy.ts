@@ -188,6 +188,13 @@ export interface SeedStudyOutcome {
   seconds: number;
 }
 
+/** The shared second half of a seed study: every method's first gradient against the reference's, then the training runs over seeds. */
+export async function seedStudyOutcome(opts: ExperimentOptions, name: string, task: StudyTask, methods: StudyMethod[], reference: ReferenceOptimum, seeds: number[]): Promise<Omit<SeedStudyOutcome, 'seconds'>> {
+  const check = await unit(opts, 'gradient check', () => gradientCheck(task, methods, reference.start, seeds));
+  const { runs, summaries } = await runSeedStudy(opts, name, task, methods, seeds);
+  return { reference, gradientCheck: check, methods, runs, summaries };
+}
+
 /** One method's gradient of the loss at the start against the finite-difference gradient. */
 export interface GradientCheck {
   label: string;

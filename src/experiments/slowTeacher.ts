@@ -1,9 +1,9 @@
 import { pilotObjective } from '../gradients/plan/index.js';
 import { measureStatistics, type LossTerm, type Statistic } from '../optim/index.js';
 import { Rng } from '../random/index.js';
-import { bySize, chaosCheck, seconds, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, chaosCheck, seconds, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 import { referenceOptimum } from './referenceOptimum.js';
-import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type SeedStudyOutcome, type StudyMethod, type StudyTask } from './seedStudy.js';
+import { seedStudyOutcome, studyMethods, trainingSeeds, type SeedStudyOutcome, type StudyMethod, type StudyTask } from './seedStudy.js';
 import { slowNetDefault, slowNetModel, slowNetSystem, type SlowNetShape } from './slowNet.js';
 
 /**
@@ -125,8 +125,7 @@ export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeach
   const slow = pilot(`x${n}`), fast = pilot('x0');
   const reference = referenceOptimum(student, ['b', 'c'], terms, { steps: s(5000, 50_000, 500_000), transient, iterations: s(1, 1, 2), h: new Array(n + m).fill(0.1), seed: rng.split(4).seed });
   const methods = slowTeacherMethods(settings.budget);
-  const check = await unit(opts, 'gradient check', () => gradientCheck(task, methods, reference.start, settings.seeds));
-  const { runs, summaries } = await runSeedStudy(opts, 'slow-teacher', task, methods, settings.seeds);
+  const outcome = await seedStudyOutcome(opts, 'slow-teacher', task, methods, reference, settings.seeds);
   const lyapunovSteps = s(2000, 20_000, 50_000);
   return {
     experiment: 'slow-teacher',
@@ -136,11 +135,7 @@ export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeach
     teacher: { chaos: chaosCheck(teacher, lyapunovSteps, seed), statistics: Array.from(target.values), targetStderrMax: Math.max(...target.stderr) },
     student: { chaos: chaosCheck(student, lyapunovSteps, seed), initialLoss, initialLossStderr: initial.stderrOf(Float64Array.from(dL)) },
     correlation: { slow: { tau: slow.tau, tauAbs: slow.tauAbs }, fast: { tau: fast.tau, tauAbs: fast.tauAbs } },
-    reference,
-    gradientCheck: check,
-    methods,
-    runs,
-    summaries,
+    ...outcome,
     seconds: seconds(t0),
   };
 }

@@ -2,9 +2,9 @@ import { pilotObjective } from '../gradients/plan/index.js';
 import { measureStatistics, type LossTerm } from '../optim/index.js';
 import { Rng } from '../random/index.js';
 import { createSystem } from '../systems/index.js';
-import { bySize, chaosCheck, seconds, unit, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
+import { bySize, chaosCheck, seconds, type ChaosCheck, type ExperimentOptions, type ExperimentSize } from './common.js';
 import { referenceOptimum } from './referenceOptimum.js';
-import { gradientCheck, runSeedStudy, studyMethods, trainingSeeds, type SeedStudyOutcome, type StudyMethod } from './seedStudy.js';
+import { seedStudyOutcome, studyMethods, trainingSeeds, type SeedStudyOutcome, type StudyMethod } from './seedStudy.js';
 
 /**
  * Experiment `tradeoff`: noisy Lorenz 63 trained over ρ and β so that three long-time statistics
@@ -97,8 +97,7 @@ export async function runTradeoff(opts: ExperimentOptions): Promise<TradeoffData
     student: system, params: ['rho', 'beta'], terms: TRADEOFF_TERMS, transient: TRANSIENT, iterations: settings.iterations, optimizer: settings.optimizer, emaBeta: settings.emaBeta,
     evaluationSteps: settings.evaluationSteps, finalSteps: settings.finalSteps,
   };
-  const check = await unit(opts, 'gradient check', () => gradientCheck(task, methods, reference.start, settings.seeds));
-  const { runs, summaries } = await runSeedStudy(opts, 'tradeoff', task, methods, settings.seeds);
+  const outcome = await seedStudyOutcome(opts, 'tradeoff', task, methods, reference, settings.seeds);
   return {
     experiment: 'tradeoff',
     size,
@@ -107,11 +106,7 @@ export async function runTradeoff(opts: ExperimentOptions): Promise<TradeoffData
     chaos: chaosCheck(system, s(20_000, 100_000, 200_000), seed),
     correlation: { tau: corr.tau, tauAbs: corr.tauAbs },
     initial: { loss: TRADEOFF_TERMS.reduce((a, t, k) => a + (t.weight ?? 1) * (initial.values[k] - t.target) ** 2, 0), lossStderr: initial.stderrOf(Float64Array.from(dL)), statistics: Array.from(initial.values) },
-    reference,
-    gradientCheck: check,
-    methods,
-    runs,
-    summaries,
+    ...outcome,
     seconds: seconds(t0),
   };
 }
