@@ -13,6 +13,7 @@ const STUDIES: [string, string][] = [
   ['zoo', './validate-zoo.js'],
   ['advise', './validate-advise.js'],
   ['tradeoff', './validate-tradeoff.js'],
+  ['dsr-seeds', './validate-dsr-seeds.js'],
   ['slow-teacher-steps', './validate-slow-teacher-steps.js'],
   ['slow-teacher-decay', './validate-slow-teacher-decay.js'],
   ['slow-tests', './validate-slow-tests.js'],
