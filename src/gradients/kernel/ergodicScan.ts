@@ -1,10 +1,11 @@
 import { kernels } from '../../linalg/index.js';
-import { BatchMeans } from '../../stats/index.js';
+import type { BatchMeans } from '../../stats/index.js';
 import { applyNoise, checkFinite, drawNoise, type DynamicalSystem, type NoiseModel, type Observable } from '../../systems/index.js';
 import type { Rng } from '../../random/index.js';
 import type { PredictiveBaseline } from './predict.js';
 import type { StepWeights } from './weights.js';
 import { ScoreCovector, requireNoise } from './score.js';
+import { windowRings } from './windows.js';
 
 /** Steps whose noise one draw call fills (the generator's state goes to the kernels once per block). */
 const NOISE_BLOCK = 4096;
@@ -47,18 +48,10 @@ export function ergodicScan(
   const cov = new ScoreCovector(sys);
   const idx = Int32Array.from(indices);
   const P = idx.length;
-  const windows = Int32Array.from(windowList);
-  const K = windows.length, Wmax = windows[K - 1], r = noise.rank;
-  const ringU = new Float64Array(Wmax * P), ringB = new Float64Array(Wmax), ringPhi = new Float64Array(Wmax);
+  const K = windowList.length, Wmax = windowList[K - 1], r = noise.rank;
   const full = new Float64Array(sys.nParams);
-  const pathwise = weights !== null && weights.pathwise;
-  const ringPath = new Float64Array(pathwise ? Wmax * P : 0);
-  const bms = windowList.map((_, i) => new BatchMeans(i === 0 ? P + 1 : P, T, Math.min(batches, T)));
-  const row = new Float64Array(P + 1); // contribution u_m·ψ_m, then (first window) Φ(x_{m+1}) for ⟨Φ⟩
-  const rowP = row.subarray(0, P);
-  const sums = new Float64Array(K); // Σ of the last Wᵢ values of Φ
-  // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
-  const ringBw = pb ? new Float64Array(Wmax * K) : null, ringF = pb ? new Float64Array(Wmax * K) : null;
+  const rings = windowRings(windowList, P, T, batches, pb, weights !== null && weights.pathwise);
+  const { ringU, ringPath, ringB, ringBw, ringF, close } = rings;
   const xi = kernels().f64(NOISE_BLOCK * r);
   // the orbit's two state buffers (swapped each step) and the running sums carried between calls
   const xy = [x0, new Float64Array(sys.dim)];
@@ -95,32 +88,7 @@ export function ergodicScan(
       const phi = ob.value(x);
       phiSum += phi;
       phiCount++;
-      // the value leaving window i: Φ(x_{k+1−W}), W slots back (absent during the first W steps);
-      // read before this step's Φ overwrites the slot (the same slot when W = W_max)
-      for (let i = 0; i < K; i++) {
-        const W = windows[i];
-        sums[i] += phi - (k >= W ? ringPhi[slot >= W ? slot - W : slot - W + Wmax] : 0);
-      }
-      ringPhi[slot] = phi;
-      for (let i = 0; i < K; i++) {
-        const W = windows[i];
-        if (slot === Wmax - 1) {
-          // exact re-sum once per lap keeps the running sums from drifting over 10⁷ steps
-          let s = 0;
-          const count = Math.min(W, k + 1);
-          for (let j = 0; j < count; j++) s += ringPhi[slot - j]; // slot − j ≥ 0: slot = Wmax − 1 ≥ W − 1
-          sums[i] = s;
-        }
-        const m = k + 1 - W; // the step whose window Φ(x_{m+1}) … Φ(x_{m+W}) just completed
-        if (m < 0 || m >= T) continue;
-        const ms = slot + 1 >= W ? slot + 1 - W : slot + 1 - W + Wmax; // m mod Wmax
-        const psi = sums[i] - (pb ? ringBw![ms * K + i] : W * ringB[ms]);
-        if (pb) pb.learn(i, sums[i] - W * ringB[ms], ringF![ms * K + i]);
-        for (let j = 0; j < P; j++) row[j] = psi * ringU[ms * P + j];
-        if (pathwise) for (let j = 0; j < P; j++) row[j] += ringPath[ms * P + j];
-        if (i === 0) row[P] = ringPhi[ms];
-        bms[i].push(i === 0 ? row : rowP);
-      }
+      close(k, slot, phi);
       slot = slot === Wmax - 1 ? 0 : slot + 1;
     }
     // each call draws the noise of its own steps only (qLen ≤ k1 − k): nothing is left over
@@ -130,5 +98,5 @@ export function ergodicScan(
     acc[1] = phiCount;
     acc[2] = slot;
   }
-  return { bms, run };
+  return { bms: rings.bms, run };
 }
