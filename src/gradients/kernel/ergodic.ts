@@ -5,7 +5,6 @@ import { selectParams } from '../params.js';
 import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js';
 import { chunkSamples } from './horizon.js';
 import { ergodicScan } from './ergodicScan.js';
-import { ergodicScanScalar, scalarScanApplies } from './ergodicScalar.js';
 import type { StepWeights } from './weights.js';
 
 export type { StepWeights } from './weights.js';
@@ -71,9 +70,7 @@ export function windowedOrbit(arg: RepeatArg<ErgodicOrbitOptions>, sys: Dynamica
   const x0 = initialState(sys, rng, transient);
   // predictive baseline: per slot and window the baseline b and the forecast residual f (for β)
   const pb = baseline && arg.options.predict ? new PredictiveBaseline(sys, ob, windows, arg.options.predict) : null;
-  const scan0 = scalarScanApplies(sys, pb !== null, weights !== null)
-    ? ergodicScanScalar(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0)
-    : ergodicScan(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0, pb, weights);
+  const scan0 = ergodicScan(sys, rng, ob, sel.indices, windows, T, arg.options.batches, baseline, transient, x0, pb, weights);
   const bms = scan0.bms;
   const lastStep = T + Wmax - 1;
   const report = arg.progress, every = Math.max(1, Math.floor(lastStep / 100));
