@@ -60,6 +60,12 @@ export interface SystemModel {
   readonly defaultNoise?: number;
   readonly seededWeights?: boolean;
   readonly extraObservables?: readonly Observable[];
+  /**
+   * The step kernels read p through the linalg kernels (matrix–vector products on W): the system's
+   * parameter vector is then allocated in kernel memory, so WebAssembly reads it in place — no copy
+   * per call, and in-place changes of p are seen at once. Same numbers either way.
+   */
+  readonly kernelParams?: boolean;
   sampleInitial(rng: Rng, out: Float64Array): void;
   wrap?(x: Float64Array): void;
   /** Binds kernels to p: the place to take views into p once, not per step. */

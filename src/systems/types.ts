@@ -97,6 +97,13 @@ export interface BatchedStepKernels {
   mapParamAdjointLanes?(X: Float64Array, W: Float64Array, B: number, out: Float64Array, outP: Float64Array): void;
   /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
   wrap?(X: Float64Array, B: number): void;
+  /**
+   * True when paramAdjointSum over B lanes is a rank-B update on GEMMs (the rnn: g·U·Xᵀ), far cheaper
+   * than B single parameter adjoints: adjoint sweeps then defer a single orbit's parameter adjoints
+   * to blocks of steps (systems/paramBlock.ts). A lane loop (a model program's batched executor)
+   * leaves it unset: there blocks measured slower than the fused per-step backward.
+   */
+  readonly gemmParamSum?: boolean;
 }
 
 /**
