@@ -20,7 +20,7 @@ export interface DsrMethodRun {
   error: string | null;
   /** fine-tune: ‖ĝ‖/‖stderr‖ averaged over iterations, first and last loss */
   gradientSnr?: number;
-  statisticsLoss?: { first: number; last: number; floor: number };
+  statisticsLoss?: { first: number; last: number; floor?: number };
 }
 
 export interface DsrSeedRun {
@@ -28,7 +28,9 @@ export interface DsrSeedRun {
   runs: DsrMethodRun[];
 }
 
-export const DSR_METHODS = ['sparse TF', 'generalized TF', 'GTF continued', 'GTF + statistics (kernel)'] as const;
+export const STATISTICS_LABEL = 'GTF + statistics (kernel)';
+export const COMBINED_LABEL = 'GTF + forcing & statistics (kernel)';
+export const DSR_METHODS = ['sparse TF', 'generalized TF', 'GTF continued', STATISTICS_LABEL, COMBINED_LABEL] as const;
 
 export function dsrSettings(size: ExperimentOptions['size']) {
   const s = <T>(smoke: T, demo: T, full: T) => bySize(size, { smoke, demo, full });
@@ -45,8 +47,10 @@ export function dsrSettings(size: ExperimentOptions['size']) {
     batch: s(4, 16, 16),
     gtf: { alpha: 0.3, alphaEnd: 0.05, segment: s(50, 200, 200), lr: 1e-3 },
     sparse: { segmentIntervals: 2, lr: 2e-3, clip: 10 },
-    continuedIterations: s(10, 600, 4000),
+    continuedIterations: s(10, 900, 5500),
     fineTune: { sigma: 0.05, iterations: s(2, 5, 20), steps: s(2000, 30000, 100000), evaluationSteps: s(1000, 10000, 20000), lr: 3e-4, ema: 0.8, bins: 10, frequencies: 8, frequencyStep: 0.04, decay: 0.97 },
+    /** the combined fine-tune (dsrCombined.ts): GTF steps, every `every`-th plus λ = weight times a statistics kernel gradient */
+    combined: { weight: 0.01, every: s(5, 50, 200), iterations: s(10, 300, 2000), steps: s(2000, 30000, 100000), evaluationSteps: s(1000, 10000, 20000), bins: 10, jointBins: s(4, 8, 8), spectra: true },
     metrics: { orbitSteps: s(4096, 30000, 100000), bins: 30, spectrumSegment: s(256, 1024, 1024), smoothing: 2, predictionStride: s(50, 20, 10), warmup: 20, lyapunovSteps: s(2000, 5000, 20000) },
   };
 }

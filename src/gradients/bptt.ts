@@ -50,7 +50,7 @@ function summarise(outcomes: RepeatOutcome[], o: BpttOptions, sys: GradientReque
  * parameters in one backward pass, memory O(√T·n) by checkpointing. Standard errors from
  * independent trajectories (average) or across samples (horizon).
  */
-const BPTT_KEYS = { repeats: true, clip: true, clipStep: true, truncate: true, l2: true, ensemble: true, segmentSteps: true } satisfies OptionKeys<BpttOptions>;
+const BPTT_KEYS = { repeats: true, clip: true, clipStep: true, truncate: true, l2: true, ensemble: true, segmentSteps: true, paramBlocks: true } satisfies OptionKeys<BpttOptions>;
 
 export const bpttEstimator: GradientEstimator<BpttOptions> = {
   optionKeys: Object.keys(BPTT_KEYS),

@@ -39,7 +39,9 @@ export interface TrainConfig {
   readonly out: string | null;
   /**
    * Teacher forcing on an observed series instead of a statistics loss (then `loss` is empty and
-   * `estimator` names the forcing gradient, exact BPTT through the segments).
+   * `estimator` names the forcing gradient, exact BPTT through the segments) — or, with
+   * forcing.statisticsWeight, in addition to it (the combined objective: `loss` and `estimator`
+   * give the statistics term).
    */
   readonly forcing?: ForcingConfig;
 }
@@ -143,11 +145,14 @@ export function parseTrainConfig(raw: unknown, opts: ParseConfigOptions = {}): T
   const params = array(t, 'params', '').map((p, i) => (typeof p === 'string' && p !== '' ? p : fail(`params[${i}]`, `must be a parameter name (got ${shown(p)})`)));
   if (system) withPrefix('params', () => selectParams(system, params));
   const forcing = t.forcing === undefined ? undefined : forcingSection(t.forcing, base);
-  if (forcing && t.loss !== undefined) fail('loss', 'goes with a statistics loss: teacher forcing (forcing) has its own loss, the one-step errors along forced segments');
-  if (forcing && t.estimator !== undefined) fail('estimator', 'goes with a statistics loss: teacher forcing (forcing) differentiates its segments by exact BPTT');
-  const loss = forcing ? [] : array(t, 'loss', '').map((v, i) => lossTerm(v, `loss[${i}]`, system));
+  // teacher forcing alone has no statistics loss; the combined objective (forcing.statisticsWeight) has both
+  const forcingOnly = forcing !== undefined && forcing.statisticsWeight === undefined;
+  const combine = ' (or give forcing.statisticsWeight to add a statistics loss to the forcing loss)';
+  if (forcingOnly && t.loss !== undefined) fail('loss', `goes with a statistics loss: teacher forcing (forcing) has its own loss, the one-step errors along forced segments${combine}`);
+  if (forcingOnly && t.estimator !== undefined) fail('estimator', `goes with a statistics loss: teacher forcing (forcing) differentiates its segments by exact BPTT${combine}`);
+  const loss = forcingOnly ? [] : array(t, 'loss', '').map((v, i) => lossTerm(v, `loss[${i}]`, system));
   const iterations = number(t, 'iterations', '', { integer: true, positive: true, required: true });
-  const estimator = forcing
+  const estimator = forcingOnly
     ? { method: FORCING_METHOD, options: {}, objective: { kind: 'average' as const, steps: forcing.segment } }
     : estimatorSection(table(t.estimator ?? fail('estimator', 'is missing: give method and steps (or horizon)'), 'estimator'));
   const optimizer = optimizerSection(table(t.optimizer ?? fail('optimizer', "is missing: give name and lr, e.g. { name: 'adam', lr: 0.01 }"), 'optimizer'), iterations);

@@ -28,6 +28,8 @@ export interface IterationRecord {
   /** Sₖ(θ_t) and standard errors, in the order of the loss terms */
   statistics: number[];
   statisticsStderr: number[];
+  /** combined objective (forcing.statisticsWeight): L_S on the iterations that compute it; loss is then the forcing loss */
+  statisticsLoss?: number;
   /** ‖∇L‖ as estimated, and ‖stderr‖ of its entries (null when the method gives none) */
   gradNorm: number;
   gradStderrNorm: number | null;
@@ -212,6 +214,7 @@ async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<Tra
       lossNoiseFloor: e.lossNoiseFloor,
       statistics: e.statistics,
       statisticsStderr: e.statisticsStderr,
+      ...(e.statisticsLoss !== undefined && { statisticsLoss: e.statisticsLoss }),
       gradNorm: norm(g),
       gradStderrNorm: result.stderr === null ? null : norm(result.stderr),
       ...(g.length <= SMALL && { gradient: Array.from(g), gradStderr: result.stderr && Array.from(result.stderr) }),

@@ -21,6 +21,8 @@ export interface Evaluation {
   lossNoiseFloor: number;
   statistics: number[];
   statisticsStderr: number[];
+  /** combined objective: L_S on the iterations that evaluate the statistics (loss is then the forcing loss) */
+  statisticsLoss?: number;
 }
 
 export interface IterationGradient {
@@ -59,7 +61,12 @@ export interface WorkOptions {
 
 /** The iteration work a config asks for (statistics loss + estimator, or teacher forcing). */
 export function iterationWork(config: TrainConfig, base: DynamicalSystem, sel: ParamSelection, opts: WorkOptions): IterationWork {
+  if (config.forcing?.statisticsWeight !== undefined) return combinedWork(config, forcingWork(config, base, sel, opts.data), statisticsWork(config, opts));
   if (config.forcing) return forcingWork(config, base, sel, opts.data);
+  return statisticsWork(config, opts);
+}
+
+function statisticsWork(config: TrainConfig, opts: WorkOptions): IterationWork {
   const loss = opts.loss ?? squaredErrorLoss(config.loss);
   let estimator: GradientEstimator<any>;
   try {
@@ -103,6 +110,41 @@ function forcingWork(config: TrainConfig, base: DynamicalSystem, sel: ParamSelec
       if (f.clip !== undefined && norm > f.clip) for (let i = 0; i < g.length; i++) g[i] *= f.clip / norm;
       const steps = f.segment * f.batch;
       return { method: `teacher-forcing (${f.mode})`, gradient: g, stderr: null, cost: { steps, tangentSolves: 0, adjointSolves: steps } };
+    },
+  };
+}
+
+/** The seed of the statistics part of a combined iteration, apart from the forcing part's stream. */
+function statisticsSeed(seed: number): number {
+  return new Rng(seed).split(1).seed;
+}
+
+/**
+ * The combined objective L_F + λ·L_S: every iteration takes the forcing gradient (exact BPTT,
+ * clipped as forcing.clip says); every `statisticsEvery`-th iteration (it % every = 0) it also
+ * evaluates the statistics and adds λ·∇L_S from the statistics estimator, with seeds split off the
+ * iteration's own. Nothing is carried between iterations, so a resumed run repeats an uninterrupted
+ * one. The evaluation's loss is the forcing loss; the statistics (and `statisticsLoss`) are filled
+ * on the iterations that compute them.
+ */
+function combinedWork(config: TrainConfig, forcing: IterationWork, statistics: IterationWork): IterationWork {
+  const lambda = config.forcing!.statisticsWeight!, every = config.forcing!.statisticsEvery ?? 1;
+  const refresh = (it: number) => it % every === 0;
+  return {
+    evaluate(sys, seed, it) {
+      const f = forcing.evaluate(sys, seed, it);
+      if (!refresh(it)) return f;
+      const s = statistics.evaluate(sys, statisticsSeed(seed), it);
+      return { ...f, statistics: s.statistics, statisticsStderr: s.statisticsStderr, statisticsLoss: s.loss, steps: f.steps + s.steps };
+    },
+    async gradient(sys, e, it, seed, onProgress) {
+      const f = await forcing.gradient(sys, e, it, seed);
+      if (!refresh(it)) return f;
+      const s = await statistics.gradient(sys, e, it, statisticsSeed(seed), onProgress);
+      const gradient = f.gradient.map((g, i) => g + lambda * s.gradient[i]);
+      const stderr = s.stderr && s.stderr.map((v) => lambda * v);
+      const cost = { steps: f.cost.steps + s.cost.steps, tangentSolves: f.cost.tangentSolves + s.cost.tangentSolves, adjointSolves: f.cost.adjointSolves + s.cost.adjointSolves };
+      return { method: `${f.method} + ${lambda}·${s.method}`, gradient, stderr, cost };
     },
   };
 }

@@ -16,11 +16,38 @@ export class BatchMeans {
 
   /** Adds one sample (a vector of `width` values). */
   push(values: ArrayLike<number>): void {
-    // ⌊count·batches/total⌋ ≥ b + 1 exactly when count·batches ≥ (b + 1)·total (integers below 2⁵³)
-    while (this.batch < this.batches - 1 && this.count * this.batches >= (this.batch + 1) * this.total) this.batch++;
+    this.settle();
     const off = this.batch * this.width;
     for (let i = 0; i < this.width; i++) this.batchSums[off + i] += values[i];
     this.count++;
+  }
+
+  /** Moves `batch` to the batch of the next sample (the ⌊count·batches/total⌋ rule). */
+  private settle(): void {
+    // ⌊count·batches/total⌋ ≥ b + 1 exactly when count·batches ≥ (b + 1)·total (integers below 2⁵³)
+    while (this.batch < this.batches - 1 && this.count * this.batches >= (this.batch + 1) * this.total) this.batch++;
+  }
+
+  /**
+   * How many of the next samples go to the same batch as the next one (Infinity in the last batch):
+   * a block of at most this many samples can be added at once by `pushSum`.
+   */
+  roomInBatch(): number {
+    this.settle();
+    if (this.batch === this.batches - 1) return Infinity;
+    return this.start(this.batch + 1) - this.count;
+  }
+
+  /**
+   * Adds the sum of `count` samples (a vector of `width` values) at once, as `count` pushes would
+   * up to summation order. The block must not cross a batch boundary (count ≤ roomInBatch()):
+   * the samples of one batch are summed in any grouping, those of two batches never mix.
+   */
+  pushSum(sum: ArrayLike<number>, count: number): void {
+    if (count < 1 || count > this.roomInBatch()) throw new Error(`BatchMeans.pushSum: a block of ${count} samples does not fit in the current batch (room ${this.roomInBatch()})`);
+    const off = this.batch * this.width;
+    for (let i = 0; i < this.width; i++) this.batchSums[off + i] += sum[i];
+    this.count += count;
   }
 
   get samples(): number {
@@ -50,15 +77,19 @@ export class BatchMeans {
    * at the first k with k·batches ≥ b·total (counted from the boundaries, not sample by sample).
    */
   private sizes(): Float64Array {
-    const B = this.batches, T = this.total, sizes = new Float64Array(B);
-    const start = (b: number): number => {
-      let k = Math.ceil((b * T) / B);
-      while (k > 0 && (k - 1) * B >= b * T) k--;
-      while (k * B < b * T) k++;
-      return Math.min(k, this.count);
-    };
-    for (let b = 0; b < B; b++) sizes[b] = (b === B - 1 ? this.count : start(b + 1)) - start(b);
+    const B = this.batches, sizes = new Float64Array(B);
+    const seen = (b: number): number => Math.min(this.start(b), this.count);
+    for (let b = 0; b < B; b++) sizes[b] = (b === B - 1 ? this.count : seen(b + 1)) - seen(b);
     return sizes;
+  }
+
+  /** The first sample of batch b: the least k with k·batches ≥ b·total. */
+  private start(b: number): number {
+    const B = this.batches, T = this.total;
+    let k = Math.ceil((b * T) / B);
+    while (k > 0 && (k - 1) * B >= b * T) k--;
+    while (k * B < b * T) k++;
+    return k;
   }
 
   /** Standard error of the mean; NaN-free: 0 batches of data give Infinity. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DSR_METHODS, noisyLorenz, runDsrLorenz } from '../../src/experiments/index.js';
+import { COMBINED_LABEL, DSR_METHODS, noisyLorenz, runDsrLorenz } from '../../src/experiments/index.js';
 import { withoutTimes } from '../helpers/experiments.js';
 
 describe('dsr-lorenz', () => {
@@ -15,12 +15,15 @@ describe('dsr-lorenz', () => {
         assert.ok([m.dstsp, m.dh, m.pe20, m.lambda1].every(Number.isFinite), `${r.label}: ${JSON.stringify(m)}`);
         assert.ok(m.dstsp >= -1e-8 && m.dh >= 0 && m.dh <= 1);
       }
-      // the fine-tune reports its gradient's signal-to-noise and its statistics loss
-      assert.ok(s.runs[3].gradientSnr! > 0 && s.runs[3].statisticsLoss!.first >= 0);
+      // both fine-tunes report their gradient's signal-to-noise and their statistics loss
+      for (const r of s.runs.slice(3)) assert.ok(r.gradientSnr! > 0 && r.statisticsLoss!.first >= 0 && r.statisticsLoss!.last >= 0, r.label);
     }
     // sparse forcing interval from the data's λ₁ (≈ 0.9 per time unit at dt = 0.01 → ≈ 77 steps; the smoke run's short λ₁ estimate is rougher)
     assert.ok(a.data.interval >= 40 && a.data.interval <= 150, `τ = ${a.data.interval}`);
     assert.equal(a.summary.length, DSR_METHODS.length);
+    // the acceptance reads the combined fine-tune against GTF alone; the fairness row against GTF continued
+    assert.deepEqual(a.paired.slice(0, 2).map((p) => [p.method, p.versus]), [[COMBINED_LABEL, 'generalized TF'], [COMBINED_LABEL, 'GTF continued']]);
+    assert.equal(a.acceptance.held, a.paired[0].dstsp.hi < 0 && a.paired[0].dh.hi < 0 && a.paired[0].pe20Ratio.mean <= 1.2);
     const b = await runDsrLorenz({ size: 'smoke', seed: 2 });
     assert.deepEqual(withoutTimes(b), withoutTimes(a));
   });

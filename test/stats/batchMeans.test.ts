@@ -33,3 +33,50 @@ test('BatchMeans: incremental batch index and boundary-counted sizes give the pe
     assert.equal(bm.stderr()[0], nb < 2 ? Infinity : Math.sqrt(ss / (nb - 1) / nb));
   }
 });
+
+/** Pushes `values` in blocks of at most `maxBlock` samples, never across a batch boundary, by pushSum. */
+function pushInBlocks(bm: BatchMeans, values: number[][], maxBlock: number): number[] {
+  const blocks: number[] = [];
+  let k = 0;
+  while (k < values.length) {
+    const len = Math.min(maxBlock, bm.roomInBatch(), values.length - k);
+    const sum = new Array(bm.width).fill(0);
+    for (let j = k; j < k + len; j++) for (let i = 0; i < bm.width; i++) sum[i] += values[j][i];
+    bm.pushSum(sum, len);
+    blocks.push(len);
+    k += len;
+  }
+  return blocks;
+}
+
+test('BatchMeans.pushSum: blocks within batches give the per-sample pushes\' batches (bitwise on integers, 1e-14 on reals)', () => {
+  for (const [total, batches, pushed, maxBlock] of [[1000, 32, 1000, 64], [997, 32, 997, 5], [10, 32, 10, 3], [7, 3, 7, 100], [100, 7, 60, 8], [50, 4, 80, 16], [1, 1, 1, 4], [33, 32, 33, 2], [4000, 32, 4000, 32]]) {
+    for (const integer of [true, false]) {
+      const values = Array.from({ length: pushed }, (_, k) => (integer ? [k % 17 - 8, (k * 7) % 5] : [Math.sin(k * 1.3) + k * 1e-3, Math.cos(k)]));
+      const one = new BatchMeans(2, total, batches), blk = new BatchMeans(2, total, batches);
+      for (const v of values) one.push(v);
+      const blocks = pushInBlocks(blk, values, maxBlock);
+      assert.ok(blocks.every((b) => b >= 1 && b <= maxBlock));
+      assert.equal(blk.samples, pushed);
+      const r1 = one.batchRows(), r2 = blk.batchRows();
+      assert.equal(r2.length, r1.length, `total ${total}, batches ${batches}: same non-empty batches`);
+      const close = (a: number, b: number): boolean => a === b || (!integer && Math.abs(a - b) <= 1e-14 * Math.max(1, Math.abs(a)));
+      r1.forEach((row, b) => row.forEach((v, i) => assert.ok(close(r2[b][i], v), `batch ${b}[${i}]: ${r2[b][i]} vs ${v}`)));
+      one.stderr().forEach((v, i) => assert.ok(close(blk.stderr()[i], v) || Math.abs(blk.stderr()[i] - v) <= 1e-12 * v, `stderr[${i}]: ${blk.stderr()[i]} vs ${v} (integer ${integer})`));
+      one.mean().forEach((v, i) => assert.ok(close(blk.mean()[i], v)));
+    }
+  }
+});
+
+test('BatchMeans.pushSum: a block crossing a batch boundary is refused', () => {
+  const bm = new BatchMeans(1, 100, 10);
+  assert.equal(bm.roomInBatch(), 10);
+  bm.pushSum([3], 4);
+  assert.equal(bm.roomInBatch(), 6);
+  assert.throws(() => bm.pushSum([1], 7), /does not fit/);
+  assert.throws(() => bm.pushSum([1], 0), /does not fit/);
+  bm.pushSum([1], 6);
+  assert.equal(bm.roomInBatch(), 10);
+  for (let k = 0; k < 80; k++) bm.push([0]);
+  assert.equal(bm.roomInBatch(), Infinity); // the last batch takes every further sample
+});

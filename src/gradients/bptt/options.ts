@@ -1,5 +1,6 @@
 import { usage, opt, type OptionName } from '../../errors/index.js';
 import type { Objective } from '../types.js';
+import { checkParamBlocks } from '../adjointSteps.js';
 
 /**
  * Options of BPTT and of the practitioners' fixes. Every fix changes WHAT is computed (they are
@@ -26,6 +27,11 @@ export interface BpttOptions {
   ensemble?: number;
   /** checkpoint spacing in steps (default ⌈√T⌉: memory O(√T·n)) */
   segmentSteps?: number;
+  /**
+   * sum the parameter adjoints over blocks of steps by the system's batched kernels (true) or step
+   * by step (false); default: the rule of systems/paramBlock.ts. Only the summation order differs.
+   */
+  paramBlocks?: boolean;
 }
 
 export const DEFAULT_REPEATS = 8;
@@ -46,6 +52,7 @@ export function checkBpttOptions(o: BpttOptions, objective: Objective): void {
   positiveInteger(opt('repeats'), o.repeats);
   positiveInteger(opt('ensemble'), o.ensemble);
   positiveInteger(opt('segmentSteps'), o.segmentSteps);
+  checkParamBlocks(o.paramBlocks);
   if (o.l2 !== undefined && !(Number.isFinite(o.l2) && o.l2 >= 0)) throw usage`${opt('l2')} must be a finite number >= 0, got ${o.l2}`;
   if (objective.kind === 'horizon') {
     if (o.repeats !== undefined) throw usage`${opt('repeats')} applies to the average objective (with ${opt('horizon')} the ${opt('samples')} are the repetitions)`;

@@ -2,6 +2,7 @@ import { failure, opt } from '../../errors/index.js';
 import { norm2 } from '../../linalg/index.js';
 import type { Observable } from '../../systems/index.js';
 import type { CheckpointedOrbit } from '../../systems/orbit.js';
+import { AdjointSteps } from '../adjointSteps.js';
 
 /** What the backward sweep differentiates and which fixes it applies. */
 export interface SweepSpec {
@@ -14,6 +15,8 @@ export interface SweepSpec {
   readonly clipStep?: number;
   /** chunk length of truncated BPTT ("detach every K steps") */
   readonly truncate?: number;
+  /** parameter adjoints summed in blocks of steps (AdjointSteps; absent: its rule) */
+  readonly paramBlocks?: boolean;
 }
 
 export interface SweepStats {
@@ -34,7 +37,8 @@ export interface SweepStats {
 /**
  * The discrete adjoint of an orbit, walked segment by segment in reverse (each segment recomputed
  * from its checkpoint): ν_T = w∇Φ(x_T), νₘ = J(xₘ)ᵀν_{m+1} + w∇Φ(xₘ), and the parameter gradient
- * Σₘ (∂f/∂p)(xₘ)ᵀν_{m+1} is ADDED to `grad` (length nParams), one `backward` call per step.
+ * Σₘ (∂f/∂p)(xₘ)ᵀν_{m+1} is ADDED to `grad` (length nParams): one `backward` call per step, or
+ * for many parameters the state adjoint per step and the parameter sums per block (AdjointSteps).
  * Noise enters additively, so it changes the states (replayed by the orbit) but not the Jacobians.
  */
 export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Float64Array): SweepStats {
@@ -47,7 +51,9 @@ export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Fl
   const buf = orbit.allocSegment();
   const nu = new Float64Array(n);
   const outX = new Float64Array(n);
-  const outP = new Float64Array(sys.nParams);
+  const steps = new AdjointSteps(sys, (sum) => {
+    for (let q = 0; q < sum.length; q++) grad[q] += sum[q];
+  }, spec.paramBlocks);
   const source = new Float64Array(n);
   const xs = new Float64Array(n);
   const stats: SweepStats = {
@@ -57,7 +63,7 @@ export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Fl
     clippedSteps: 0,
     adjointSolves: 0,
     recomputedSteps: 0,
-    bufferBytes: buf.states.byteLength + buf.xi.byteLength + 6 * 8 * n + 8 * sys.nParams,
+    bufferBytes: buf.states.byteLength + buf.xi.byteLength + 6 * 8 * n + (steps.blocked ? steps.bytes : 8 * sys.nParams),
   };
 
   /** Clips ν and records its norm; an overflowed adjoint is a runtime failure naming the fix. */
@@ -94,9 +100,8 @@ export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Fl
     for (let j = len - 1; j >= 0; j--) {
       const m = start + j; // step m maps x_m to x_{m+1}; nu holds ν_{m+1}
       for (let i = 0; i < n; i++) xs[i] = buf.states[j * n + i];
-      sys.backward(xs, nu, outX, outP);
+      steps.step(xs, nu, outX);
       stats.adjointSolves++;
-      for (let q = 0; q < outP.length; q++) grad[q] += outP[q];
       if (m === 0) break; // x₀ is held fixed: ν₀ is not needed
       // truncated BPTT: x_m starts a chunk, so nothing flows back through it
       if (K > 0 && m % K === 0) nu.fill(0);
@@ -108,6 +113,7 @@ export function adjointSweep(orbit: CheckpointedOrbit, spec: SweepSpec, grad: Fl
       stats.adjointNormEnd = settle(m);
     }
   }
+  steps.flush();
   for (let q = 0; q < grad.length; q++) {
     if (!Number.isFinite(grad[q])) throw failure`BPTT gradient overflowed over a ${T}-step orbit: shorten ${opt('steps')}/${opt('horizon')} or use ${opt('clipStep')}/${opt('truncate')}`;
   }

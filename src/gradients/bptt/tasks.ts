@@ -76,6 +76,7 @@ export function bpttAverageTask(arg: RepeatArg<BpttOptions>): RepeatOutcome {
       clipStep: o.clipStep,
       truncate: o.truncate,
       segmentSteps: o.segmentSteps,
+      paramBlocks: o.paramBlocks,
       firstIndex: transient,
     });
     const g = gather(t.gradient, sel);
@@ -120,6 +121,7 @@ export function bpttHorizonTask(arg: RepeatArg<BpttOptions>): RepeatOutcome {
     clipStep: o.clipStep,
     truncate: o.truncate,
     segmentSteps: o.segmentSteps,
+    paramBlocks: o.paramBlocks,
   });
   const gradient = gather(t.gradient, sel);
   const norm = clipGradient(gradient, o.clip);

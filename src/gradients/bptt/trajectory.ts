@@ -9,6 +9,8 @@ export interface TrajectorySpec {
   readonly kind: 'average' | 'horizon';
   readonly clipStep?: number;
   readonly truncate?: number;
+  /** parameter adjoints summed in blocks of steps (sweep.ts; absent: the rule) */
+  readonly paramBlocks?: boolean;
   /** checkpoint spacing; default ⌈√T⌉ */
   readonly segmentSteps?: number;
   /** index of x₀ in the whole run (after a transient), for error messages */
@@ -58,6 +60,7 @@ export function bpttTrajectory(sys: DynamicalSystem, x0: Float64Array, steps: nu
       firstSource: kind === 'average' ? 1 : steps,
       clipStep: spec.clipStep,
       truncate: spec.truncate,
+      paramBlocks: spec.paramBlocks,
     },
     gradient,
   );

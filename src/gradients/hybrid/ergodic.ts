@@ -10,6 +10,7 @@ import { ScoreCovector, requireNoise } from '../kernel/score.js';
 import type { HybridRunOptions } from './options.js';
 import { makeSplit } from './make.js';
 import { ForwardBaseline } from './predict.js';
+import { AdjointSteps } from '../adjointSteps.js';
 
 /**
  * One orbit of the ergodic hybrid estimator (a runRepeats task). With ψ_n = Σ_{j=1..W}(Φ(x_{n+j}) − b_n)
@@ -87,8 +88,16 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
   const ring = new Float64Array(W);
   let ringPos = 0, ringCount = 0, winSum = 0;
   const nu = new Float64Array(n), g = new Float64Array(n), tx = new Float64Array(n), xn = new Float64Array(n), dphi = new Float64Array(n);
-  const tp = new Float64Array(sys.nParams), row = new Float64Array(P + 1);
+  const row = new Float64Array(P + 1);
   const bm = new BatchMeans(P + 1, T, Math.min(32, T));
+  // each step's (∂f/∂p)ᵀg with Φ(x_{t+1}) is one batch-means sample; for many parameters they are
+  // summed in blocks within a batch (adjointSteps.ts), the same sums in another order
+  const steps = new AdjointSteps(sys, (sum, count, incomingSum) => {
+    for (let q = 0; q < P; q++) row[q] = sum[sel.indices[q]];
+    row[P] = incomingSum;
+    if (count === 1) bm.push(row);
+    else bm.pushSum(row, count);
+  }, o.paramBlocks, () => bm.roomInBatch());
   for (let i = 0; i < n; i++) xn[i] = orbit.finalState[i];
   ob.gradient(xn, nu);
   let nuMax = 0, nuSum = 0;
@@ -129,10 +138,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
       for (let i = 0; i < n; i++) xn[i] = buf.states[j * n + i];
       const k = score.set(buf.xi, psi, j * r);
       split.apply(nu, k, g, qbuf, j * u * n);
-      sys.backward(xn, g, tx, tp);
-      for (let q = 0; q < P; q++) row[q] = tp[sel.indices[q]];
-      row[P] = incoming;
-      bm.push(row);
+      steps.step(xn, g, tx, incoming);
       ob.gradient(xn, dphi);
       let norm2 = 0;
       for (let i = 0; i < n; i++) {
@@ -147,6 +153,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
       if (nrm > nuMax) nuMax = nrm;
     }
   }
+  steps.flush();
   const mean = bm.mean(), se = bm.stderr();
   return {
     value,
@@ -163,7 +170,7 @@ export function hybridErgodicRun(arg: RepeatArg<HybridRunOptions>): RepeatOutcom
       adjointNormMax: nuMax,
       keptSteps: orbit.keptSteps,
       ...(fb ? { predictBeta: fb.beta, forecastMaps: fb.maps } : {}),
-      memoryBytes: (fb?.b.byteLength ?? 0) + orbit.checkpointBytes + buf.states.byteLength + buf.xi.byteLength + segPhi.byteLength + phiBefore.byteLength + ring.byteLength +
+      memoryBytes: steps.bytes + (fb?.b.byteLength ?? 0) + orbit.checkpointBytes + buf.states.byteLength + buf.xi.byteLength + segPhi.byteLength + phiBefore.byteLength + ring.byteLength +
         (qbuf?.byteLength ?? 0) + (qStarts?.byteLength ?? 0),
     },
   };

@@ -8,6 +8,7 @@ import { repeatContext, type RepeatArg, type RepeatOutcome } from '../repeats.js
 import { ScoreCovector, requireNoise } from '../kernel/score.js';
 import type { HybridRunOptions } from './options.js';
 import { makeSplit } from './make.js';
+import { AdjointSteps } from '../adjointSteps.js';
 
 /** A block of samples [first, first + count) of the finite-horizon hybrid, with the baseline. */
 export interface HybridHorizonOptions extends HybridRunOptions {
@@ -87,10 +88,13 @@ export function hybridHorizonChunk(arg: RepeatArg<HybridHorizonOptions>): Repeat
   // one frame for the block, restarted per sample from a random basis of the sample's sub-stream
   const frame = u > 0 ? new TangentFrame(sys, u, new Rng(0)) : null;
   const x = new Float64Array(n), y = new Float64Array(n), xn = new Float64Array(n);
-  const nu = new Float64Array(n), g = new Float64Array(n), tx = new Float64Array(n), tp = new Float64Array(sys.nParams);
+  const nu = new Float64Array(n), g = new Float64Array(n), tx = new Float64Array(n);
   const score = new ScoreCovector(sys);
   const sum = new Float64Array(P), sumSq = new Float64Array(P), gi = new Float64Array(P);
   let phiSum = 0, phiSq = 0;
+  const steps = new AdjointSteps(sys, (tp) => {
+    for (let q = 0; q < P; q++) gi[q] += tp[sel.indices[q]];
+  }, o.paramBlocks);
   for (let i = o.first; i < o.first + o.count; i++) {
     const rng = sampleRng(arg.seed, i);
     const phiL = runSample(sys, ob, L, rng, states, xi, x, y);
@@ -114,10 +118,10 @@ export function hybridHorizonChunk(arg: RepeatArg<HybridHorizonOptions>): Repeat
       for (let c = 0; c < n; c++) xn[c] = states[m * n + c];
       const k = score.set(xi, psi, m * r);
       split.apply(nu, k, g, qs, m * u * n);
-      sys.backward(xn, g, tx, tp);
-      for (let q = 0; q < P; q++) gi[q] += tp[sel.indices[q]];
+      steps.step(xn, g, tx);
       nu.set(tx);
     }
+    steps.flush();
     for (let q = 0; q < P; q++) {
       if (!Number.isFinite(gi[q])) throw failure`hybrid gradient of sample ${i} is non-finite (the pathwise part explodes: raise ${opt('alpha')})`;
       sum[q] += gi[q];

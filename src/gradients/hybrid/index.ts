@@ -15,6 +15,7 @@ import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, FORWARD_MAX_PARAMS, type Hybri
 import { estimateForward } from './forwardEstimate.js';
 import { chooseSweep, type SweepEvidence } from './sweep.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
+import { checkParamBlocks } from '../adjointSteps.js';
 
 export type { HybridOptions } from './options.js';
 export { pathKernelSplit, shadowingSplit, type Split } from './split.js';
@@ -144,6 +145,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
       ...(predict ? { predict } : {}),
       sweep,
       ...(windows ? { windows } : {}),
+      ...(checkParamBlocks(o.paramBlocks) !== undefined ? { paramBlocks: o.paramBlocks } : {}),
     },
     cost,
     notes,
@@ -183,7 +185,7 @@ const MODULE_HORIZON = new URL('./horizon.js', import.meta.url).href;
  * The hybrid of backpropagation and kernel differentiation (adjoint path-kernel and
  * shadowing-kernel splits): bounded adjoint, low-variance kernel part. See docs/hybrid.md.
  */
-const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true, predict: true, sweep: true } satisfies OptionKeys<HybridOptions>;
+const HYBRID_KEYS = { split: true, alpha: true, u: true, window: true, repeats: true, segmentSteps: true, basisTransient: true, orbitMemory: true, predict: true, sweep: true, paramBlocks: true } satisfies OptionKeys<HybridOptions>;
 
 export const hybridEstimator: GradientEstimator<HybridOptions> = {
   optionKeys: Object.keys(HYBRID_KEYS),

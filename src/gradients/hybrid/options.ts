@@ -24,6 +24,12 @@ export interface HybridOptions {
    * (hybrid/ergodic.ts). Default: forward for at most FORWARD_MAX_PARAMS parameters.
    */
   sweep?: 'forward' | 'backward';
+  /**
+   * backward sweep: sum the parameter adjoints over blocks of steps by the system's batched kernels
+   * (true) or step by step (false); default: the rule of systems/paramBlock.ts (blocks for many
+   * parameters on a system with batched kernels). Only the summation order differs.
+   */
+  paramBlocks?: boolean;
 }
 
 export const DEFAULT_SPLIT = 'pathkernel';
@@ -45,6 +51,11 @@ export interface HybridRunOptions {
   sweep?: 'forward' | 'backward';
   /** forward sweep: the window ladder (the kernel's scan picks one) */
   windows?: number[];
+  /**
+   * backward sweeps: sum the parameter adjoints in blocks of steps (true), step by step (false), or
+   * by the rule of systems/paramBlock.ts (absent). Only the summation order differs.
+   */
+  paramBlocks?: boolean;
 }
 
 /** The forward sweep costs one tangent per parameter: the default up to this many. */

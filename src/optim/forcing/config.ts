@@ -19,9 +19,17 @@ export interface ForcingConfig {
   readonly evaluationBatch: number;
   /** clip the gradient's norm (default: none) */
   readonly clip?: number;
+  /**
+   * Combined objective: λ. Every `statisticsEvery`-th iteration the gradient adds λ·∇L_S of the
+   * config's statistics loss (its `loss` and `estimator`), so that over a cycle the run descends
+   * L_forcing + (λ/statisticsEvery)·L_S. Absent: teacher forcing alone.
+   */
+  readonly statisticsWeight?: number;
+  /** combined objective: the statistics gradient's period in iterations (default 1) */
+  readonly statisticsEvery?: number;
 }
 
-const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip'];
+const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip', 'statisticsWeight', 'statisticsEvery'];
 
 export function forcingSection(v: unknown, base: string): ForcingConfig {
   const f: Table = table(v, 'forcing');
@@ -36,6 +44,9 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
   const batch = number(f, 'batch', 'forcing', { integer: true, positive: true }) ?? 16;
   const evaluationBatch = number(f, 'evaluationBatch', 'forcing', { integer: true, positive: true }) ?? batch;
   const clip = number(f, 'clip', 'forcing', { positive: true });
+  const statisticsWeight = number(f, 'statisticsWeight', 'forcing', { positive: true });
+  const statisticsEvery = number(f, 'statisticsEvery', 'forcing', { integer: true, positive: true });
+  if (statisticsEvery !== undefined && statisticsWeight === undefined) fail('forcing.statisticsEvery', 'goes with forcing.statisticsWeight (the combined objective)');
   const file = string(f, 'data', 'forcing');
   return {
     data: file === undefined ? null : resolve(base, file),
@@ -47,6 +58,7 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
     batch,
     evaluationBatch,
     ...(clip !== undefined && { clip }),
+    ...(statisticsWeight !== undefined && { statisticsWeight, statisticsEvery: statisticsEvery ?? 1 }),
   };
 }
 

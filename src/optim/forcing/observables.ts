@@ -37,6 +37,23 @@ export function bumpObservable(i: number, k: number, center: number, width: numb
   };
 }
 
+/** A 2-D Gaussian bump over coordinates i, j: its mean is a kernel density estimate of the joint marginal at (cᵢ, cⱼ). */
+export function jointBumpObservable(i: number, j: number, k: number, ci: number, cj: number, hi: number, hj: number): Observable {
+  const si = 1 / (2 * hi * hi), sj = 1 / (2 * hj * hj);
+  const value = (x: ArrayLike<number>) => Math.exp(-si * (x[i] - ci) ** 2 - sj * (x[j] - cj) ** 2);
+  return {
+    name: `joint${i}${j}_${k}`,
+    description: `exp(−(x${i} − ${ci.toFixed(3)})²/(2·${hi.toFixed(3)}²) − (x${j} − ${cj.toFixed(3)})²/(2·${hj.toFixed(3)}²))`,
+    value,
+    gradient: (x, out) => {
+      out.fill(0);
+      const v = value(x);
+      out[i] = -2 * si * (x[i] - ci) * v;
+      out[j] = -2 * sj * (x[j] - cj) * v;
+    },
+  };
+}
+
 export interface ReconstructionStatistics {
   /** the observables to add to the model (products and bumps; coordinates x0… are standard) */
   observables: Observable[];
@@ -54,6 +71,12 @@ export interface StatisticsChoice {
   bins: number;
   momentWeight: number;
   binWeight: number;
+  /**
+   * smoothed joint histogram bins per axis of every pair of observed coordinates (0 or absent: none):
+   * a jointBins × jointBins grid of 2-D Gaussian bumps over the pair's data range, widths one bin
+   */
+  jointBins?: number;
+  jointWeight?: number;
   /** the model's resonators (plrnn option): adds the spectral terms spec{i}_{j} with this weight */
   resonators?: Resonators;
   spectrumWeight?: number;
@@ -77,17 +100,30 @@ export function reconstructionStatistics(data: ObservedSeries, o: StatisticsChoi
       terms.push({ observable: ob.name, target: mean((r) => x[r + i] * x[r + j]), weight: o.momentWeight });
     }
   }
-  for (let i = 0; i < N; i++) {
+  const range = Array.from({ length: N }, (_, i) => {
     let lo = Infinity, hi = -Infinity;
     for (let r = 0; r < T; r++) {
       lo = Math.min(lo, x[r * N + i]);
       hi = Math.max(hi, x[r * N + i]);
     }
-    const h = (hi - lo) / o.bins;
-    for (let k = 0; k < o.bins; k++) {
-      const ob = bumpObservable(i, k, lo + (k + 0.5) * h, h);
-      observables.push(ob);
-      terms.push({ observable: ob.name, target: mean((r) => ob.value(x.subarray(r, r + N))), weight: o.binWeight });
+    return { lo, hi };
+  });
+  const add = (ob: Observable, weight: number) => {
+    observables.push(ob);
+    terms.push({ observable: ob.name, target: mean((r) => ob.value(x.subarray(r, r + N))), weight });
+  };
+  for (let i = 0; i < N; i++) {
+    const { lo, hi } = range[i], h = (hi - lo) / o.bins;
+    for (let k = 0; k < o.bins; k++) add(bumpObservable(i, k, lo + (k + 0.5) * h, h), o.binWeight);
+  }
+  const b = o.jointBins ?? 0;
+  for (let i = 0; i < N && b > 0; i++) {
+    for (let j = i + 1; j < N; j++) {
+      const hi = (range[i].hi - range[i].lo) / b, hj = (range[j].hi - range[j].lo) / b;
+      for (let k = 0; k < b * b; k++) {
+        const ci = range[i].lo + ((k % b) + 0.5) * hi, cj = range[j].lo + (Math.floor(k / b) + 0.5) * hj;
+        add(jointBumpObservable(i, j, k, ci, cj, hi, hj), o.jointWeight ?? 1);
+      }
     }
   }
   if (o.resonators) {

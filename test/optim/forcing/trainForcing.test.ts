@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../src/errors/index.js';
-import { loadTrainConfig, parseTrainConfig, train } from '../../../src/optim/index.js';
+import { getEstimator } from '../../../src/gradients/index.js';
+import { evaluateLoss, evaluationFor, iterationSeed, loadTrainConfig, lossObjective, parseTrainConfig, squaredErrorLoss, train } from '../../../src/optim/index.js';
 import { Rng } from '../../../src/random/index.js';
-import { createSystem } from '../../../src/systems/index.js';
+import { createSystem, systemFromSpec } from '../../../src/systems/index.js';
 
 /** 600 rows of the default clipped PLRNN's first two coordinates, as CSV text. */
 function csv(): string {
@@ -72,3 +73,57 @@ describe('train with teacher forcing (config.forcing)', () => {
     await assert.rejects(async () => train(await loadTrainConfig(join(dir, 'run.json'))), /forcing segment 900 must be shorter than the data/);
   });
 });
+
+describe('train with the combined objective (forcing.statisticsWeight): forcing loss + λ·statistics loss', () => {
+  // 3 trained entries, so the records carry the gradient; process noise for the kernel estimator
+  const raw = (over: Record<string, unknown> = {}) =>
+    settings(
+      { mode: 'generalized', alpha: 0.3, statisticsWeight: 0.5, statisticsEvery: 3 },
+      {
+        system: { name: 'plrnn-clipped', dim: 3, netSeed: 9, noise: 0.05 },
+        params: ['h1'],
+        loss: [{ observable: 'x0', target: 0.5 }, { observable: 'x1', power: 2, target: 0.2 }],
+        estimator: { method: 'kernel', steps: 3000, transient: 100 },
+        evaluation: { steps: 2000 },
+        iterations: 7,
+        ...over,
+      },
+    );
+
+  it('every 3rd iteration adds λ·(the statistics gradient on its own seed stream) to the forcing gradient; the others are forcing alone', async () => {
+    const config = parseTrainConfig(raw(), { baseDir: dir });
+    const r = await train(config);
+    r.records.forEach((x, it) => {
+      assert.equal(x.method.includes('+ 0.5·kernel'), it % 3 === 0, x.method);
+      assert.equal(x.statisticsLoss !== undefined && x.statistics.length === 2, it % 3 === 0);
+    });
+    // iteration 0 by hand: the forcing run's gradient (same seed streams) + λ·∇L_S, ∇L_S from the
+    // statistics stream Rng(seed of the iteration's part).split(1)
+    const forcingOnly = await train(parseTrainConfig(raw({ loss: undefined, estimator: undefined, evaluation: undefined, iterations: 1, forcing: { data: 'data.csv', segment: 20, batch: 8, mode: 'generalized', alpha: 0.3 } }), { baseDir: dir }));
+    const sys = await systemFromSpec(config.system);
+    const loss = squaredErrorLoss(config.loss);
+    const e = evaluateLoss(sys, loss, evaluationFor(config.estimator.objective, config.evaluation), new Rng(iterationSeed(3, 0, 0)).split(1).seed);
+    assert.ok(Math.abs(e.loss - r.records[0].statisticsLoss!) < 1e-12);
+    const gs = await getEstimator('kernel').estimate({ system: sys, objective: lossObjective(loss, e.statistics, config.estimator.objective), params: ['h1'], seed: new Rng(iterationSeed(3, 0, 1)).split(1).seed }, {});
+    const gf = forcingOnly.records[0].gradient!;
+    r.records[0].gradient!.forEach((g, i) => assert.ok(Math.abs(g - (gf[i] + 0.5 * gs.gradient[i])) < 1e-12 * (1 + Math.abs(g)), `entry ${i}: ${g} vs ${gf[i]} + 0.5·${gs.gradient[i]}`));
+    assert.ok(gs.gradient.some((g) => Math.abs(g) > 1e-6), 'the statistics term contributes');
+  });
+
+  it('a run resumed after 4 iterations ends with the same parameters as an uninterrupted one', async () => {
+    const a = await train(parseTrainConfig({ ...raw(), out: join(dir, 'ca') }, { baseDir: dir }));
+    const out = join(dir, 'cb');
+    await train(parseTrainConfig({ ...raw({ iterations: 4 }), out }, { baseDir: dir }));
+    const b = await train(parseTrainConfig({ ...raw(), out }, { baseDir: dir }), { resume: true });
+    assert.equal(b.resumedFrom, 4);
+    assert.deepEqual(Array.from(b.params), Array.from(a.params));
+  });
+
+  it('config: statisticsEvery needs statisticsWeight; a loss with forcing alone points at statisticsWeight', () => {
+    assert.throws(() => parseTrainConfig(settings({ mode: 'generalized', alpha: 0.3, statisticsEvery: 2 }), { baseDir: dir }), /forcing\.statisticsEvery goes with forcing\.statisticsWeight/);
+    assert.throws(() => parseTrainConfig(settings({ mode: 'generalized', alpha: 0.3 }, { loss: [{ observable: 'x0', target: 1 }] }), { baseDir: dir }), /loss goes with a statistics loss.*statisticsWeight/);
+    assert.throws(() => parseTrainConfig(raw({ estimator: undefined }), { baseDir: dir }), /estimator is missing/);
+    assert.throws(() => parseTrainConfig(settings({ mode: 'generalized', alpha: 0.3, statisticsWeight: -1 }), { baseDir: dir }), /statisticsWeight must be a positive number/);
+  });
+});
+
