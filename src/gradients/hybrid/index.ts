@@ -115,13 +115,13 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   if (!(orbitMemory >= 0 && orbitMemory < Infinity)) throw usage`${opt('orbitMemory')} must be a number of MiB ≥ 0, got ${orbitMemory}`;
   const keepBytes = Math.floor(orbitMemory * 2 ** 20);
   if (sweep === 'auto') {
-    const T = req.objective.kind === 'average' ? req.objective.steps : 1;
+    const steps = req.objective.kind === 'average' ? req.objective.steps : 1;
     const from = chooseSweep({
       params: sel(req),
       dim: sys.dim,
       rungs: ladder!.length,
       // CheckpointedOrbit keeps n + r numbers per step
-      keptFraction: Math.min(1, keepBytes / (8 * (sys.dim + (sys.noise?.rank ?? 0)) * T)),
+      keptFraction: Math.min(1, keepBytes / (8 * (sys.dim + (sys.noise?.rank ?? 0)) * steps)),
       backwardWindow: window,
       forwardWindow: ladder![0],
     });
