@@ -27,13 +27,10 @@ export function rk4Kernels(field: StepKernels, dim: number, p: Float64Array, h: 
   function stages(x: Float64Array): void {
     // cache the stages of the last x: tangent+adjoint+param calls at one state share them
     if (stagesFor !== null) {
-      // every comparison runs (no early exit, comparison before &&): a forward sweep misses at the
-      // first coordinate every step, and with an early exit the first cache hit (a backward sweep)
-      // met code without type feedback, deoptimised and recompiled this function
       let same = true;
-      for (let i = 0; i < n; i++) same = stageCopy[i] === x[i] && same;
+      for (let i = 0; i < n; i++) if (stageCopy[i] !== x[i]) { same = false; break; }
       // parameters may be updated in place (training), so they are part of the cache key
-      for (let j = 0; j < nParams; j++) same = paramCopy[j] === p[j] && same;
+      for (let j = 0; same && j < nParams; j++) if (paramCopy[j] !== p[j]) same = false;
       if (same) return;
     }
     field.eval(x, k1);
