@@ -98,6 +98,7 @@ export function buildSystem(model: SystemModel, params: Float64Array, noise: Noi
   };
   if (model.kind === 'flow') sys.vectorField = (x, out) => raw.eval(x, out);
   else if (model.bindBatched) sys.bindBatched = (kern) => model.bindBatched!(p, kern);
+  if (model.bindScalar && model.kind === 'map' && n === 1) return { ...sys, scalar: model.bindScalar(p) };
   return sys;
 }
 

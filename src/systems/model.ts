@@ -1,7 +1,7 @@
 import type { Kernels } from '../linalg/index.js';
 import type { Rng } from '../random/index.js';
 
-import type { BatchedStepKernels, Observable, SystemKind } from './types.js';
+import type { BatchedStepKernels, Observable, ScalarStepKernels, SystemKind } from './types.js';
 
 /** Declares one parameter of a model; `default` is a number (scalar) or the full flattened array. */
 export interface ParamDef {
@@ -72,4 +72,9 @@ export interface SystemModel {
   bind(p: Float64Array): StepKernels;
   /** Optional lockstep kernels over B lanes (maps only; see batched.ts), bound to p. */
   bindBatched?(p: Float64Array, k: Kernels): BatchedStepKernels;
+  /**
+   * Optional scalar kernels of a one-dimensional map (dim 1, kind 'map'), reading p per call: the
+   * same bits as bind(p) and wrap on vectors of length 1 (test/systems/scalar.test.ts checks).
+   */
+  bindScalar?(p: Float64Array): ScalarStepKernels;
 }

@@ -107,6 +107,20 @@ export interface BatchedStepKernels {
 }
 
 /**
+ * Scalar kernels of a one-dimensional map (`DynamicalSystem.scalar`): the same arithmetic as
+ * map / wrap / paramAdjoint on vectors of length 1, the same bits for every input, on numbers
+ * instead of arrays (the ergodic kernel's hot loop runs on them: no per-step array traffic).
+ */
+export interface ScalarStepKernels {
+  /** f(x; p): out[0] of map([x], out) */
+  map(x: number): number;
+  /** the reduction to the fundamental domain: wrap([x]) (the identity when the system has none) */
+  wrap(x: number): number;
+  /** out ← (∂f/∂p)(x)ᵀ·w (length nParams): paramAdjoint([x], [w], out) */
+  paramAdjoint(x: number, w: number, out: Float64Array): void;
+}
+
+/**
  * A dynamical system is a one-step map x_{n+1} = f(x_n; p) (+ σBξ_n) with exact derivatives.
  * Blocks of k vectors are stored vector after vector: vector j occupies [j·dim, (j+1)·dim).
  * Every derivative method OVERWRITES its output. Flows are maps through an RK4 step whose
@@ -155,6 +169,8 @@ export interface DynamicalSystem {
    * them; use `batchedKernels(sys)`, which falls back to a lane loop otherwise.
    */
   bindBatched?(k: Kernels): BatchedStepKernels;
+  /** A one-dimensional map's scalar kernels bound to p (read per call), when the model has them. */
+  readonly scalar?: ScalarStepKernels;
   /** The same system with another parameter vector (copied). */
   withParams(p: Float64Array): DynamicalSystem;
   /** The same system with another noise model (null: deterministic). */
