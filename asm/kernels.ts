@@ -206,6 +206,89 @@ function block1x4(K: i32, pa: usize, pb: usize, bstep: usize, pc: usize, alpha: 
   if (nb > 2) finish1(pc, 0, 0, 2, f64x2.extract_lane(c1, 0), alpha, beta);
 }
 
+// ---------------------------------------------------------------- matrix–vector products of single-orbit steps
+
+/**
+ * y[i] ← Σ_k A[i,k]·x[k] for i < M, each row in the order of linalg's dot(): four partial sums
+ * s_r over k ≡ r (mod 4), the k left over by fours added to s_0, then (s_0 + s_1) + (s_2 + s_3).
+ * [s_0, s_1] and [s_2, s_3] are the two lanes of two f64x2 sums, so the SIMD loop is that order
+ * exactly (a single orbit's W·x gives the bits of the TS dot loop it replaces). Two rows per pass
+ * share the x loads: 4 sums + 2 x + 4 A operands fit V8's 15 xmm registers.
+ */
+export function matVec(M: i32, K: i32, pA: usize, lda: i32, px: usize, py: usize): void {
+  const K4 = K & ~3;
+  const xEnd = px + (<usize>K4 << 3), rowBytes = <usize>lda << 3;
+  let i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const r0 = pA + <usize>i * rowBytes, r1 = r0 + rowBytes;
+    let a01 = f64x2.splat(0), a23 = f64x2.splat(0), b01 = f64x2.splat(0), b23 = f64x2.splat(0);
+    let x = px, o: usize = 0;
+    while (x < xEnd) {
+      const x01 = v128.load(x), x23 = v128.load(x, 16);
+      a01 = f64x2.add(a01, f64x2.mul(v128.load(r0 + o), x01));
+      a23 = f64x2.add(a23, f64x2.mul(v128.load(r0 + o, 16), x23));
+      b01 = f64x2.add(b01, f64x2.mul(v128.load(r1 + o), x01));
+      b23 = f64x2.add(b23, f64x2.mul(v128.load(r1 + o, 16), x23));
+      x += 32;
+      o += 32;
+    }
+    store<f64>(py + (<usize>i << 3), dotFinish(a01, a23, r0, px, K4, K));
+    store<f64>(py + (<usize>i << 3), dotFinish(b01, b23, r1, px, K4, K), 8);
+  }
+  if (i < M) {
+    const r0 = pA + <usize>i * rowBytes;
+    let a01 = f64x2.splat(0), a23 = f64x2.splat(0);
+    for (let o: usize = 0; o < (<usize>K4 << 3); o += 32) {
+      a01 = f64x2.add(a01, f64x2.mul(v128.load(r0 + o), v128.load(px + o)));
+      a23 = f64x2.add(a23, f64x2.mul(v128.load(r0 + o, 16), v128.load(px + o, 16)));
+    }
+    store<f64>(py + (<usize>i << 3), dotFinish(a01, a23, r0, px, K4, K));
+  }
+}
+
+/** dot()'s ending: the leftover k into s_0, then (s_0 + s_1) + (s_2 + s_3). */
+@inline function dotFinish(s01: v128, s23: v128, row: usize, px: usize, k0: i32, K: i32): f64 {
+  let s0 = f64x2.extract_lane(s01, 0);
+  for (let k = k0; k < K; k++) s0 += load<f64>(row + (<usize>k << 3)) * load<f64>(px + (<usize>k << 3));
+  return s0 + f64x2.extract_lane(s01, 1) + (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1));
+}
+
+/**
+ * y[j] ← Σ_i c[i]·A[i,j] for j < N over the rows i < M: y ← 0, then for each group of four rows
+ * y_j ← y_j + (((c_0·a_0j + c_1·a_1j) + c_2·a_2j) + c_3·a_3j), and the rows left over one at a time
+ * y_j ← y_j + c_i·a_ij (the order of the rnn's TS transpose product, which this replaces). A is read
+ * along its rows in place; two j per SIMD lane pair.
+ */
+export function matTVec(M: i32, N: i32, pA: usize, lda: i32, pc: usize, py: usize): void {
+  memory.fill(py, 0, <usize>N << 3);
+  const rowBytes = <usize>lda << 3, N2 = N & ~1;
+  let i = 0;
+  for (; i + 3 < M; i += 4) {
+    const r0 = pA + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+    const q = pc + (<usize>i << 3);
+    const c0 = load<f64>(q), c1 = load<f64>(q, 8), c2 = load<f64>(q, 16), c3 = load<f64>(q, 24);
+    const v0 = f64x2.splat(c0), v1 = f64x2.splat(c1), v2 = f64x2.splat(c2), v3 = f64x2.splat(c3);
+    for (let o: usize = 0; o < (<usize>N2 << 3); o += 16) {
+      let t = f64x2.add(f64x2.mul(v0, v128.load(r0 + o)), f64x2.mul(v1, v128.load(r1 + o)));
+      t = f64x2.add(t, f64x2.mul(v2, v128.load(r2 + o)));
+      t = f64x2.add(t, f64x2.mul(v3, v128.load(r3 + o)));
+      v128.store(py + o, f64x2.add(v128.load(py + o), t));
+    }
+    if (N2 < N) {
+      const o = <usize>N2 << 3;
+      store<f64>(py + o, load<f64>(py + o) + (c0 * load<f64>(r0 + o) + c1 * load<f64>(r1 + o) + c2 * load<f64>(r2 + o) + c3 * load<f64>(r3 + o)));
+    }
+  }
+  for (; i < M; i++) {
+    const r0 = pA + <usize>i * rowBytes, c = load<f64>(pc + (<usize>i << 3)), v = f64x2.splat(c);
+    for (let o: usize = 0; o < (<usize>N2 << 3); o += 16) v128.store(py + o, f64x2.add(v128.load(py + o), f64x2.mul(v, v128.load(r0 + o))));
+    if (N2 < N) {
+      const o = <usize>N2 << 3;
+      store<f64>(py + o, load<f64>(py + o) + c * load<f64>(r0 + o));
+    }
+  }
+}
+
 // ---------------------------------------------------------------- elementwise passes of lockstep steps
 
 /** y[i] ← y[i] + a·x[i] for i < len; returns Σ y[i]·0 (NaN iff some new y[i] is not finite). */
@@ -634,10 +717,40 @@ function normals4(st: usize, B: i32, comps: i32, out: usize): void {
 export function normals(pstate: usize, B: i32, comps: i32, pout: usize): void {
   let b = 0;
   for (; b + 4 <= B; b += 4) normals4(pstate + (<usize>b << 4), B, comps, pout + (<usize>b << 3));
-  for (; b < B; b++) {
-    const st = pstate + (<usize>b << 4);
-    s0 = load<u32>(st); s1 = load<u32>(st, 4); s2 = load<u32>(st, 8); s3 = load<u32>(st, 12);
-    for (let c = 0; c < comps; c++) store<f64>(pout + ((<usize>c * <usize>B + <usize>b) << 3), normal());
-    store<u32>(st, s0); store<u32>(st, s1, 4); store<u32>(st, s2, 8); store<u32>(st, s3, 12);
+  for (; b < B; b++) normals1(pstate + (<usize>b << 4), B, comps, pout + (<usize>b << 3));
+}
+
+/**
+ * One lane (state at st, outputs at out + 8·c·B): normal() with the xoshiro128** state in locals.
+ * The globals s0…s3 live in instance memory, so next() on them loads and stores all four words per
+ * draw; here the two draws and the quick ziggurat test run in registers (≈ 2× faster), and a draw
+ * that fails the quick test finishes on the global path (rejected), from the same state: the same
+ * numbers as normal(), draw for draw.
+ */
+function normals1(st: usize, B: i32, comps: i32, out: usize): void {
+  let l0 = load<u32>(st), l1 = load<u32>(st, 4), l2 = load<u32>(st, 8), l3 = load<u32>(st, 12);
+  for (let c = 0; c < comps; c++) {
+    // a = next()
+    let t2 = l2 ^ l0, t3 = l3 ^ l1;
+    const a = rotl<u32>(l1 * 5, 7) * 9;
+    let o1 = l1;
+    l0 = l0 ^ t3; l1 = o1 ^ t2; l2 = t2 ^ (o1 << 9); l3 = rotl<u32>(t3, 11);
+    // b = next()
+    t2 = l2 ^ l0; t3 = l3 ^ l1;
+    const bb = rotl<u32>(l1 * 5, 7) * 9;
+    o1 = l1;
+    l0 = l0 ^ t3; l1 = o1 ^ t2; l2 = t2 ^ (o1 << 9); l3 = rotl<u32>(t3, 11);
+    const i = <usize>(a & 127);
+    const u = (<f64>(a >>> 11) * 4294967296.0 + <f64>bb) * 1.1102230246251565e-16;
+    const x = u * load<f64>(zigX + (i << 3));
+    const o = out + ((<usize>c * <usize>B) << 3);
+    if (u < load<f64>(zigRatio + (i << 3))) {
+      store<f64>(o, (a & 128) ? -x : x);
+      continue;
+    }
+    s0 = l0; s1 = l1; s2 = l2; s3 = l3;
+    store<f64>(o, rejected(a, i, x));
+    l0 = s0; l1 = s1; l2 = s2; l3 = s3;
   }
+  store<u32>(st, l0); store<u32>(st, l1, 4); store<u32>(st, l2, 8); store<u32>(st, l3, 12);
 }

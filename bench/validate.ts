@@ -12,6 +12,7 @@ const STUDIES: [string, string][] = [
   ['hybrid', './validate-hybrid.js'],
   ['zoo', './validate-zoo.js'],
   ['advise', './validate-advise.js'],
+  ['defaults', './validate-defaults.js'],
   ['tradeoff', './validate-tradeoff.js'],
   ['dsr-seeds', './validate-dsr-seeds.js'],
   ['slow-teacher-steps', './validate-slow-teacher-steps.js'],

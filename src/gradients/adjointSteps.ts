@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.js';
-import { ParamAdjointBlock, paramBlocksPay, type DynamicalSystem } from '../systems/index.js';
+import { ParamAdjointBlock, paramBlockKernels, type DynamicalSystem } from '../systems/index.js';
 
 /** Checks the library option `paramBlocks` (true, false or absent for the rule). */
 export function checkParamBlocks(value: unknown): boolean | undefined {
@@ -16,8 +16,8 @@ export type ParamAdjointSink = (sum: Float64Array, count: number, extra: number)
 
 /**
  * The backward steps of an adjoint sweep with their parameter adjoints. Per step (the default for
- * small parameter counts) `step` runs sys.backward and hands each step's (∂f/∂p)(x_t)ᵀw_t to the
- * sink. In block mode (systems/paramBlock.ts: paramBlocksPay's rule, or forced by `blocks`) it runs
+ * small parameter counts and model programs) `step` runs sys.backward and hands each step's (∂f/∂p)(x_t)ᵀw_t to the
+ * sink. In block mode (systems/paramBlock.ts: paramBlockKernels' rule, or forced by `blocks`) it runs
  * only the state adjoint J(x_t)ᵀw_t, which is what the sweep needs next, and buffers (x_t, w_t): the
  * sink receives block sums of up to PARAM_BLOCK_STEPS steps, formed by the system's batched kernels
  * (the rnn: GEMMs), so no O(nParams) pass runs per step. A block never extends past `room()` steps
@@ -30,7 +30,8 @@ export class AdjointSteps {
   private extra = 0;
 
   constructor(private readonly sys: DynamicalSystem, private readonly sink: ParamAdjointSink, blocks?: boolean, private readonly room: () => number = () => Infinity) {
-    this.blk = paramBlocksPay(sys, blocks) ? new ParamAdjointBlock(sys) : null;
+    const bk = paramBlockKernels(sys, blocks);
+    this.blk = bk ? new ParamAdjointBlock(bk) : null;
     this.tp = this.blk ? new Float64Array(0) : new Float64Array(sys.nParams);
   }
 

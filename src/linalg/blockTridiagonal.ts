@@ -22,10 +22,20 @@ function checkVector(fn: string, name: string, x: Float64Array[], K: number, m: 
   }
 }
 
+/** A block Cholesky factor A = L·Lᵀ of an SPD block-tridiagonal matrix (factorBlockTridiagonalSPD). */
+export interface BlockTridiagonalFactor {
+  readonly m: number;
+  /** diagonal blocks L_i (lower triangular, row-major m×m) */
+  readonly L: Float64Array[];
+  /** W_i = L_i⁻¹·U_i: the sub-diagonal blocks of L are W_iᵀ */
+  readonly W: Float64Array[];
+}
+
 /**
  * Solves the SPD block-tridiagonal system with diagonal blocks diag[i] and super-diagonal
  * blocks upper[i] = A_{i,i+1} (A_{i+1,i} = upper[i]ᵀ) by block Cholesky, O(K·m³).
- * Inputs are left untouched; the solution blocks are returned.
+ * Inputs are left untouched; the solution blocks are returned. Several right-hand sides with one
+ * matrix: factor once (factorBlockTridiagonalSPD), then solveFactored for each (the same bits).
  */
 export function solveBlockTridiagonalSPD(
   diag: Float64Array[],
@@ -35,15 +45,20 @@ export function solveBlockTridiagonalSPD(
 ): Float64Array[] {
   const fn = 'solveBlockTridiagonalSPD';
   checkBlocks(fn, diag, upper, m);
-  const K = diag.length;
-  checkVector(fn, 'rhs', rhs, K, m);
-  const x = rhs.map((b) => Float64Array.from(b));
-  if (K === 0 || m === 0) return x;
+  checkVector(fn, 'rhs', rhs, diag.length, m);
+  return solveFactored(factorBlockTridiagonalSPD(diag, upper, m), rhs);
+}
 
+/** The block Cholesky factor of the matrix of solveBlockTridiagonalSPD; throws when it is not positive definite. */
+export function factorBlockTridiagonalSPD(diag: Float64Array[], upper: Float64Array[], m: number): BlockTridiagonalFactor {
+  const fn = 'solveBlockTridiagonalSPD';
+  checkBlocks(fn, diag, upper, m);
+  const K = diag.length;
   // A = L·Lᵀ with L block-bidiagonal: diagonal blocks L_i (lower), sub-diagonal blocks W_iᵀ
   // where W_i = L_i⁻¹·U_i, and the Schur complements S_{i+1} = D_{i+1} − W_iᵀ·W_i.
   const L: Float64Array[] = new Array(K);
-  const W: Float64Array[] = new Array(K - 1);
+  const W: Float64Array[] = new Array(Math.max(K - 1, 0));
+  if (m === 0) return { m, L, W };
   for (let i = 0; i < K; i++) {
     const s = Float64Array.from(diag[i]);
     if (i > 0) {
@@ -65,7 +80,16 @@ export function solveBlockTridiagonalSPD(
     L[i] = s;
     if (i < K - 1) W[i] = lowerSolveRows(s, upper[i], m);
   }
+  return { m, L, W };
+}
 
+/** x = A⁻¹·rhs from the factor of A (rhs untouched; the solution blocks are returned). */
+export function solveFactored(f: BlockTridiagonalFactor, rhs: Float64Array[]): Float64Array[] {
+  const { m, L, W } = f;
+  const K = L.length;
+  checkVector('solveFactored', 'rhs', rhs, K, m);
+  const x = rhs.map((b) => Float64Array.from(b));
+  if (K === 0 || m === 0) return x;
   // Forward: L·y = b, with y_i = L_i⁻¹ (b_i − W_{i−1}ᵀ·y_{i−1}).
   for (let i = 0; i < K; i++) {
     const xi = x[i];

@@ -1,7 +1,15 @@
+import { kernels } from '../linalg/index.js';
 import type { ParamDef, SystemModel, StepKernels } from './model.js';
 import { rk4Kernels } from './rk4.js';
 import { standardObservables } from './observables.js';
 import type { DynamicalSystem, NoiseModel, Observable, ParamSpec, SystemSpec } from './types.js';
+
+/** A copy of v in kernel memory (linalg/kernels: WebAssembly memory unless CHAOSGRAD_KERNELS=js). */
+function kernelCopy(v: Float64Array): Float64Array {
+  const p = kernels().f64(v.length);
+  p.set(v);
+  return p;
+}
 
 /** Flat default parameter vector of a model. */
 export function defaultParams(model: SystemModel): Float64Array {
@@ -35,7 +43,7 @@ function paramSpecs(model: SystemModel): ParamSpec[] {
  * A flow's kernels are wrapped by the RK4 step; block operations fall back to one vector at a time.
  */
 export function buildSystem(model: SystemModel, params: Float64Array, noise: NoiseModel | null, spec: SystemSpec | null = null): DynamicalSystem {
-  const p = Float64Array.from(params);
+  const p = model.kernelParams ? kernelCopy(params) : Float64Array.from(params);
   const n = model.dim;
   const specs = paramSpecs(model);
   const nParams = p.length;
@@ -90,6 +98,7 @@ export function buildSystem(model: SystemModel, params: Float64Array, noise: Noi
   };
   if (model.kind === 'flow') sys.vectorField = (x, out) => raw.eval(x, out);
   else if (model.bindBatched) sys.bindBatched = (kern) => model.bindBatched!(p, kern);
+  if (model.bindScalar && model.kind === 'map' && n === 1) return { ...sys, scalar: model.bindScalar(p) };
   return sys;
 }
 

@@ -18,4 +18,4 @@ export { defineSystem, type DefinedModel, type ParamDeclaration, type SystemDefi
 export { checkDerivatives, type CheckOptions, type DerivativeCheck, type DerivativeReport } from './check.js';
 export { plrnn, gru, mlpOde, type PlrnnOptions, type Resonators, type GruOptions, type MlpOdeOptions } from './zoo/index.js';
 export { LockstepEnsemble } from './lockstep.js';
-export { ParamAdjointBlock, paramBlocksPay, PARAM_BLOCK_STEPS } from './paramBlock.js';
+export { ParamAdjointBlock, paramBlockKernels, paramBlocksPay, PARAM_BLOCK_STEPS } from './paramBlock.js';

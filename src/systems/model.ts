@@ -1,7 +1,7 @@
 import type { Kernels } from '../linalg/index.js';
 import type { Rng } from '../random/index.js';
 
-import type { BatchedStepKernels, Observable, SystemKind } from './types.js';
+import type { BatchedStepKernels, Observable, ScalarStepKernels, SystemKind } from './types.js';
 
 /** Declares one parameter of a model; `default` is a number (scalar) or the full flattened array. */
 export interface ParamDef {
@@ -60,10 +60,21 @@ export interface SystemModel {
   readonly defaultNoise?: number;
   readonly seededWeights?: boolean;
   readonly extraObservables?: readonly Observable[];
+  /**
+   * The step kernels read p through the linalg kernels (matrix–vector products on W): the system's
+   * parameter vector is then allocated in kernel memory, so WebAssembly reads it in place — no copy
+   * per call, and in-place changes of p are seen at once. Same numbers either way.
+   */
+  readonly kernelParams?: boolean;
   sampleInitial(rng: Rng, out: Float64Array): void;
   wrap?(x: Float64Array): void;
   /** Binds kernels to p: the place to take views into p once, not per step. */
   bind(p: Float64Array): StepKernels;
   /** Optional lockstep kernels over B lanes (maps only; see batched.ts), bound to p. */
   bindBatched?(p: Float64Array, k: Kernels): BatchedStepKernels;
+  /**
+   * Optional scalar kernels of a one-dimensional map (dim 1, kind 'map'), reading p per call: the
+   * same bits as bind(p) and wrap on vectors of length 1 (test/systems/scalar.test.ts checks).
+   */
+  bindScalar?(p: Float64Array): ScalarStepKernels;
 }

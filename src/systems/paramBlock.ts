@@ -6,16 +6,27 @@ import type { DynamicalSystem } from './types.js';
 export const PARAM_BLOCK_STEPS = 64;
 
 /**
- * Whether an adjoint sweep should defer the parameter adjoint to blocks (ParamAdjointBlock) instead
- * of forming (∂f/∂p)(x_t)ᵀw_t at every step. The rule: the model has its own batched kernels
- * (a GEMM rank-k update for the rnn, a generated lane loop for a model program) and at least
- * 4·dim parameters — then the per-step parameter pass (nParams writes, plus the estimator's pass
- * over the selected ones) outweighs the 2·dim copies per step that the block path adds. `choice`
- * (true/false) overrides the rule, e.g. to compare the two paths in tests.
+ * The batched kernels an adjoint sweep should sum its parameter adjoints with, in blocks of steps
+ * (ParamAdjointBlock), or null to form (∂f/∂p)(x_t)ᵀw_t at every step. The rule: blocks when the
+ * model's batched parameter sum is a rank-k GEMM update (`gemmParamSum`: the rnn) and the model has
+ * at least 4·dim parameters — then the per-step parameter pass (nParams writes, plus the estimator's
+ * pass over the selected ones) outweighs the 2·dim copies per step the block path adds. A model
+ * program's batched executor is a lane loop: measured 25 % slower than its fused per-step backward
+ * (BPTT on gru and plrnn-clipped), so it stays per step. `choice` (true/false) overrides the rule,
+ * e.g. to compare the two paths in tests; forced on a system without batched kernels, the lane loop
+ * over paramAdjoint (batched.ts) sums the block.
  */
+export function paramBlockKernels(sys: DynamicalSystem, choice?: boolean, k: Kernels = defaultKernels()): BatchedSystem | null {
+  if (choice === false) return null;
+  if (choice === true) return batchedKernels(sys, k);
+  if (sys.bindBatched === undefined || sys.nParams < 4 * sys.dim) return null;
+  const bk = batchedKernels(sys, k);
+  return bk.gemmParamSum === true ? bk : null;
+}
+
+/** Whether paramBlockKernels picks blocks for this system (binds its batched kernels to decide). */
 export function paramBlocksPay(sys: DynamicalSystem, choice?: boolean): boolean {
-  if (choice !== undefined) return choice;
-  return sys.bindBatched !== undefined && sys.nParams >= 4 * sys.dim;
+  return paramBlockKernels(sys, choice) !== null;
 }
 
 /**
@@ -41,15 +52,16 @@ export class ParamAdjointBlock {
   readonly sum: Float64Array;
   private held = 0;
 
-  constructor(sys: DynamicalSystem, readonly capacity: number = PARAM_BLOCK_STEPS, k: Kernels = defaultKernels()) {
+  /** @param bk batched kernels of the system bound with the kernels k (batchedKernels(sys, k), paramBlockKernels) */
+  constructor(bk: BatchedSystem, readonly capacity: number = PARAM_BLOCK_STEPS, k: Kernels = defaultKernels()) {
     if (!(capacity >= 1)) throw new Error(`ParamAdjointBlock: capacity must be ≥ 1, got ${capacity}`);
-    this.bk = batchedKernels(sys, k);
-    const n = (this.n = sys.dim);
+    this.bk = bk;
+    const n = (this.n = bk.dim);
     this.xs = new Float64Array(capacity * n);
     this.ws = new Float64Array(capacity * n);
     this.X = k.f64(capacity * n);
     this.Wl = k.f64(capacity * n);
-    this.sum = k.f64(sys.nParams);
+    this.sum = k.f64(bk.nParams);
   }
 
   /** pairs buffered since the last flush */
@@ -64,8 +76,12 @@ export class ParamAdjointBlock {
   /** Buffers the pair (x_t, w_t) (both copied); the block must not be full. */
   push(x: Float64Array, w: Float64Array): void {
     if (this.held === this.capacity) throw new Error('ParamAdjointBlock: push on a full block (flush first)');
-    this.xs.set(x.subarray(0, this.n), this.held * this.n);
-    this.ws.set(w.subarray(0, this.n), this.held * this.n);
+    const n = this.n, o = this.held * n, { xs, ws } = this;
+    // element copies: a subarray view per push would be two allocations per step
+    for (let i = 0; i < n; i++) {
+      xs[o + i] = x[i];
+      ws[o + i] = w[i];
+    }
     this.held++;
   }
 

@@ -97,6 +97,27 @@ export interface BatchedStepKernels {
   mapParamAdjointLanes?(X: Float64Array, W: Float64Array, B: number, out: Float64Array, outP: Float64Array): void;
   /** Reduces every lane to the fundamental domain after noise; absent when the system needs none. */
   wrap?(X: Float64Array, B: number): void;
+  /**
+   * True when paramAdjointSum over B lanes is a rank-B update on GEMMs (the rnn: g·U·Xᵀ), far cheaper
+   * than B single parameter adjoints: adjoint sweeps then defer a single orbit's parameter adjoints
+   * to blocks of steps (systems/paramBlock.ts). A lane loop (a model program's batched executor)
+   * leaves it unset: there blocks measured slower than the fused per-step backward.
+   */
+  readonly gemmParamSum?: boolean;
+}
+
+/**
+ * Scalar kernels of a one-dimensional map (`DynamicalSystem.scalar`): the same arithmetic as
+ * map / wrap / paramAdjoint on vectors of length 1, the same bits for every input, on numbers
+ * instead of arrays (the ergodic kernel's hot loop runs on them: no per-step array traffic).
+ */
+export interface ScalarStepKernels {
+  /** f(x; p): out[0] of map([x], out) */
+  map(x: number): number;
+  /** the reduction to the fundamental domain: wrap([x]) (the identity when the system has none) */
+  wrap(x: number): number;
+  /** out ← (∂f/∂p)(x)ᵀ·w (length nParams): paramAdjoint([x], [w], out) */
+  paramAdjoint(x: number, w: number, out: Float64Array): void;
 }
 
 /**
@@ -148,6 +169,8 @@ export interface DynamicalSystem {
    * them; use `batchedKernels(sys)`, which falls back to a lane loop otherwise.
    */
   bindBatched?(k: Kernels): BatchedStepKernels;
+  /** A one-dimensional map's scalar kernels bound to p (read per call), when the model has them. */
+  readonly scalar?: ScalarStepKernels;
   /** The same system with another parameter vector (copied). */
   withParams(p: Float64Array): DynamicalSystem;
   /** The same system with another noise model (null: deterministic). */

@@ -98,8 +98,13 @@ describe('grad --method hybrid (CLI)', () => {
   });
 
   it('--sweep and --predict: forward/backward in the diagnostics, forced forecasts named in the baseline, bad values are usage errors', () => {
-    const fw = runJson([...LIN, '--alpha', '0.5', '--window', '8', '--steps', '4000']);
+    const fw = runJson([...LIN, '--alpha', '0.5', '--window', '8', '--steps', '4000', '--sweep', 'forward']);
     assert.equal(fw.diagnostics.sweep, 'forward');
+    // unpinned, two parameters at one window: the backward sweep, predicted cheaper (diagnostics.sweepFrom)
+    const auto = runJson([...LIN, '--alpha', '0.5', '--window', '8', '--steps', '4000']);
+    assert.equal(auto.diagnostics.sweep, 'backward');
+    assert.equal(auto.diagnostics.sweepFrom.chosen, 'backward');
+    assert.match(auto.diagnostics.sweepFrom.rule, /^backward: 2 parameters/);
     const bw = runJson([...LIN, '--alpha', '0.5', '--window', '8', '--steps', '4000', '--sweep', 'backward', '--predict', 'on']);
     assert.equal(bw.diagnostics.sweep, 'backward');
     assert.match(bw.diagnostics.baseline, /^predictive: noise-free forecasts of 8 lags every 1 steps/);

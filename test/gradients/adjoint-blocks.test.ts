@@ -21,19 +21,22 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d / s;
 }
 
-// rnn: the rule picks blocks (GEMM kernels, nParams ≥ 4·dim); ni9 (model kernels) and linear (the lane
-// loop over paramAdjoint) are forced onto the block path to check the generic fallback too
+// rnn: the rule picks blocks (GEMM parameter sums, nParams ≥ 4·dim); ni9 (its own batched kernels), gru
+// (a model program's batched executor) and linear (the lane loop over paramAdjoint) are forced onto
+// the block path to check the other batched forms and the generic fallback too
 const CASES: { label: string; name: string; options: SystemOptions; params: string[]; observable: string }[] = [
   { label: 'rnn n = 12, g, W, b', name: 'rnn', options: { dim: 12, noise: 0.1 }, params: ['g', 'W', 'b'], observable: 'meansq' },
   { label: 'ni9', name: 'ni9', options: { noise: 0.5 }, params: ['gamma', 'c'], observable: 'sum' },
+  { label: 'gru n = 4 (a model program: its batched executor)', name: 'gru', options: { dim: 4, noise: 0.05 }, params: ['Wz', 'Uz', 'bz', 'Wr', 'Ur', 'br', 'W', 'U', 'bh'], observable: 'mean' },
   { label: 'linear', name: 'linear', options: { noise: 0.5 }, params: ['a', 'c'], observable: 'meansq' },
 ];
 
 const RUN: HybridRunOptions = { split: 'pathkernel', alpha: 0.6, u: 0, window: 5, segmentSteps: 23, basisTransient: 15, keepBytes: 3000 };
 
 describe('parameter adjoints in blocks of steps = step by step, up to summation order', () => {
-  it('the rule: blocks for the rnn, per step for ni9 and linear unless forced', () => {
+  it('the rule: blocks for the rnn, per step for ni9, gru and linear unless forced', () => {
     assert.equal(paramBlocksPay(createSystem('rnn', { dim: 12 })), true);
+    assert.equal(paramBlocksPay(createSystem('gru', { dim: 4 })), false);
     assert.equal(paramBlocksPay(createSystem('ni9')), false);
     assert.equal(paramBlocksPay(createSystem('linear')), false);
   });

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelErgodicOrbit, type ErgodicOrbitOptions } from '../../src/gradients/kernel/ergodic.js';
+import { ergodicScan, scalarKernels } from '../../src/gradients/kernel/ergodicScan.js';
+import { Rng } from '../../src/random/index.js';
 import { PredictiveBaseline } from '../../src/gradients/kernel/predict.js';
 import { ScoreCovector } from '../../src/gradients/kernel/score.js';
 import { resolveObjective } from '../../src/gradients/objective.js';
@@ -71,6 +73,8 @@ function referenceOrbit(arg: RepeatArg<ErgodicOrbitOptions>, T: number): { rows:
 const CASES = [
   { name: 'tent', opts: { noise: 0.1 }, params: ['gamma'], observable: 'x', windows: [7], baseline: true, steps: 10007 },
   { name: 'tent', opts: { noise: 0.1, kernel: 'logistic' }, params: ['gamma'], observable: 'x', windows: [2, 5, 9], baseline: false, steps: 9000 },
+  { name: 'tent', opts: { noise: 0.05, set: { gamma: 2.7 } }, params: ['gamma'], observable: 'meansq', windows: [1, 4], baseline: true, steps: 8000 },
+  { name: 'linear', opts: { noise: 0.3 }, params: ['a', 'c'], observable: 'x0', windows: [2, 6], baseline: true, steps: 5000 },
   { name: 'linear', opts: { noise: 0.3, noiseDirections: 'ones' }, params: ['a', 'c'], observable: 'x0', windows: [3, 8], baseline: true, steps: 5000 },
   { name: 'lorenz96', opts: { noise: 0.05, dim: 5 }, params: ['F'], observable: 'mean', windows: [6, 12], baseline: true, steps: 3000, predict: { every: 4, horizon: 3 } },
   { name: 'ni9', opts: { noise: 0.5, kernel: 'student:5' }, params: ['gamma', 'c'], observable: 'mean', windows: [4], baseline: true, steps: 4096 * 2 + 1 },
@@ -98,3 +102,52 @@ for (const c of CASES) {
     }
   });
 }
+
+/**
+ * The scalar form of the scan (one-dimensional maps with scalar kernels) against the vector form it
+ * replaces for them (the same system without `scalar`): the same batch rows, bit for bit, for every
+ * window, with the running-mean or the predictive baseline, and the same draws.
+ */
+for (const c of [
+  { name: 'tent', opts: { noise: 0.1 }, params: ['gamma'], observable: 'x', windows: [7], baseline: true },
+  { name: 'tent', opts: { noise: 0.2, kernel: 'logistic' }, params: ['gamma'], observable: 'meansq', windows: [2, 5, 9], baseline: false },
+  { name: 'tent', opts: { noise: 0.1 }, params: ['gamma'], observable: 'x', windows: [3, 6], baseline: true, predict: { every: 2, horizon: 4 } },
+  { name: 'linear', opts: { noise: 0.4, kernel: 'student:4' }, params: ['a', 'c'], observable: 'x0', windows: [3, 8], baseline: true },
+  { name: 'linear', opts: { noise: 0.4 }, params: ['c'], observable: 'mean', windows: [1], baseline: true },
+] as const) {
+  test(`scalar ergodic scan (${c.name} ${JSON.stringify(c.opts)}, ${c.params}, W = ${c.windows}${'predict' in c ? ', predictive' : ''}): the vector form's bits`, () => {
+    const sys = createSystem(c.name, c.opts as Record<string, unknown>);
+    const vectorOnly = { ...sys, scalar: undefined };
+    assert.ok(scalarKernels(sys, sys.noise!) !== null, 'the scalar form applies');
+    assert.equal(scalarKernels(vectorOnly, sys.noise!), null);
+    const ob = resolveObjective(sys, { kind: 'average', observable: c.observable, steps: 1 });
+    const idx = selectParams(sys, [...c.params]).indices;
+    const T = 4096 * 3 + 17, last = T + c.windows[c.windows.length - 1] - 1;
+    const runs = [sys, vectorOnly].map((s) => {
+      const rng = new Rng(11);
+      const x0 = initialState(s, rng, 30);
+      const pb = 'predict' in c && c.predict ? new PredictiveBaseline(s, ob, [...c.windows], c.predict) : null;
+      const scan = ergodicScan(s, rng, ob, idx, [...c.windows], T, 16, c.baseline, 30, x0, pb);
+      for (let k = 0; k < last; k += 1000) scan.run(k, Math.min(last, k + 1000)); // chunks that cut noise blocks
+      return { rows: scan.bms.map((b) => b.batchRows().map((r) => Array.from(r))), after: rng.uniform() };
+    });
+    assert.deepEqual(runs[0].rows, runs[1].rows);
+    assert.equal(runs[0].after, runs[1].after); // the same draws
+  });
+}
+
+test('scalar ergodic scan: a non-finite state names its step, as the vector form does', () => {
+  const sys = createSystem('linear', { noise: 0.1, set: { a: 3 } });
+  const ob = resolveObjective(sys, { kind: 'average', observable: 'x0', steps: 1 });
+  const messages = [sys, { ...sys, scalar: undefined }].map((s) => {
+    const scan = ergodicScan(s, new Rng(1), ob, [0], [2], 4000, 8, true, 0, Float64Array.of(1));
+    try {
+      scan.run(0, 4000); // |x| grows like 3^k: past 1e308 within 700 steps
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  });
+  assert.match(messages[0], /step \d+/);
+  assert.equal(messages[0], messages[1]);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fdEstimator, hybridEstimator, kernelEstimator } from '../../src/gradients/index.js';
-import { ALPHA_MIN, WINDOW_FACTOR, alphaFromGrowth, chooseFdStep, checkObjectiveContinuity, planAlpha, planWindow, selectWindow, windowLadder } from '../../src/gradients/plan/index.js';
+import { ALPHA_MIN, SCAN_RESOLUTION_WARN, WINDOW_FACTOR, alphaFromGrowth, chooseFdStep, checkObjectiveContinuity, planAlpha, planWindow, scanResolution, scanWarning, selectWindow, windowLadder } from '../../src/gradients/plan/index.js';
 import { createSystem } from '../../src/systems/index.js';
 
 process.env.CHAOSGRAD_WORKERS ??= '1';
@@ -37,6 +37,25 @@ describe('plan: window from the objective correlation time', () => {
     assert.equal(selectWindow([e(1, 1, null)]), 0);
     assert.deepEqual(windowLadder(5, 1000), [5, 10, 20, 40]);
     assert.deepEqual(windowLadder(30, 1000), [30, 60]);
+  });
+
+  it('scanResolution/scanWarning: the truncation the doubling test cannot see, warned when ≥ 20% of the estimate', () => {
+    const e = (window: number, g: number, se: number, d: number | null) => ({ window, gradient: [g], stderr: [se], diffStderr: d === null ? null : [d] });
+    // noisy Lorenz 96 at 2·10⁶ steps (seed 0): W = 122 chosen, W = 244 moves by −0.031 ± 0.023
+    const scan = [e(61, 0.182, 0.0024, null), e(122, 0.116, 0.0107, 0.011), e(244, 0.085, 0.0254, 0.023), e(488, 0.075, 0.049, 0.04)];
+    const chosen = selectWindow(scan);
+    assert.equal(chosen, 1);
+    const res = scanResolution(scan, chosen)!;
+    assert.equal(res.next, 244);
+    assert.ok(Math.abs(res.move[0] + 0.031) < 1e-12 && res.moveStderr[0] === 0.023 && Math.abs(res.unresolved[0] - 0.046) < 1e-12);
+    const w = scanWarning(res, 122, scan[1].gradient, 2_000_000, ['F'])!;
+    assert.match(w, /^window scan: window 244 moves F by -0\.031 ± 0\.023 from window 122; a truncated response up to 0\.046 \(40% of the estimate\)/);
+    // (0.046 / (0.2·0.116))² ≈ 3.9: about 7.9·10⁶ steps resolve 20%
+    assert.match(w, /about 7900000 steps resolve 20%$/);
+    // resolved to within 20% of the estimate: no warning; the last rung has nothing to compare with
+    assert.equal(scanWarning(scanResolution([e(10, 1, 0.01, null), e(20, 1.01, 0.02, SCAN_RESOLUTION_WARN / 2.1)], 0), 10, [1], 1000, ['c']), null);
+    assert.equal(scanResolution(scan, 3), null);
+    assert.equal(scanWarning(null, 488, [0.075], 1000, ['F']), null);
   });
 
   it('noisy Lorenz 63 ⟨z⟩: oscillating correlations; the plan spans the envelope (> 100 steps), an explicit W = 10 warns', async () => {

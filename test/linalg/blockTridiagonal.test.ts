@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockTridiagonalMultiply, solve, solveBlockTridiagonalSPD } from '../../src/linalg/index.js';
+import { blockTridiagonalMultiply, factorBlockTridiagonalSPD, solve, solveBlockTridiagonalSPD, solveFactored } from '../../src/linalg/index.js';
 import { makeRand, maxAbs, maxAbsDiff, randomArray } from './support.js';
 
 /**
@@ -108,4 +108,21 @@ test('solveBlockTridiagonalSPD reports the failing block and validates shapes', 
   assert.throws(() => solveBlockTridiagonalSPD([new Float64Array(4)], [], 1, [new Float64Array(1)]), /diag\[0\]/);
   assert.throws(() => solveBlockTridiagonalSPD([new Float64Array([1])], [], 1, [new Float64Array(2)]), /rhs\[0\]/);
   assert.deepEqual(solveBlockTridiagonalSPD([], [], 3, []), []);
+});
+
+test('one factorisation, many solves: solveFactored gives the bits of solveBlockTridiagonalSPD for each right-hand side', () => {
+  const rand = makeRand(31);
+  for (const [K, m] of [[1, 1], [5, 2], [9, 3], [3, 0]]) {
+    const { diag, upper } = randomInstance(rand, K, m);
+    const before = diag.map((d) => Array.from(d));
+    const factor = factorBlockTridiagonalSPD(diag, upper, m);
+    for (let r = 0; r < 3; r++) {
+      const rhs = Array.from({ length: K }, () => randomArray(rand, m));
+      const once = solveBlockTridiagonalSPD(diag, upper, m, rhs);
+      const reused = solveFactored(factor, rhs);
+      assert.deepEqual(reused.map((x) => Array.from(x)), once.map((x) => Array.from(x)), `K = ${K}, m = ${m}, rhs ${r}`);
+    }
+    assert.deepEqual(diag.map((d) => Array.from(d)), before, 'inputs untouched');
+  }
+  assert.throws(() => factorBlockTridiagonalSPD([Float64Array.of(-1)], [], 1), /block 0: .*not positive definite/);
 });

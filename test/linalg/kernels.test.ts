@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jsKernels, loadWasmKernels, selectKernels, type Kernels } from '../../src/linalg/index.js';
+import { dot, jsKernels, loadWasmKernels, selectKernels, type Kernels } from '../../src/linalg/index.js';
 import { Rng, ZIGGURAT } from '../../src/random/index.js';
 
 const wasm = loadWasmKernels();
@@ -107,4 +107,35 @@ test('kernel memory grows without detaching earlier buffers, and the wasm kernel
   b.fill(1);
   k.gemm(false, false, 8, 8, 8, 1, a, 8, b, 8, 0, c, 8);
   assert.equal(c[8], 3); // row 1 of a has a 3 in column 1
+});
+
+test('matVec and matTVec: wasm = pure TS bit for bit (odd sizes, leftover rows and columns, leading dimensions), matVec = dot() per row, both = the definition', () => {
+  for (const [M, K] of [[1, 1], [1, 7], [2, 4], [3, 5], [5, 3], [7, 13], [8, 8], [9, 1], [16, 33], [64, 64], [37, 70]]) {
+    const rng = new Rng(M * 1000 + K);
+    const lda = K + (M % 3);
+    const A = filled(wasm, M * lda, rng), x = filled(wasm, K, rng), y = wasm.f64(M), y2 = new Float64Array(M);
+    wasm.matVec(M, K, A, lda, x, y);
+    jsKernels.matVec(M, K, A, lda, x, y2);
+    assert.deepEqual(Array.from(y), Array.from(y2), `matVec M=${M} K=${K}`);
+    for (let i = 0; i < M; i++) {
+      assert.equal(y[i], dot(A, x, K, i * lda, 0), `matVec row ${i} = dot()`);
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[i * lda + k] * x[k];
+      assert.ok(Math.abs(y[i] - s) <= 1e-13 * (1 + Math.abs(s)));
+    }
+    // y ← Aᵀc with y holding garbage first (it is overwritten)
+    const c = filled(wasm, M, rng), t = filled(wasm, K, rng), t2 = Float64Array.from(t);
+    wasm.matTVec(M, K, A, lda, c, t);
+    jsKernels.matTVec(M, K, A, lda, c, t2);
+    assert.deepEqual(Array.from(t), Array.from(t2), `matTVec M=${M} N=${K}`);
+    for (let j = 0; j < K; j++) {
+      let s = 0;
+      for (let i = 0; i < M; i++) s += c[i] * A[i * lda + j];
+      assert.ok(Math.abs(t[j] - s) <= 1e-13 * (1 + Math.abs(s)), `matTVec[${j}]`);
+    }
+    // arrays outside kernel memory run the TS twin: same bits
+    const y3 = new Float64Array(M);
+    wasm.matVec(M, K, Float64Array.from(A), lda, Float64Array.from(x), y3);
+    assert.deepEqual(Array.from(y3), Array.from(y));
+  }
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jsKernels, loadWasmKernels } from '../../src/linalg/index.js';
 import { Rng } from '../../src/random/index.js';
-import { ParamAdjointBlock, paramBlocksPay, createSystem, type DynamicalSystem } from '../../src/systems/index.js';
+import { ParamAdjointBlock, batchedKernels, paramBlocksPay, createSystem, type DynamicalSystem } from '../../src/systems/index.js';
 
 const wasm = loadWasmKernels();
 
@@ -39,7 +39,7 @@ function stepByStep(sys: DynamicalSystem, xs: Float64Array, ws: Float64Array, k:
 }
 
 function blockSum(sys: DynamicalSystem, xs: Float64Array, ws: Float64Array, k: number, capacity: number, kern = wasm): Float64Array {
-  const n = sys.dim, blk = new ParamAdjointBlock(sys, capacity, kern), total = new Float64Array(sys.nParams);
+  const n = sys.dim, blk = new ParamAdjointBlock(batchedKernels(sys, kern), capacity, kern), total = new Float64Array(sys.nParams);
   for (let t = 0; t < k; t++) {
     blk.push(xs.subarray(t * n, (t + 1) * n), ws.subarray(t * n, (t + 1) * n));
     if (blk.count === capacity || t === k - 1) {
@@ -95,9 +95,9 @@ test('ParamAdjointBlock on rnn: the block sum against central finite differences
   }
 });
 
-test('ParamAdjointBlock: an empty flush is zero, a push on a full block is refused; the rule picks blocks for many parameters with batched kernels', () => {
+test('ParamAdjointBlock: an empty flush is zero, a push on a full block is refused; the rule picks blocks for many parameters with GEMM parameter sums', () => {
   const sys = createSystem('rnn', { dim: 6 });
-  const blk = new ParamAdjointBlock(sys, 2);
+  const blk = new ParamAdjointBlock(batchedKernels(sys), 2);
   assert.ok(blk.flush().every((v) => v === 0));
   const x = new Float64Array(6).fill(0.1);
   blk.push(x, x);
@@ -106,7 +106,11 @@ test('ParamAdjointBlock: an empty flush is zero, a push on a full block is refus
   assert.ok(blk.flush().some((v) => v !== 0));
   assert.equal(blk.count, 0);
   assert.equal(paramBlocksPay(createSystem('rnn', { dim: 64 })), true); // 4161 parameters ≥ 4·64, GEMM kernels
+  assert.equal(paramBlocksPay(createSystem('rnn', { dim: 3 })), true); // 13 parameters ≥ 12
+  assert.equal(paramBlocksPay(createSystem('rnn', { dim: 2 })), false); // 7 parameters < 8
   assert.equal(paramBlocksPay(createSystem('ni9')), false); // 2 parameters
+  assert.equal(paramBlocksPay(createSystem('gru')), false); // 1584 parameters, but a model program's lane loop
+  assert.equal(paramBlocksPay(createSystem('plrnn-clipped')), false);
   assert.equal(paramBlocksPay(createSystem('lorenz63')), false); // a flow: no batched kernels
   assert.equal(paramBlocksPay(createSystem('lorenz63'), true), true);
   assert.equal(paramBlocksPay(createSystem('rnn', { dim: 64 }), false), false);

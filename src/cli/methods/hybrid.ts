@@ -21,7 +21,7 @@ export const hybridMethod: MethodAdapter<HybridOptions> = {
     'segment-steps': { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'S', unit: 'steps', default: '≈ √T', description: 'checkpoint segment length' },
     'basis-transient': { type: 'string', group: 'method', kind: 'integer', min: 0, value: 'N', unit: 'steps', description: 'steps for the Gram–Schmidt frame to settle (shadowing)' },
     predict: { type: 'string', group: 'method', choices: ['auto', 'on', 'off'], default: 'auto', description: 'ergodic: subtract noise-free forecasts of the window sums (auto: when a pilot finds they pay)' },
-    sweep: { type: 'string', group: 'method', choices: ['forward', 'backward'], default: 'forward for ≤ 4 parameters of an ergodic path-kernel estimate', description: 'forward: one tangent per parameter, window scanned on one orbit; backward: one adjoint pass for all parameters' },
+    sweep: { type: 'string', group: 'method', choices: ['forward', 'backward'], default: 'for ≤ 4 parameters of an ergodic path-kernel estimate of ≥ 100000 steps the cheaper by a CPU pilot of both (forward within 1.15×), forward on shorter runs; else backward', description: 'forward: one tangent per parameter, window scanned on one orbit; backward: one adjoint pass for all parameters' },
     'orbit-memory': { type: 'string', group: 'method', kind: 'number', min: 0, value: 'MiB', unit: 'MiB per orbit', default: DEFAULT_ORBIT_MEMORY_MIB, description: 'memory for keeping the forward orbit instead of recomputing it (0: recompute)' },
   },
   parse(values) {

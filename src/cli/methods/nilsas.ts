@@ -15,7 +15,7 @@ export const nilsasMethod: MethodAdapter<NilsasOptions> = {
     'segment-steps': { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'S', unit: 'steps', default: 'from the short Lyapunov run', description: 'steps per segment (between re-orthonormalisations); keep it well below the orbit length' },
     segments: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'K', description: 'number of segments (alternative to --segment-steps)' },
     repeats: { type: 'string', group: 'method', kind: 'integer', min: 1, value: 'R', default: 8, description: 'independent orbits for the standard error' },
-    'spectrum-steps': { type: 'string', group: 'method', kind: 'integer', min: 0, value: 'N', unit: 'steps', default: '2000 for maps, 100 time units for flows', description: 'short Lyapunov run that sets the defaults (0: skip, then give --M)' },
+    'spectrum-steps': { type: 'string', group: 'method', kind: 'integer', min: 0, value: 'N', unit: 'steps', default: '2000 for maps, 100 time units for flows; none when --M and the segment length are given (the run reports its own M exponents)', description: 'short Lyapunov run that sets the defaults (0: skip, then give --M)' },
     'no-neutral': { type: 'boolean', group: 'method', description: 'flows: drop the neutral-direction constraint' },
   },
   parse(values: OptionValues): NilsasOptions {

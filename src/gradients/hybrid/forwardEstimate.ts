@@ -3,7 +3,7 @@ import type { CostMeter } from '../cost.js';
 import { combineOrbits } from '../kernel/estimator.js';
 import { transientOf } from '../objective.js';
 import type { ParamSelection } from '../params.js';
-import { selectWindow } from '../plan/index.js';
+import { scanResolution, scanWarning, selectWindow } from '../plan/index.js';
 import { runRepeats } from '../repeats.js';
 import { makeResult } from '../result.js';
 import type { GradientRequest, GradientResult } from '../types.js';
@@ -29,6 +29,9 @@ export async function estimateForward(req: GradientRequest, run: HybridRunOption
   const P = sel.indices.length;
   const { scan, value, valueStderr } = combineOrbits(outs, windows, P);
   const chosen = selectWindow(scan);
+  const resolution = scanResolution(scan, chosen);
+  const scanNote = scanWarning(resolution, windows[chosen], scan[chosen].gradient, obj.steps, sel.labels);
+  const notes = [...((common.warnings as string[] | undefined) ?? []), ...(scanNote !== null ? [scanNote] : [])];
   const predictBeta = outs[0].diagnostics.beta as number[] | undefined;
   return makeResult('hybrid', req, sel, {
     warnings,
@@ -43,6 +46,8 @@ export async function estimateForward(req: GradientRequest, run: HybridRunOption
       ...common,
       window: windows[chosen],
       ...(windows.length > 1 ? { windowScan: scan.map((e) => ({ window: e.window, gradient: Array.from(e.gradient), stderr: Array.from(e.stderr) })) } : {}),
+      ...(resolution ? { scanResolution: resolution } : {}),
+      ...(notes.length > 0 ? { warnings: notes } : {}),
       baseline: run.predict ? `predictive: noise-free forecasts of ${run.predict.horizon} lags every ${run.predict.every} steps, β from the windows completed so far` : 'running mean',
       ...(predictBeta ? { predictBeta } : {}),
       repeats,

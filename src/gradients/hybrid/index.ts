@@ -13,6 +13,7 @@ import { pilotBaseline, pilotSamples, type HybridHorizonOptions } from './horizo
 import { HYBRID_WINDOW_FACTOR, planPredict, predictEvery, windowLadder, type PredictEvidence, continuityPilotSteps, checkObjectiveContinuity, jumpWarning, planAlpha, planWindow, windowWarning, type AlphaEvidence, type WindowEvidence } from '../plan/index.js';
 import { DEFAULT_ORBIT_MEMORY_MIB, DEFAULT_SPLIT, FORWARD_MAX_PARAMS, type HybridOptions, type HybridRunOptions } from './options.js';
 import { estimateForward } from './forwardEstimate.js';
+import { chooseSweep, type SweepEvidence } from './sweep.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 import { checkParamBlocks } from '../adjointSteps.js';
 
@@ -47,6 +48,7 @@ interface HybridPlanNotes {
   windowFrom: (WindowEvidence & { chosen: 'pilot' | 'given' }) | null;
   alphaFrom: (AlphaEvidence & { chosen: 'pilot' }) | null;
   predictFrom: (PredictEvidence & { chosen: 'pilot' }) | null;
+  sweepFrom: SweepEvidence | null;
   warnings: string[];
 }
 
@@ -59,11 +61,23 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   const T = req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon;
   if (o.window !== undefined) requirePositiveInteger(opt('window'), o.window);
   const cost = { steps: 0, tangentSolves: 0, adjointSolves: 0 };
-  const notes: HybridPlanNotes = { windowFrom: null, alphaFrom: null, predictFrom: null, warnings: [] };
+  const notes: HybridPlanNotes = { windowFrom: null, alphaFrom: null, predictFrom: null, sweepFrom: null, warnings: [] };
   let window = o.window ?? 1;
   let predict: HybridRunOptions['predict'] = null;
   let windows: number[] | undefined;
-  const sweep = chooseSweep(req, o, split);
+  let sweep = fixedSweep(req, o, split);
+  let ladder: number[] | null = null;
+  let forwardHorizon = 0;
+  const planForecasts = (H: number) => {
+    if (req.objective.kind !== 'average') return;
+    if (o.predict === true) predict = { every: predictEvery(H, req.system.dt !== null), horizon: H };
+    else if (o.predict === undefined) {
+      const pp = planPredict(sys, req.objective, req.seed, H);
+      addCost(cost, pp.cost);
+      predict = pp.settings;
+      notes.predictFrom = { chosen: 'pilot', ...pp.from };
+    }
+  };
   if (req.objective.kind === 'average') {
     // never shorter than the fixed default it replaced (10 steps, 1 time unit for flows): a single
     // window has no scan to catch a truncated response, and on AR(1) (τ_abs = 1.5) 4·τ_abs = 6
@@ -80,16 +94,10 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
     // kernel's ⌈2·τ_abs⌉: the doubling test has little power against a small truncation — on rnn
     // (τ_abs ≈ 1) a ladder from W = 2 stopped there on one seed of four, 0.1039 ± 0.0010 against FD's
     // 0.1071 ± 0.0007
-    if (sweep === 'forward') windows = o.window !== undefined ? [o.window] : windowLadder(Math.max(1, Math.min(Math.ceil(HYBRID_WINDOW_FACTOR * tau), T10)), req.objective.steps);
+    if (sweep !== 'backward') ladder = o.window !== undefined ? [o.window] : windowLadder(Math.max(1, Math.min(Math.ceil(HYBRID_WINDOW_FACTOR * tau), T10)), req.objective.steps);
     // the predictive baseline forecasts H = the window (forward: ⌈4·τ_abs⌉ within the ladder); the pilot decides unless told
-    const H = windows ? Math.min(windows[windows.length - 1], o.window ?? Math.max(1, Math.ceil(HYBRID_WINDOW_FACTOR * tau))) : window;
-    if (o.predict === true) predict = { every: predictEvery(H, req.system.dt !== null), horizon: H };
-    else if (o.predict === undefined) {
-      const pp = planPredict(sys, req.objective, req.seed, H);
-      addCost(cost, pp.cost);
-      predict = pp.settings;
-      notes.predictFrom = { chosen: 'pilot', ...pp.from };
-    }
+    forwardHorizon = ladder ? Math.min(ladder[ladder.length - 1], o.window ?? Math.max(1, Math.ceil(HYBRID_WINDOW_FACTOR * tau))) : window;
+    planForecasts(sweep === 'backward' ? window : forwardHorizon);
   }
   let alpha = o.alpha ?? 0;
   const continuity = checkObjectiveContinuity(sys, req.objective, req.seed, continuityPilotSteps(req.objective.kind === 'average' ? req.objective.steps : req.objective.horizon * req.objective.samples));
@@ -105,6 +113,24 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   }
   const orbitMemory = o.orbitMemory ?? DEFAULT_ORBIT_MEMORY_MIB;
   if (!(orbitMemory >= 0 && orbitMemory < Infinity)) throw usage`${opt('orbitMemory')} must be a number of MiB ≥ 0, got ${orbitMemory}`;
+  const keepBytes = Math.floor(orbitMemory * 2 ** 20);
+  if (sweep === 'auto') {
+    const steps = req.objective.kind === 'average' ? req.objective.steps : 1;
+    const from = chooseSweep({
+      params: sel(req),
+      dim: sys.dim,
+      rungs: ladder!.length,
+      // CheckpointedOrbit keeps n + r numbers per step
+      keptFraction: Math.min(1, keepBytes / (8 * (sys.dim + (sys.noise?.rank ?? 0)) * steps)),
+      backwardWindow: window,
+      forwardWindow: ladder![0],
+    });
+    sweep = from.chosen;
+    notes.sweepFrom = from;
+    // the backward sweep's forecasts reach its window (the forward one's only the ladder's first rung)
+    if (sweep === 'backward' && window !== forwardHorizon) planForecasts(window);
+  }
+  if (sweep === 'forward' && req.objective.kind === 'average') windows = ladder!;
   const chosen = split === 'shadowing' && o.u === undefined ? defaultU(req) : null;
   if (chosen) addCost(cost, chosen.cost);
   return {
@@ -115,7 +141,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
       window,
       segmentSteps: requirePositiveInteger(opt('segmentSteps'), o.segmentSteps ?? Math.max(1, Math.ceil(Math.sqrt(T)))),
       basisTransient: requirePositiveInteger(opt('basisTransient'), o.basisTransient ?? (sys.dt !== null ? Math.round(10 / sys.dt) : 200), true),
-      keepBytes: Math.floor(orbitMemory * 2 ** 20),
+      keepBytes,
       ...(predict ? { predict } : {}),
       sweep,
       ...(windows ? { windows } : {}),
@@ -126,16 +152,21 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   };
 }
 
-/** forward for a few parameters of an ergodic path-kernel estimate (hybrid/forward.ts), else backward. */
-function chooseSweep(req: GradientRequest, o: HybridOptions, split: string): 'forward' | 'backward' {
+/**
+ * The sweep when the options or the problem fix it; 'auto' when both apply (≤ FORWARD_MAX_PARAMS
+ * parameters of an ergodic path-kernel estimate) and the predicted cost decides (hybrid/sweep.ts).
+ */
+function fixedSweep(req: GradientRequest, o: HybridOptions, split: string): 'forward' | 'backward' | 'auto' {
   if (o.sweep !== undefined && o.sweep !== 'forward' && o.sweep !== 'backward') throw usage`unknown ${opt('sweep')} '${String(o.sweep)}' (valid: forward, backward)`;
   const applies = split === 'pathkernel' && req.objective.kind === 'average';
   if (o.sweep === 'forward' && !applies) throw usage`${opt('sweep')} forward needs ${opt('split')} pathkernel and ${opt('steps')} T (an ergodic objective)`;
   if (o.sweep !== undefined) return o.sweep;
   // options that only the backward sweep has (its checkpointed orbit) ask for it
   if (o.orbitMemory !== undefined || o.segmentSteps !== undefined) return 'backward';
-  return applies && selectParams(req.system, req.params).indices.length <= FORWARD_MAX_PARAMS ? 'forward' : 'backward';
+  return applies && sel(req) <= FORWARD_MAX_PARAMS ? 'auto' : 'backward';
 }
+
+const sel = (req: GradientRequest) => selectParams(req.system, req.params).indices.length;
 
 function addCost(to: Omit<GradientCost, 'seconds'>, c: Omit<GradientCost, 'seconds'>): void {
   to.steps += c.steps;
@@ -193,7 +224,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
       ...(notes.warnings.length > 0 ? { warnings: notes.warnings } : {}),
     };
     if (req.objective.kind === 'average' && run.sweep === 'forward') {
-      return estimateForward(req, run, o.repeats, sel, cost, { ...common, windowFrom: notes.windowFrom, predictFrom: notes.predictFrom }, warnings);
+      return estimateForward(req, run, o.repeats, sel, cost, { ...common, windowFrom: notes.windowFrom, predictFrom: notes.predictFrom, ...(notes.sweepFrom ? { sweepFrom: notes.sweepFrom } : {}) }, warnings);
     }
     if (req.objective.kind === 'average') {
       const repeats = requirePositiveInteger(opt('repeats'), o.repeats ?? 1);
@@ -211,6 +242,7 @@ export const hybridEstimator: GradientEstimator<HybridOptions> = {
         diagnostics: {
           form: 'ergodic',
           sweep: 'backward',
+          ...(notes.sweepFrom ? { sweepFrom: notes.sweepFrom } : {}),
           ...common,
           window: run.window,
           windowFrom: notes.windowFrom,

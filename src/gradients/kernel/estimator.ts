@@ -10,7 +10,7 @@ import type { ErgodicOrbitOptions, WindowEstimate } from './ergodic.js';
 import type { HorizonChunkOptions } from './horizon.js';
 import { emptyMoments, mergeMoments, momentEstimate, type SampleMoments } from './moments.js';
 import { noiseDiagnostics, requireNoise } from './score.js';
-import { HYBRID_WINDOW_FACTOR, planPredict, planWindow, predictEvery, selectWindow, windowLadder, windowWarning, type PredictPlan, type ScanEntry } from '../plan/index.js';
+import { HYBRID_WINDOW_FACTOR, planPredict, planWindow, predictEvery, scanResolution, scanWarning, selectWindow, windowLadder, windowWarning, type PredictPlan, type ScanEntry } from '../plan/index.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
 export interface KernelOptions {
@@ -108,6 +108,9 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     for (const o of outs) meter.add(o.cost);
     const { scan, value, valueStderr, T } = combineOrbits(outs, windows, sel.indices.length);
     const chosen = selectWindow(scan);
+    const resolution = scanResolution(scan, chosen);
+    const scanNote = scanWarning(resolution, windows[chosen], scan[chosen].gradient, obj.steps, sel.labels);
+    const notes = [warning, scanNote].filter((w): w is string => w !== null);
     return makeResult('kernel', req, sel, {
       value,
       valueStderr,
@@ -123,6 +126,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
           ...plan.from,
         },
         ...(windows.length > 1 ? { windowScan: scan.map((e) => ({ window: e.window, gradient: Array.from(e.gradient), stderr: Array.from(e.stderr) })) } : {}),
+        ...(resolution ? { scanResolution: resolution } : {}),
         ...common,
         baseline: !baseline ? 'none' : predict.settings ? `predictive: noise-free forecasts of ${predict.settings.horizon} lags every ${predict.settings.every} steps, β from the windows completed so far` : 'running mean',
         ...(predict.plan ? { predictFrom: { chosen: options.predict === undefined ? 'pilot' : 'given', ...predict.plan.from } } : {}),
@@ -130,7 +134,7 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
         orbits,
         batches,
         scoreProducts: T,
-        ...(warning !== null ? { warnings: [warning] } : {}),
+        ...(notes.length > 0 ? { warnings: notes } : {}),
       },
     });
   },

@@ -9,7 +9,9 @@ import { makeResult } from '../result.js';
 import { growthExponent } from '../trust.js';
 import { failure, opt } from '../../errors/index.js';
 import type { GradientEstimator, GradientRequest, GradientResult } from '../types.js';
-import { planNilsas, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
+import { planNilsas, spectralGapWarning, type NilsasOptions, type NilsasPlan, type NilsasTaskOptions } from './options.js';
+import { adjointExponents, adjointGrowth, type AdjointExponents, type AdjointGrowth } from './exponents.js';
+import { splitIndices } from '../../lyapunov/index.js';
 import { nilsasTrajectory } from './trajectory.js';
 import { checkMethodOptions, checkRequest, type OptionKeys } from '../methodOptions.js';
 
@@ -36,6 +38,8 @@ export interface NilsasRepeatDiagnostics {
   segmentSteps: number;
   memoryBytes: number;
   checkpointBytes: number;
+  /** the homogeneous adjoints' growth per segment (the run's own exponents, exponents.ts) */
+  adjointGrowth: AdjointGrowth;
 }
 
 /**
@@ -75,6 +79,7 @@ export function nilsasRepeatTask(arg: RepeatArg<NilsasTaskOptions>): RepeatOutco
     segmentSteps: t.segmentSteps,
     memoryBytes: t.memoryBytes,
     checkpointBytes: t.checkpointBytes,
+    adjointGrowth: adjointGrowth(t.kkt.R, o.M, t.segmentSteps, steps),
   };
   return {
     value: t.value,
@@ -85,7 +90,7 @@ export function nilsasRepeatTask(arg: RepeatArg<NilsasTaskOptions>): RepeatOutco
 }
 
 /** Across repetitions: medians and extremes of the per-orbit diagnostics and the gradient's spread. */
-function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly string[]): Record<string, unknown> {
+function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly string[], own: AdjointExponents | null): Record<string, unknown> {
   const d = outcomes.map((x) => x.diagnostics as unknown as NilsasRepeatDiagnostics);
   const conds = d.map((x) => x.schurCondition).filter((c): c is number => c !== null);
   const shown = Math.min(labels.length, 16);
@@ -99,6 +104,7 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
   const regularised = d.filter((x) => x.regularisation > 0).length;
   const inexact = d.filter((x) => x.continuityResidual > CONTINUITY_TOLERANCE).length;
   const warnings = [...plan.warnings];
+  if (own?.warning) warnings.push(own.warning);
   if (regularised > 0 || inexact > 0) {
     warnings.push(
       `the least-squares (Schur) system was too ill-conditioned for double precision on ${Math.max(regularised, inexact)} of ${d.length} orbits ` +
@@ -108,9 +114,11 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
   }
   return {
     M: plan.task.M,
-    requiredM: plan.requiredM,
-    exponents: plan.exponents,
-    exponentStderr: plan.exponentStderr,
+    requiredM: own ? own.requiredM : plan.requiredM,
+    exponents: own ? own.exponents : plan.exponents,
+    exponentStderr: own ? own.stderr : plan.exponentStderr,
+    // 'pilot': the short Lyapunov run before the run; 'adjoints': the run's own QR factors (M exponents)
+    exponentsFrom: own ? 'adjoints' : plan.exponents ? 'pilot' : null,
     repeats: outcomes.length,
     segments: d[0].segments,
     segmentSteps: d[0].segmentSteps,
@@ -135,6 +143,19 @@ function summarise(outcomes: RepeatOutcome[], plan: NilsasPlan, labels: readonly
   };
 }
 
+/**
+ * Without the short Lyapunov run (M and the segment length given): the run's own M adjoint
+ * exponents, with the checks they allow (spectral gap among the kept exponents; a flow whose kept
+ * adjoints all grow lacks its neutral direction).
+ */
+function ownExponents(outcomes: RepeatOutcome[], plan: NilsasPlan, dt: number | null, flow: boolean): AdjointExponents | null {
+  const M = plan.task.M;
+  const own = adjointExponents(outcomes.map((o) => (o.diagnostics as unknown as NilsasRepeatDiagnostics).adjointGrowth), M, dt, flow);
+  if (own === null) return null;
+  const gap = spectralGapWarning(own.exponents, splitIndices(own.exponents, own.stderr, flow).unstable, M);
+  return gap && !own.warning ? { ...own, warning: gap } : own;
+}
+
 /** Growth exponent λ₁·(segment length) above which the least squares is ill-conditioned: warning, error. */
 const SEGMENT_GROWTH_WARN = 20;
 const SEGMENT_GROWTH_FAIL = 30;
@@ -143,11 +164,11 @@ const SEGMENT_GROWTH_FAIL = 30;
  * Over one segment the adjoints grow like e^(λ₁·S); the Gram matrices like its square. Past e^30
  * the least-squares problem has no correct digit left (measured on henon: 1e50 ± 1e50 at S = 100).
  */
-function segmentGrowthCheck(plan: NilsasPlan, dt: number | null): string[] {
-  const g = growthExponent(plan.exponents?.[0] ?? null, plan.task.segmentSteps, dt);
+function segmentGrowthCheck(plan: NilsasPlan, exponents: readonly number[] | null, dt: number | null): string[] {
+  const g = growthExponent(exponents?.[0] ?? null, plan.task.segmentSteps, dt);
   if (g === null || g <= SEGMENT_GROWTH_WARN) return [];
   const safe = Math.max(1, Math.floor((plan.task.segmentSteps * 8) / g));
-  const what = `the adjoints grow like e^${g.toFixed(1)} over one segment of ${plan.task.segmentSteps} steps (λ₁ = ${plan.exponents![0].toPrecision(3)})`;
+  const what = `the adjoints grow like e^${g.toFixed(1)} over one segment of ${plan.task.segmentSteps} steps (λ₁ = ${exponents![0].toPrecision(3)})`;
   if (g > SEGMENT_GROWTH_FAIL) throw failure`NILSAS: ${what}: the least-squares problem is ill-conditioned beyond double precision; use ${opt('segmentSteps')} ≤ ${safe}`;
   return [`${what}: the least-squares problem is ill-conditioned and the estimate may have lost digits; segmentSteps ≤ ${safe} is safe`];
 }
@@ -179,9 +200,11 @@ export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
     resolveObjective(system, objective);
     const sel = selectParams(system, req.params);
     const plan = planNilsas(system, objective, options, req.seed);
-    const warnings = segmentGrowthCheck(plan, system.dt);
+    const warnings = segmentGrowthCheck(plan, plan.exponents, system.dt);
     meter.add(plan.cost);
     const outcomes = await runRepeats(import.meta.url, 'nilsasRepeatTask', req, plan.task, plan.repeats);
+    const own = plan.exponents === null ? ownExponents(outcomes, plan, system.dt, system.kind === 'flow') : null;
+    if (own) warnings.push(...segmentGrowthCheck(plan, own.exponents, system.dt));
     const c = combineRepeats(outcomes);
     meter.add(c.cost);
     return makeResult('nilsas', req, sel, {
@@ -191,7 +214,7 @@ export const nilsasEstimator: GradientEstimator<NilsasOptions> = {
       stderr: c.stderr,
       cost: meter,
       warnings,
-      diagnostics: summarise(outcomes, plan, sel.labels),
+      diagnostics: summarise(outcomes, plan, sel.labels, own),
     });
   },
 };

@@ -18,7 +18,11 @@ export interface NilsasOptions {
   segments?: number;
   /** independent orbits (different initial states) for the standard error; default 8 */
   repeats?: number;
-  /** steps of the short Lyapunov run that sets the defaults and checks M (0: skip; then give M) */
+  /**
+   * steps of the short Lyapunov run that sets the defaults and checks M (0: skip; then give M).
+   * Default: none when M and the segment length are given (the run's own adjoint exponents are
+   * reported instead), else 2000 steps for a map, 100 time units for a flow.
+   */
   spectrumSteps?: number;
   /** flows: impose the neutral-direction constraint Σ⟨v, dt·F⟩ = 0 (default true; false to study its effect) */
   neutral?: boolean;
@@ -105,7 +109,10 @@ export function planNilsas(sys: DynamicalSystem, objective: Objective, o: Nilsas
   if (o.segments !== undefined && o.segmentSteps !== undefined && Math.ceil(steps / o.segmentSteps) !== o.segments) {
     throw usage`${opt('segments')} ${o.segments} and ${opt('segmentSteps')} ${o.segmentSteps} disagree for ${opt('steps')} ${steps} (give one of them)`;
   }
-  const spectrumSteps = o.spectrumSteps ?? nilsasSpectrumSteps(sys);
+  // with M and the segment length given the short run would only check M: skipped unless asked for
+  // (the run's own QR factors give its M exponents, exponents.ts)
+  const fixed = o.M !== undefined && (o.segmentSteps !== undefined || o.segments !== undefined);
+  const spectrumSteps = o.spectrumSteps ?? (fixed ? 0 : nilsasSpectrumSteps(sys));
   if (spectrumSteps === 0 && o.M === undefined) throw usage`${opt('spectrumSteps')} 0 skips the Lyapunov run that sets the default M: give ${opt('M')}`;
 
   const warnings: string[] = [];

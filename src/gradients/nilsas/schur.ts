@@ -1,5 +1,5 @@
 import { failure, opt } from '../../errors/index.js';
-import { blockTridiagonalMultiply, cholesky, choleskySolve, solveBlockTridiagonalSPD } from '../../linalg/index.js';
+import { blockTridiagonalMultiply, cholesky, choleskySolve, factorBlockTridiagonalSPD, solveFactored } from '../../linalg/index.js';
 import { checkShapes, dotBlocks, type NilsasKkt } from './problem.js';
 
 /** The Cholesky factors of the C_k and the products C_k⁻¹ they are used for. */
@@ -102,7 +102,8 @@ export function solveSchur(diag: Float64Array[], upper: Float64Array[], M: numbe
       return c;
     });
     try {
-      return { x: rhs.map((r) => solveBlockTridiagonalSPD(shifted, upper, M, r)), regularisation: rel };
+      const factor = factorBlockTridiagonalSPD(shifted, upper, M);
+      return { x: rhs.map((r) => solveFactored(factor, r)), regularisation: rel };
     } catch (e) {
       if (!/not positive definite/.test((e as Error).message)) throw e;
     }
@@ -142,7 +143,9 @@ export function schurConditionNumber(p: NilsasKkt, maxIterations = 30): number {
   const largest = iterate((x) => blockTridiagonalMultiply(diag, upper, M, x));
   let smallestInverse: number;
   try {
-    smallestInverse = iterate((x) => solveBlockTridiagonalSPD(diag, upper, M, x));
+    // one factorisation for every inverse iteration
+    const factor = factorBlockTridiagonalSPD(diag, upper, M);
+    smallestInverse = iterate((x) => solveFactored(factor, x));
   } catch {
     return Infinity; // numerically singular: the block Cholesky met a non-positive pivot
   }

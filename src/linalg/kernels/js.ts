@@ -1,3 +1,4 @@
+import { dot } from '../matrix.js';
 import type { Kernels, ZigguratTables } from './types.js';
 
 // Pure-TS twins of asm/kernels.ts: the same operations in the same order (see types.ts).
@@ -15,6 +16,26 @@ export function gemmJs(tA: boolean, tB: boolean, M: number, N: number, K: number
       const o = i * ldc + j;
       C[o] = beta === 0 ? alpha * s : alpha * s + beta * C[o];
     }
+  }
+}
+
+/** y ← A·x, each row by dot() (the order the wasm kernel reproduces). */
+export function matVecJs(M: number, K: number, A: Float64Array, lda: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < M; i++) y[i] = dot(A, x, K, i * lda, 0);
+}
+
+/** y ← Aᵀc in groups of four rows (one load and store of y per four rows). */
+export function matTVecJs(M: number, N: number, A: Float64Array, lda: number, c: Float64Array, y: Float64Array): void {
+  y.fill(0, 0, N);
+  let i = 0;
+  for (; i + 3 < M; i += 4) {
+    const c0 = c[i], c1 = c[i + 1], c2 = c[i + 2], c3 = c[i + 3];
+    const o0 = i * lda, o1 = o0 + lda, o2 = o1 + lda, o3 = o2 + lda;
+    for (let j = 0; j < N; j++) y[j] += c0 * A[o0 + j] + c1 * A[o1 + j] + c2 * A[o2 + j] + c3 * A[o3 + j];
+  }
+  for (; i < M; i++) {
+    const ci = c[i], o = i * lda;
+    for (let j = 0; j < N; j++) y[j] += ci * A[o + j];
   }
 }
 
@@ -157,6 +178,8 @@ export const jsKernels: Kernels = {
   u32: (len) => new Uint32Array(len),
   owns: () => true,
   gemm: gemmJs,
+  matVec: matVecJs,
+  matTVec: matTVecJs,
   axpy: axpyJs,
   scaleShift: scaleShiftJs,
   tanhScoreLanes: tanhScoreLanesJs,

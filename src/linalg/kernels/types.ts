@@ -30,6 +30,16 @@ export interface Kernels {
    * Each entry is one sequential sum over k from 0 (β = 0 ignores C's old contents, NaN included).
    */
   gemm(tA: boolean, tB: boolean, M: number, N: number, K: number, alpha: number, A: Float64Array, lda: number, B: Float64Array, ldb: number, beta: number, C: Float64Array, ldc: number): void;
+  /**
+   * y[i] ← Σ_k A[i,k]·x[k], i < M, k < K (A row-major, leading dimension lda), each row in the order
+   * of linalg's dot() (four partial sums by k mod 4): a single orbit's W·x, A read in place.
+   */
+  matVec(M: number, K: number, A: Float64Array, lda: number, x: Float64Array, y: Float64Array): void;
+  /**
+   * y[j] ← Σ_i c[i]·A[i,j], j < N, i < M: y ← 0, then per group of four rows
+   * y_j += ((c₀a₀ⱼ + c₁a₁ⱼ) + c₂a₂ⱼ) + c₃a₃ⱼ and the leftover rows one by one (Aᵀc, A read in place).
+   */
+  matTVec(M: number, N: number, A: Float64Array, lda: number, c: Float64Array, y: Float64Array): void;
   /** y[i] ← y[i] + a·x[i], i < len; returns 0, or NaN when some new y[i] is not finite (one check per block). */
   axpy(a: number, x: Float64Array, y: Float64Array, len: number): number;
   /** out[i] ← a·x[i] + c, i < len (x and out may coincide; c = 0 adds nothing, so −0 stays −0). */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { axpyJs, gemmJs, normalsJs, scaleShiftJs, tanhJs, tanhScoreLanesJs } from './js.js';
+import { axpyJs, gemmJs, matTVecJs, matVecJs, normalsJs, scaleShiftJs, tanhJs, tanhScoreLanesJs } from './js.js';
 import type { Kernels, ZigguratTables } from './types.js';
 
 /** The compiled kernels (asm/kernels.ts → wasm/kernels.wasm by `npm run build`). */
@@ -7,6 +7,8 @@ export const WASM_URL = new URL('../../../../wasm/kernels.wasm', import.meta.url
 
 interface Exports {
   gemm(tA: number, tB: number, M: number, N: number, K: number, alpha: number, pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, work: number): void;
+  matVec(M: number, K: number, pA: number, lda: number, px: number, py: number): void;
+  matTVec(M: number, N: number, pA: number, lda: number, pc: number, py: number): void;
   tanhv(px: number, shift: number, pout: number, len: number): void;
   axpy(a: number, px: number, py: number, len: number): number;
   scaleShift(a: number, px: number, c: number, pout: number, len: number): void;
@@ -103,6 +105,14 @@ export function loadWasmKernels(): Kernels {
       const need = 4 * K * Math.ceil(N / 4) + (4 * K + 8) * Math.ceil(M / 4); // B panels, then A blocks (all of A when transposed)
       if (work.length < need) work = heap.f64(need);
       w.gemm(tA ? 1 : 0, tB ? 1 : 0, M, N, K, alpha, A.byteOffset, lda, B.byteOffset, ldb, beta, C.byteOffset, ldc, work.byteOffset);
+    },
+    matVec(M, K, A, lda, x, y) {
+      if (!(heap.owns(A) && heap.owns(x) && heap.owns(y))) return matVecJs(M, K, A, lda, x, y);
+      w.matVec(M, K, A.byteOffset, lda, x.byteOffset, y.byteOffset);
+    },
+    matTVec(M, N, A, lda, c, y) {
+      if (!(heap.owns(A) && heap.owns(c) && heap.owns(y))) return matTVecJs(M, N, A, lda, c, y);
+      w.matTVec(M, N, A.byteOffset, lda, c.byteOffset, y.byteOffset);
     },
     axpy(a, x, y, len) {
       if (!(heap.owns(x) && heap.owns(y))) return axpyJs(a, x, y, len);

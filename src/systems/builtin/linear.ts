@@ -17,6 +17,16 @@ export function linear(): SystemModel {
     sampleInitial(rng, out) {
       out[0] = rng.normal();
     },
+    bindScalar(p) {
+      return {
+        map: (x) => p[0] * x + p[1],
+        wrap: (x) => x,
+        paramAdjoint(x, w, out) {
+          out[0] = x * w;
+          out[1] = w;
+        },
+      };
+    },
     bind(p) {
       return {
         eval: (x, out) => { out[0] = p[0] * x[0] + p[1]; },

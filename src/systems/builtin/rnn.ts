@@ -1,6 +1,6 @@
 import { UsageError, usage, opt } from '../../errors/index.js';
 import { Rng } from '../../random/index.js';
-import { dot, kernels } from '../../linalg/index.js';
+import { kernels } from '../../linalg/index.js';
 import type { SystemModel } from '../model.js';
 import { rnnBatched } from './rnnBatched.js';
 
@@ -46,21 +46,24 @@ export function randomRnnWeights(n: number, netSeed = 1): { W: Float64Array; b: 
   return { W, b: new Float64Array(n) };
 }
 
-/** Blocks of at least this many vectors go through the GEMM kernel (fewer: per-row dot products). */
+/** Blocks of at least this many vectors go through the GEMM kernel (fewer: one matrix–vector product each). */
 const GEMM_MIN_BLOCK = 4;
 
 /**
  * Products of W with a block of k vectors on the linalg GEMM kernel (WebAssembly SIMD unless
- * CHAOSGRAD_KERNELS=js). W is copied into kernel memory per call: p may be changed in place
- * between calls, and the copy (n²) is small beside the product (2·k·n²).
+ * CHAOSGRAD_KERNELS=js). W is read in place when it lives in kernel memory (the model's p does:
+ * kernelParams); otherwise it is copied per call, since p may be changed in place between calls
+ * (the copy, n², is small beside the product, 2·k·n²).
  */
 class BlockProduct {
   private readonly k = kernels();
   private readonly Wk: Float64Array;
+  private readonly inPlace: boolean;
   private Vk: Float64Array = new Float64Array(0);
   private Ok: Float64Array = new Float64Array(0);
   constructor(private readonly n: number, private readonly W: Float64Array) {
-    this.Wk = this.k.f64(n * n);
+    this.inPlace = this.k.owns(W);
+    this.Wk = this.inPlace ? W : this.k.f64(n * n);
   }
   /** V·Wᵀ (transposeW) or V·W for the k×n block v (each entry optionally mapped first). */
   product(v: Float64Array, kv: number, transposeW: boolean, map?: (q: number, i: number, value: number) => number): Float64Array {
@@ -70,7 +73,7 @@ class BlockProduct {
       this.Ok = this.k.f64(len);
     }
     const Wk = this.Wk, W = this.W, Vk = this.Vk;
-    Wk.set(W.subarray(0, n * n));
+    if (!this.inPlace) Wk.set(W.subarray(0, n * n));
     if (map) for (let q = 0; q < kv; q++) for (let i = 0; i < n; i++) Vk[q * n + i] = map(q, i, v[q * n + i]);
     else Vk.set(v.subarray(0, len));
     this.k.gemm(false, transposeW, kv, n, n, 1, Vk, n, Wk, n, 0, this.Ok, n);
@@ -104,6 +107,7 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
     ],
     minDim: 1,
     seededWeights: true,
+    kernelParams: true,
     defaultTransient: 500,
     naturalHorizon: 50,
     sampleInitial(rng, out) {
@@ -113,11 +117,18 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
     bind(p) {
       const Wv = p.subarray(1, 1 + nn);
       const bv = p.subarray(1 + nn, 1 + nn + n);
-      const wx = new Float64Array(n); // W·x at the current state
+      // single-vector products run on the matrix–vector kernels (WebAssembly SIMD reading W in place
+      // from the kernel-memory p; the TS twins otherwise), in the order of the TS loops they replaced
+      const kern = kernels();
+      const xk = kern.f64(n); // the vector multiplied, copied into kernel memory
+      const wx = kern.f64(n); // W·x at the current state
+      const tv = kern.f64(n); // W·v of a tangent vector
+      const ty = kern.f64(n); // Wᵀ·coef
       const d = new Float64Array(n); // tanh'(g·W·x + b)
       const u = new Float64Array(n);
       function pre(x: Float64Array): void {
-        for (let i = 0; i < n; i++) wx[i] = dot(Wv, x, n, i * n, 0);
+        for (let i = 0; i < n; i++) xk[i] = x[i]; // no subarray view per call
+        kern.matVec(n, n, Wv, n, xk, wx);
       }
       function prime(x: Float64Array): void {
         pre(x);
@@ -137,29 +148,17 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
           for (let q = 0; q < k; q++) for (let i = 0; i < n; i++) out[q * n + i] = g * d[i] * Ok[q * n + i];
           return;
         }
-        for (let i = 0; i < n; i++) {
-          const o = i * n, gi = g * d[i];
-          for (let q = 0; q < k; q++) out[q * n + i] = gi * dot(Wv, v, n, o, q * n);
+        for (let q = 0; q < k; q++) {
+          for (let i = 0; i < n; i++) xk[i] = v[q * n + i];
+          kern.matVec(n, n, Wv, n, xk, tv);
+          for (let i = 0; i < n; i++) out[q * n + i] = g * d[i] * tv[i];
         }
       }
-      const coef = new Float64Array(n);
-      /**
-       * out[off…off+n) ← Σᵢ coef_i·W_i (row i of W), i.e. Wᵀ·coef. Four rows per pass: one load
-       * and store of out per four rows instead of per row (the transpose product was the slowest
-       * kernel of the network).
-       */
+      const coef = kern.f64(n);
+      /** out[off…off+n) ← Σᵢ coef_i·W_i (row i of W), i.e. Wᵀ·coef (matTVec: four rows per pass). */
       function transposeTimes(out: Float64Array, off: number): void {
-        out.fill(0, off, off + n);
-        let i = 0;
-        for (; i + 3 < n; i += 4) {
-          const c0 = coef[i], c1 = coef[i + 1], c2 = coef[i + 2], c3 = coef[i + 3];
-          const o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-          for (let j = 0; j < n; j++) out[off + j] += c0 * Wv[o0 + j] + c1 * Wv[o1 + j] + c2 * Wv[o2 + j] + c3 * Wv[o3 + j];
-        }
-        for (; i < n; i++) {
-          const c = coef[i], o = i * n;
-          for (let j = 0; j < n; j++) out[off + j] += c * Wv[o + j];
-        }
+        kern.matTVec(n, n, Wv, n, coef, ty);
+        out.set(ty, off);
       }
       /** out_j ← g·Wᵀ(d ⊙ w_j) */
       function adjointBlock(x: Float64Array, w: Float64Array, k: number, out: Float64Array): void {

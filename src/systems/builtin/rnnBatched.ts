@@ -54,6 +54,7 @@ export function rnnBatched(n: number, p: Float64Array, k: Kernels): BatchedStepK
     }
   }
   return {
+    gemmParamSum: true,
     map(X, B, out) {
       forward(X, B);
       for (let i = 0; i < n * B; i++) out[i] = T[i];
