@@ -717,10 +717,40 @@ function normals4(st: usize, B: i32, comps: i32, out: usize): void {
 export function normals(pstate: usize, B: i32, comps: i32, pout: usize): void {
   let b = 0;
   for (; b + 4 <= B; b += 4) normals4(pstate + (<usize>b << 4), B, comps, pout + (<usize>b << 3));
-  for (; b < B; b++) {
-    const st = pstate + (<usize>b << 4);
-    s0 = load<u32>(st); s1 = load<u32>(st, 4); s2 = load<u32>(st, 8); s3 = load<u32>(st, 12);
-    for (let c = 0; c < comps; c++) store<f64>(pout + ((<usize>c * <usize>B + <usize>b) << 3), normal());
-    store<u32>(st, s0); store<u32>(st, s1, 4); store<u32>(st, s2, 8); store<u32>(st, s3, 12);
+  for (; b < B; b++) normals1(pstate + (<usize>b << 4), B, comps, pout + (<usize>b << 3));
+}
+
+/**
+ * One lane (state at st, outputs at out + 8·c·B): normal() with the xoshiro128** state in locals.
+ * The globals s0…s3 live in instance memory, so next() on them loads and stores all four words per
+ * draw; here the two draws and the quick ziggurat test run in registers (≈ 2× faster), and a draw
+ * that fails the quick test finishes on the global path (rejected), from the same state: the same
+ * numbers as normal(), draw for draw.
+ */
+function normals1(st: usize, B: i32, comps: i32, out: usize): void {
+  let l0 = load<u32>(st), l1 = load<u32>(st, 4), l2 = load<u32>(st, 8), l3 = load<u32>(st, 12);
+  for (let c = 0; c < comps; c++) {
+    // a = next()
+    let t2 = l2 ^ l0, t3 = l3 ^ l1;
+    const a = rotl<u32>(l1 * 5, 7) * 9;
+    let o1 = l1;
+    l0 = l0 ^ t3; l1 = o1 ^ t2; l2 = t2 ^ (o1 << 9); l3 = rotl<u32>(t3, 11);
+    // b = next()
+    t2 = l2 ^ l0; t3 = l3 ^ l1;
+    const bb = rotl<u32>(l1 * 5, 7) * 9;
+    o1 = l1;
+    l0 = l0 ^ t3; l1 = o1 ^ t2; l2 = t2 ^ (o1 << 9); l3 = rotl<u32>(t3, 11);
+    const i = <usize>(a & 127);
+    const u = (<f64>(a >>> 11) * 4294967296.0 + <f64>bb) * 1.1102230246251565e-16;
+    const x = u * load<f64>(zigX + (i << 3));
+    const o = out + ((<usize>c * <usize>B) << 3);
+    if (u < load<f64>(zigRatio + (i << 3))) {
+      store<f64>(o, (a & 128) ? -x : x);
+      continue;
+    }
+    s0 = l0; s1 = l1; s2 = l2; s3 = l3;
+    store<f64>(o, rejected(a, i, x));
+    l0 = s0; l1 = s1; l2 = s2; l3 = s3;
   }
+  store<u32>(st, l0); store<u32>(st, l1, 4); store<u32>(st, l2, 8); store<u32>(st, l3, 12);
 }

@@ -11,6 +11,8 @@ import { jsKernels, kernels, qrBlock, QRWorkspace, type Kernels } from '../src/l
 import { Rng } from '../src/random/index.js';
 import { batchedKernels, createSystem } from '../src/systems/index.js';
 import { median } from '../src/stats/index.js';
+import { hybridErgodicRun } from '../src/gradients/hybrid/ergodic.js';
+import type { HybridRunOptions } from '../src/gradients/hybrid/options.js';
 import type { BenchRow } from './types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -119,6 +121,27 @@ function rnnStep(n: number, B: number, steps: number, k: Kernels): number {
   return (1e6 * cpuSeconds(() => { for (let i = 0; i < steps; i++) one(); })) / steps / B;
 }
 
+/**
+ * One orbit of the actual ergodic hybrid estimator on rnn (all W and b, σ = 0.1, path-kernel split,
+ * α = 0.6, W = 10, no pilots, no predictor, no transient): forward orbit, then the backward sweep
+ * with the state adjoint per step and the parameter adjoints per block of steps (GEMMs). µs per
+ * orbit-step as (CPU of 2T steps − CPU of T steps)/T, which drops the per-run O(32·P) batch-means
+ * work; T = 2048 gives full blocks (a block never crosses one of the 32 batches). More work than the
+ * anchor's step: W·x is recomputed in the backward sweep (tanh′) and in the block's GEMM.
+ */
+function hybridStep(n: number, T = 2048): number {
+  const system = createSystem('rnn', { dim: n, noise: 0.1 });
+  const run = (steps: number): number => {
+    const options: HybridRunOptions = { split: 'pathkernel', alpha: 0.6, u: 0, window: 10, segmentSteps: Math.ceil(Math.sqrt(steps)), basisTransient: 0, keepBytes: 2 ** 28 };
+    return cpuSeconds(() => {
+      hybridErgodicRun({ spec: null, system, objective: { kind: 'average', observable: 'mean', steps, transient: 0 }, params: ['W', 'b'], seed: 1, stream: 0, options });
+    });
+  };
+  run(64); // warm-up
+  const once = run(T);
+  return (1e6 * (run(2 * T) - once)) / T;
+}
+
 /** One Lyapunov step of rnn n = 256 with k = 32 vectors: tangent block and Householder QR (ms). */
 function lyapunovStep(n: number, kv: number, steps: number): number {
   const sys = createSystem('rnn', { dim: n });
@@ -167,9 +190,10 @@ export async function bench(): Promise<BenchRow[]> {
     rows.push({ name: 'ni9 kernel: ratio (one worker − start-up) / anchor loop', value: (median(ours1) - median(startup)) / median(theirsWork), unit: '×' });
   }
   for (const [n, steps] of [[64, 2000], [256, 300], [1024, 30]]) {
-    const ourUs: number[] = [], theirUs: number[] = [];
+    const ourUs: number[] = [], theirUs: number[] = [], hybridUs: number[] = [];
     for (let rep = 0; rep < REPS; rep++) {
       ourUs.push(rnnStep(n, 32, steps, k));
+      hybridUs.push(hybridStep(n));
       if (skip === null) theirUs.push(runAnchor('rnn_step_numpy.py', [String(n), String(steps), '32']).cpuMicrosecondsPerOrbitStep);
     }
     rows.push({ name: `rnn n=${n} B=32 map+adjoint+param: chaosgrad`, value: median(ourUs), unit: 'µs/orbit-step' });
@@ -177,6 +201,8 @@ export async function bench(): Promise<BenchRow[]> {
       rows.push({ name: `rnn n=${n} B=32: numpy anchor`, value: median(theirUs), unit: 'µs/orbit-step' });
       rows.push({ name: `rnn n=${n} B=32: ratio chaosgrad / anchor`, value: median(ourUs) / median(theirUs), unit: '×', note: n === 1024 ? 'target ≤ 1.5' : 'target ≤ 1.0' });
     }
+    rows.push({ name: `rnn n=${n} hybrid estimator (W, b), one orbit: chaosgrad`, value: median(hybridUs), unit: 'µs/orbit-step', note: 'forward + backward sweep, parameter adjoints in blocks' });
+    if (skip === null) rows.push({ name: `rnn n=${n} hybrid one orbit / batched anchor`, value: median(hybridUs) / median(theirUs), unit: '×', note: n === 1024 ? 'target ≤ 1.5' : 'target ≤ 1.0' });
   }
   for (const n of [64, 256, 1024]) {
     rows.push({ name: `GEMM n=${n}, ${k.name}`, value: gemmRate(k, n), unit: 'GF/s', note: n === 256 ? 'target ≥ 15' : undefined });

@@ -6,7 +6,7 @@ import { combinedFineTune } from './dsrCombined.js';
 import { DSR_PARAMS, dsrMetrics, fineTuneResonators, initialModel, noisy, type SeedContext } from './dsrModel.js';
 import { DSR_METHODS, STATISTICS_LABEL, type DsrMethodRun, type DsrSeedRun } from './dsrSettings.js';
 
-function timed(label: string, c: SeedContext, cpuBefore: number, f: () => DynamicalSystem): { run: DsrMethodRun; system: DynamicalSystem | null } {
+export function timed(label: string, c: SeedContext, cpuBefore: number, f: () => DynamicalSystem): { run: DsrMethodRun; system: DynamicalSystem | null } {
   const t0 = cpuSeconds();
   try {
     const system = f();
@@ -17,12 +17,20 @@ function timed(label: string, c: SeedContext, cpuBefore: number, f: () => Dynami
   }
 }
 
+/** The forcing runs of a seed: sparse TF, GTF, and GTF continued from the GTF model. */
+export function forcingRuns(c: SeedContext): { sparse: ForcingFitOptions; gtf: ForcingFitOptions; continued: ForcingFitOptions } {
+  const s = c.settings;
+  const base = { batch: s.batch, iterations: s.forcingIterations, params: DSR_PARAMS };
+  const sparse: ForcingFitOptions = { ...base, forcing: { mode: 'sparse', interval: c.tau, alpha: 0, segment: s.sparse.segmentIntervals * c.tau }, optimizer: { name: 'adam', lr: s.sparse.lr }, clip: s.sparse.clip, seed: c.seed };
+  const gtf: ForcingFitOptions = { ...base, forcing: { mode: 'generalized', interval: 1, alpha: s.gtf.alpha, segment: s.gtf.segment }, alphaEnd: s.gtf.alphaEnd, optimizer: { name: 'adam', lr: s.gtf.lr }, clip: s.sparse.clip, seed: c.seed + 1 };
+  const continued: ForcingFitOptions = { ...gtf, forcing: { ...gtf.forcing, alpha: s.gtf.alphaEnd }, alphaEnd: undefined, iterations: s.continuedIterations, seed: c.seed + 2 };
+  return { sparse, gtf, continued };
+}
+
 /** One seed of dsr-lorenz: the methods from one initial PLRNN (a unit of work, saved for --resume). */
 export async function reconstruct(c: SeedContext): Promise<DsrSeedRun> {
-  const s = c.settings, init = initialModel(s, c.seed);
-  const base = { batch: s.batch, iterations: s.forcingIterations, params: DSR_PARAMS };
-  const sparseOpts: ForcingFitOptions = { ...base, forcing: { mode: 'sparse', interval: c.tau, alpha: 0, segment: s.sparse.segmentIntervals * c.tau }, optimizer: { name: 'adam', lr: s.sparse.lr }, clip: s.sparse.clip, seed: c.seed };
-  const gtfOpts: ForcingFitOptions = { ...base, forcing: { mode: 'generalized', interval: 1, alpha: s.gtf.alpha, segment: s.gtf.segment }, alphaEnd: s.gtf.alphaEnd, optimizer: { name: 'adam', lr: s.gtf.lr }, clip: s.sparse.clip, seed: c.seed + 1 };
+  const init = initialModel(c.settings, c.seed);
+  const { sparse: sparseOpts, gtf: gtfOpts, continued: continuedOpts } = forcingRuns(c);
   const sparse = timed('sparse TF', c, 0, () => fitForcing(init, c.data.train, sparseOpts).system);
   const gtf = timed('generalized TF', c, 0, () => fitForcing(init, c.data.train, gtfOpts).system);
   const runs = [sparse.run, gtf.run];
@@ -31,9 +39,7 @@ export async function reconstruct(c: SeedContext): Promise<DsrSeedRun> {
     return { seed: c.seed, runs };
   }
   const start = gtf.system;
-  const continued = timed('GTF continued', c, gtf.run.cpuSeconds, () =>
-    fitForcing(start, c.data.train, { ...gtfOpts, forcing: { ...gtfOpts.forcing, alpha: s.gtf.alphaEnd }, alphaEnd: undefined, iterations: s.continuedIterations, seed: c.seed + 2 }).system,
-  );
+  const continued = timed('GTF continued', c, gtf.run.cpuSeconds, () => fitForcing(start, c.data.train, continuedOpts).system);
   runs.push(continued.run, await fineTune(start, c, gtf.run.cpuSeconds), await combinedFineTune(start, c, gtf.run.cpuSeconds));
   return { seed: c.seed, runs };
 }

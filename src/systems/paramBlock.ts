@@ -76,8 +76,12 @@ export class ParamAdjointBlock {
   /** Buffers the pair (x_t, w_t) (both copied); the block must not be full. */
   push(x: Float64Array, w: Float64Array): void {
     if (this.held === this.capacity) throw new Error('ParamAdjointBlock: push on a full block (flush first)');
-    this.xs.set(x.subarray(0, this.n), this.held * this.n);
-    this.ws.set(w.subarray(0, this.n), this.held * this.n);
+    const n = this.n, o = this.held * n, { xs, ws } = this;
+    // element copies: a subarray view per push would be two allocations per step
+    for (let i = 0; i < n; i++) {
+      xs[o + i] = x[i];
+      ws[o + i] = w[i];
+    }
     this.held++;
   }
 

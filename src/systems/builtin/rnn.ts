@@ -127,7 +127,7 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
       const d = new Float64Array(n); // tanh'(g·W·x + b)
       const u = new Float64Array(n);
       function pre(x: Float64Array): void {
-        xk.set(x.length === n ? x : x.subarray(0, n));
+        for (let i = 0; i < n; i++) xk[i] = x[i]; // no subarray view per call
         kern.matVec(n, n, Wv, n, xk, wx);
       }
       function prime(x: Float64Array): void {
@@ -149,7 +149,7 @@ export function rnn(opts: RnnOptions = {}): SystemModel {
           return;
         }
         for (let q = 0; q < k; q++) {
-          xk.set(v.subarray(q * n, (q + 1) * n));
+          for (let i = 0; i < n; i++) xk[i] = v[q * n + i];
           kern.matVec(n, n, Wv, n, xk, tv);
           for (let i = 0; i < n; i++) out[q * n + i] = g * d[i] * tv[i];
         }
