@@ -40,12 +40,24 @@ function estimate(out: string): string {
   return JSON.stringify([j.value, j.valueStderr, j.gradient, j.stderr]);
 }
 
+/** The top-level `cost` and `diagnostics.*` keys whose values differ between two --json outputs (what a reader should look at). */
+function differingKeys(a: string, b: string): string[] {
+  if (!a.startsWith('{') || !b.startsWith('{')) return [];
+  const ja = JSON.parse(a) as Record<string, any>, jb = JSON.parse(b) as Record<string, any>;
+  const keys: string[] = [];
+  if (JSON.stringify(ja.cost) !== JSON.stringify(jb.cost)) keys.push('cost');
+  const da = ja.diagnostics ?? {}, db = jb.diagnostics ?? {};
+  for (const k of new Set([...Object.keys(da), ...Object.keys(db)])) if (JSON.stringify(da[k]) !== JSON.stringify(db[k])) keys.push(`diagnostics.${k}`);
+  return keys;
+}
+
 export async function bench(): Promise<BenchRow[]> {
   const before = process.env.CHAOSGRAD_BEFORE;
   const rows: BenchRow[] = [];
   for (const run of OVERHEAD_RUNS) {
     const now: number[] = [], then: number[] = [];
     let same = true, sameEstimate = true;
+    const differ = new Set<string>();
     for (let rep = 0; rep < REPS; rep++) {
       const a = runOnce(ROOT, run.args);
       now.push(a.cpu);
@@ -54,12 +66,13 @@ export async function bench(): Promise<BenchRow[]> {
         then.push(b.cpu);
         same &&= a.out === b.out;
         sameEstimate &&= estimate(a.out) === estimate(b.out);
+        for (const k of differingKeys(a.out, b.out)) differ.add(k);
       }
     }
     rows.push({ name: `${run.name}: this checkout`, value: median(now), unit: 's CPU', note: run.target });
     if (before) {
       rows.push({ name: `${run.name}: before`, value: median(then), unit: 's CPU' });
-      rows.push({ name: `${run.name}: before / now`, value: median(then) / median(now), unit: '×', note: same ? 'output identical' : sameEstimate ? 'estimate identical, diagnostics differ' : 'ESTIMATE DIFFERS' });
+      rows.push({ name: `${run.name}: before / now`, value: median(then) / median(now), unit: '×', note: same ? 'output identical' : `${sameEstimate ? 'estimate identical' : 'ESTIMATE DIFFERS'}; differ: ${[...differ].join(', ') || 'text'}` });
     }
   }
   return rows;

@@ -59,9 +59,11 @@ export const TRADEOFF_TERMS: LossTerm[] = [
 /**
  * Steps per gradient for one CPU second on noisy Lorenz 63, measured on the development machine
  * (re-measured at 03:12 after the predictive baseline and the forward hybrid sweep landed: the hybrid
- * at 376 000 steps cost 0.90 s, the kernel at 440 000 0.56 s, truncated BPTT 0.34–0.49 s).
+ * at 376 000 steps cost 0.90 s, the kernel at 440 000 0.56 s, truncated BPTT 0.34–0.49 s; the hybrid
+ * again in session 5, when its default for these two parameters became the backward sweep
+ * (hybrid/sweep.ts): at 376 000 steps 0.39 against the forward sweep's 0.74 CPU s net of start-up).
  */
-const STEPS_PER_CPU_SECOND = { truncated: 1_100_000, clipOrbits: 250, kernel: 900_000, hybrid: 440_000 };
+const STEPS_PER_CPU_SECOND = { truncated: 1_100_000, clipOrbits: 250, kernel: 900_000, hybrid: 700_000 };
 
 export function tradeoffMethods(budget: number): StudyMethod[] {
   return studyMethods(STEPS_PER_CPU_SECOND, budget, { truncations: TRUNCATIONS, clipHorizon: CLIP_HORIZON, minSteps: 1000, unit: (K) => `${K * 0.005} time units` });

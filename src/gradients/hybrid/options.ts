@@ -21,7 +21,8 @@ export interface HybridOptions {
   /**
    * ergodic path-kernel: 'forward' carries one tangent per parameter and scans a window ladder on one
    * orbit (hybrid/forward.ts); 'backward' runs one adjoint pass for all parameters at one window
-   * (hybrid/ergodic.ts). Default: forward for at most FORWARD_MAX_PARAMS parameters.
+   * (hybrid/ergodic.ts). Default for at most FORWARD_MAX_PARAMS parameters: predicted from the run's
+   * work counts (hybrid/sweep.ts, diagnostics.sweepFrom); backward for more.
    */
   sweep?: 'forward' | 'backward';
   /**

@@ -1,4 +1,3 @@
-import { opt } from '../../errors/index.js';
 import { splitIndices } from '../../lyapunov/index.js';
 import { BatchMeans } from '../../stats/index.js';
 
@@ -61,7 +60,7 @@ export function adjointExponents(orbits: readonly AdjointGrowth[], M: number, dt
   else if (flow && split.unstable === M) {
     // every adjoint kept grows: the flow's neutral direction (exponent 0) is not among them
     requiredM = M + 1;
-    warning = `M = ${M} keeps only unstable directions (adjoint exponents of the run: ${exponents.map((e) => e.toFixed(3)).join(', ')}): the flow's neutral direction is left out, the adjoint is not kept bounded and the estimate is unreliable; use ${opt('M')} ${M + 1} or more`;
+    warning = `M = ${M} keeps only unstable directions (adjoint exponents of the run: ${exponents.map((e) => e.toFixed(3)).join(', ')}): the flow's neutral direction is left out, the adjoint is not kept bounded and the estimate is unreliable; use --M ${M + 1} or more`;
   }
   return { exponents, stderr, requiredM, warning };
 }
