@@ -1,5 +1,6 @@
 import { UsageError, withContext } from '../errors/index.js';
 import { getEstimator, type GradientEstimator, type ParamSelection } from '../gradients/index.js';
+import { norm2 } from '../linalg/index.js';
 import { Rng } from '../random/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import type { TrainConfig } from './config.js';
@@ -30,6 +31,12 @@ export interface IterationGradient {
   gradient: Float64Array;
   stderr: Float64Array | null;
   cost: { steps: number; tangentSolves: number; adjointSolves: number };
+  /**
+   * combined objective with forcing.statisticsTrust: the statistics step −λ·ĝ_S, applied by the
+   * train loop after the optimiser's update and capped at trust·‖update‖ (forcing/step.ts); the
+   * estimate's norm and stderr norm are logged. `gradient` is then the forcing gradient alone.
+   */
+  plainStep?: { step: Float64Array; trust: number; gradNorm: number; gradStderrNorm: number | null };
 }
 
 export interface IterationWork {
@@ -104,9 +111,7 @@ function forcingWork(config: TrainConfig, base: DynamicalSystem, sel: ParamSelec
       const starts = segmentStarts(new Rng(seed), data, f.segment, f.batch);
       forcingLoss(sys, data, settings(it), starts, full);
       const g = Float64Array.from(sel.indices, (q) => full[q]);
-      let norm = 0;
-      for (const v of g) norm += v * v;
-      norm = Math.sqrt(norm);
+      const norm = norm2(g);
       if (f.clip !== undefined && norm > f.clip) for (let i = 0; i < g.length; i++) g[i] *= f.clip / norm;
       const steps = f.segment * f.batch;
       return { method: `teacher-forcing (${f.mode})`, gradient: g, stderr: null, cost: { steps, tangentSolves: 0, adjointSolves: steps } };
@@ -125,10 +130,11 @@ function statisticsSeed(seed: number): number {
  * evaluates the statistics and adds λ·∇L_S from the statistics estimator, with seeds split off the
  * iteration's own. Nothing is carried between iterations, so a resumed run repeats an uninterrupted
  * one. The evaluation's loss is the forcing loss; the statistics (and `statisticsLoss`) are filled
- * on the iterations that compute them.
+ * on the iterations that compute them. With forcing.statisticsTrust the statistics part is not added
+ * to the gradient but returned as a plain step for the train loop to cap and apply (plainStep).
  */
 function combinedWork(config: TrainConfig, forcing: IterationWork, statistics: IterationWork): IterationWork {
-  const lambda = config.forcing!.statisticsWeight!, every = config.forcing!.statisticsEvery ?? 1;
+  const lambda = config.forcing!.statisticsWeight!, every = config.forcing!.statisticsEvery ?? 1, trust = config.forcing!.statisticsTrust;
   const refresh = (it: number) => it % every === 0;
   return {
     evaluate(sys, seed, it) {
@@ -141,9 +147,13 @@ function combinedWork(config: TrainConfig, forcing: IterationWork, statistics: I
       const f = await forcing.gradient(sys, e, it, seed);
       if (!refresh(it)) return f;
       const s = await statistics.gradient(sys, e, it, statisticsSeed(seed), onProgress);
+      const cost = { steps: f.cost.steps + s.cost.steps, tangentSolves: f.cost.tangentSolves + s.cost.tangentSolves, adjointSolves: f.cost.adjointSolves + s.cost.adjointSolves };
+      if (trust !== undefined) {
+        const plainStep = { step: s.gradient.map((g) => -lambda * g), trust, gradNorm: norm2(s.gradient), gradStderrNorm: s.stderr && norm2(s.stderr) };
+        return { method: `${f.method} + capped ${lambda}·${s.method} step`, gradient: f.gradient, stderr: null, cost, plainStep };
+      }
       const gradient = f.gradient.map((g, i) => g + lambda * s.gradient[i]);
       const stderr = s.stderr && s.stderr.map((v) => lambda * v);
-      const cost = { steps: f.cost.steps + s.cost.steps, tangentSolves: f.cost.tangentSolves + s.cost.tangentSolves, adjointSolves: f.cost.adjointSolves + s.cost.adjointSolves };
       return { method: `${f.method} + ${lambda}·${s.method}`, gradient, stderr, cost };
     },
   };

@@ -27,9 +27,16 @@ export interface ForcingConfig {
   readonly statisticsWeight?: number;
   /** combined objective: the statistics gradient's period in iterations (default 1) */
   readonly statisticsEvery?: number;
+  /**
+   * Combined objective, stabilised statistics step: ρ. The optimiser then sees the forcing gradient
+   * alone; the statistics step s = −λ·ĝ_S is applied after the optimiser's update Δ_F of the same
+   * iteration, as a plain step shortened to norm ρ·‖Δ_F‖ when longer (statisticsStep in forcing/step.ts).
+   * Absent: λ·ĝ_S is added to the gradient the optimiser sees.
+   */
+  readonly statisticsTrust?: number;
 }
 
-const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip', 'statisticsWeight', 'statisticsEvery'];
+const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip', 'statisticsWeight', 'statisticsEvery', 'statisticsTrust'];
 
 export function forcingSection(v: unknown, base: string): ForcingConfig {
   const f: Table = table(v, 'forcing');
@@ -47,6 +54,8 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
   const statisticsWeight = number(f, 'statisticsWeight', 'forcing', { positive: true });
   const statisticsEvery = number(f, 'statisticsEvery', 'forcing', { integer: true, positive: true });
   if (statisticsEvery !== undefined && statisticsWeight === undefined) fail('forcing.statisticsEvery', 'goes with forcing.statisticsWeight (the combined objective)');
+  const statisticsTrust = number(f, 'statisticsTrust', 'forcing', { positive: true });
+  if (statisticsTrust !== undefined && statisticsWeight === undefined) fail('forcing.statisticsTrust', 'goes with forcing.statisticsWeight (the combined objective)');
   const file = string(f, 'data', 'forcing');
   return {
     data: file === undefined ? null : resolve(base, file),
@@ -59,6 +68,7 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
     evaluationBatch,
     ...(clip !== undefined && { clip }),
     ...(statisticsWeight !== undefined && { statisticsWeight, statisticsEvery: statisticsEvery ?? 1 }),
+    ...(statisticsTrust !== undefined && { statisticsTrust }),
   };
 }
 

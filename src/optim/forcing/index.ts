@@ -4,3 +4,4 @@ export * from './predict.js';
 export * from './interval.js';
 export * from './observables.js';
 export * from './config.js';
+export * from './step.js';

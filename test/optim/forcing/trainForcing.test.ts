@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../src/errors/index.js';
 import { getEstimator } from '../../../src/gradients/index.js';
-import { evaluateLoss, evaluationFor, iterationSeed, loadTrainConfig, lossObjective, parseTrainConfig, squaredErrorLoss, train } from '../../../src/optim/index.js';
+import { evaluateLoss, evaluationFor, iterationSeed, loadTrainConfig, lossObjective, parseTrainConfig, squaredErrorLoss, statisticsStep, train } from '../../../src/optim/index.js';
 import { Rng } from '../../../src/random/index.js';
 import { createSystem, systemFromSpec } from '../../../src/systems/index.js';
 
@@ -117,6 +117,47 @@ describe('train with the combined objective (forcing.statisticsWeight): forcing 
     const b = await train(parseTrainConfig({ ...raw(), out }, { baseDir: dir }), { resume: true });
     assert.equal(b.resumedFrom, 4);
     assert.deepEqual(Array.from(b.params), Array.from(a.params));
+  });
+
+  it('statisticsTrust: Adam sees the forcing gradient alone; after its update Δ_F the step −λ·ĝ_S capped at ρ‖Δ_F‖ is added', async () => {
+    const trust = 0.5;
+    const forcing = { data: 'data.csv', segment: 20, batch: 8, mode: 'generalized', alpha: 0.3 };
+    const config = parseTrainConfig(raw({ iterations: 2, forcing: { ...forcing, statisticsWeight: 0.5, statisticsEvery: 3, statisticsTrust: trust } }), { baseDir: dir });
+    assert.equal(config.forcing?.statisticsTrust, trust);
+    const r = await train(config);
+    const forcingOnly = await train(parseTrainConfig(raw({ loss: undefined, estimator: undefined, evaluation: undefined, iterations: 1, forcing }), { baseDir: dir }));
+    // the optimiser's gradient is the forcing gradient, bit for bit
+    assert.deepEqual(r.records[0].gradient, forcingOnly.records[0].gradient);
+    assert.equal(r.records[1].statisticsStep, undefined);
+    // θ₁ = Adam(θ₀, g_F) + statisticsStep(−λ·ĝ_S, Δ_F, ρ), ĝ_S on the statistics seed stream
+    const sys = await systemFromSpec(config.system);
+    const loss = squaredErrorLoss(config.loss);
+    const e = evaluateLoss(sys, loss, evaluationFor(config.estimator.objective, config.evaluation), new Rng(iterationSeed(3, 0, 0)).split(1).seed);
+    const gs = await getEstimator('kernel').estimate({ system: sys, objective: lossObjective(loss, e.statistics, config.estimator.objective), params: ['h1'], seed: new Rng(iterationSeed(3, 0, 1)).split(1).seed }, {});
+    const theta0 = r.records[0].params!, adam = Array.from(forcingOnly.params);
+    const update = Float64Array.from(adam, (v, i) => v - theta0[i]);
+    const s = statisticsStep(gs.gradient.map((g) => -0.5 * g), update, trust);
+    assert.ok(s.scale < 1, `the cap binds in this test (scale ${s.scale})`);
+    r.records[1].params!.forEach((v, i) => assert.ok(Math.abs(v - (adam[i] + s.step[i])) < 1e-12, `entry ${i}: ${v} vs ${adam[i]} + ${s.step[i]}`));
+    const rec = r.records[0].statisticsStep!;
+    assert.ok(Math.abs(rec.norm - trust * rec.updateNorm) < 1e-12 && Math.abs(rec.scale - s.scale) < 1e-12, JSON.stringify(rec));
+    assert.ok(rec.gradStderrNorm !== null && rec.gradStderrNorm > 0 && rec.gradNorm > 0);
+  });
+
+  it('statisticsTrust: a run resumed after 4 iterations ends with the same parameters as an uninterrupted one', async () => {
+    const forcing = { data: 'data.csv', segment: 20, batch: 8, mode: 'generalized', alpha: 0.3, statisticsWeight: 0.5, statisticsEvery: 3, statisticsTrust: 2 };
+    const a = await train(parseTrainConfig({ ...raw({ forcing }), out: join(dir, 'ta') }, { baseDir: dir }));
+    const out = join(dir, 'tb');
+    await train(parseTrainConfig({ ...raw({ forcing, iterations: 4 }), out }, { baseDir: dir }));
+    const b = await train(parseTrainConfig({ ...raw({ forcing }), out }, { baseDir: dir }), { resume: true });
+    assert.equal(b.resumedFrom, 4);
+    assert.deepEqual(Array.from(b.params), Array.from(a.params));
+    assert.ok(a.records.filter((x) => x.statisticsStep !== undefined).length === 3);
+  });
+
+  it('config: statisticsTrust needs statisticsWeight and must be positive', () => {
+    assert.throws(() => parseTrainConfig(settings({ mode: 'generalized', alpha: 0.3, statisticsTrust: 2 }), { baseDir: dir }), /forcing\.statisticsTrust goes with forcing\.statisticsWeight/);
+    assert.throws(() => parseTrainConfig(raw({ forcing: { data: 'data.csv', segment: 20, mode: 'generalized', alpha: 0.3, statisticsWeight: 0.5, statisticsTrust: 0 } }), { baseDir: dir }), /forcing\.statisticsTrust must be a positive number/);
   });
 
   it('config: statisticsEvery needs statisticsWeight; a loss with forcing alone points at statisticsWeight', () => {
