@@ -129,7 +129,10 @@ function rnnStep(n: number, B: number, steps: number, k: Kernels): number {
  * work; T = 2048 gives full blocks (a block never crosses one of the 32 batches). More work than the
  * anchor's step: W·x is recomputed in the backward sweep (tanh′) and in the block's GEMM.
  */
-function hybridStep(n: number, T = 2048): number {
+function hybridStep(n: number): number {
+  // about 2²⁷ multiply-adds per run (≈ 0.2–0.6 s): a difference of two runs much shorter than that
+  // is start-up and collector noise (T = 2048 at n = 64 once read a negative cost)
+  const T = Math.max(512, Math.round(2 ** 27 / (n * n)));
   const system = createSystem('rnn', { dim: n, noise: 0.1 });
   const run = (steps: number): number => {
     const options: HybridRunOptions = { split: 'pathkernel', alpha: 0.6, u: 0, window: 10, segmentSteps: Math.ceil(Math.sqrt(steps)), basisTransient: 0, keepBytes: 2 ** 28 };
@@ -137,9 +140,11 @@ function hybridStep(n: number, T = 2048): number {
       hybridErgodicRun({ spec: null, system, objective: { kind: 'average', observable: 'mean', steps, transient: 0 }, params: ['W', 'b'], seed: 1, stream: 0, options });
     });
   };
-  run(64); // warm-up
+  run(Math.ceil(T / 4)); // warm-up: the wasm and JS tiers settle
   const once = run(T);
-  return (1e6 * (run(2 * T) - once)) / T;
+  const perStep = (1e6 * (run(2 * T) - once)) / T;
+  if (!(perStep > 0)) throw new Error(`rnn n=${n} hybrid: the cost per step did not resolve (${perStep} µs from ${T} and ${2 * T} steps); rerun on a quieter machine`);
+  return perStep;
 }
 
 /** One Lyapunov step of rnn n = 256 with k = 32 vectors: tangent block and Householder QR (ms). */
