@@ -18,19 +18,14 @@ import type { ObservedSeries } from './forcing/segments.js';
 export { evaluateLoss, type Evaluation } from './work.js';
 
 /** One line of log.jsonl: everything about update `iteration` except wall-clock times is reproducible. */
-export interface IterationRecord {
+export interface IterationRecord extends Evaluation {
   /** 0-based index of the update */
   iteration: number;
   method: string;
-  /** L(θ_t) from the evaluation run, its delta-method standard error and its noise floor Σ w·se² */
-  loss: number;
-  lossStderr: number;
-  lossNoiseFloor: number;
-  /** Sₖ(θ_t) and standard errors, in the order of the loss terms */
-  statistics: number[];
-  statisticsStderr: number[];
-  /** combined objective (forcing.statisticsWeight): L_S on the iterations that compute it; loss is then the forcing loss */
-  statisticsLoss?: number;
+  // from Evaluation: L(θ_t) from the evaluation run, its delta-method standard error and its noise
+  // floor Σ w·se²; Sₖ(θ_t) and standard errors in the order of the loss terms; with the combined
+  // objective (forcing.statisticsWeight) L_S on the iterations that compute it (loss is then the
+  // forcing loss)
   /** ‖∇L‖ as estimated, and ‖stderr‖ of its entries (null when the method gives none) */
   gradNorm: number;
   gradStderrNorm: number | null;
