@@ -31,6 +31,9 @@ export function forwardHybridWeights(sys: DynamicalSystem, ob: Observable, indic
   const cov = new ScoreCovector(sys);
   const D = new Float64Array(P * n), S = new Float64Array(P * n), a = new Float64Array(n), dp = new Float64Array(sys.nParams);
   const zero = new Float64Array(n), grad = new Float64Array(n);
+  // the P columns of S and D as views made once (the scan calls weigh every step)
+  const Sv = Array.from({ length: P }, (_, j) => S.subarray(j * n, (j + 1) * n));
+  const Dv = Array.from({ length: P }, (_, j) => D.subarray(j * n, (j + 1) * n));
   return {
     pathwise: true,
     tangentsPerStep: P,
@@ -43,7 +46,7 @@ export function forwardHybridWeights(sys: DynamicalSystem, ob: Observable, indic
         dp[indices[j]] = 1;
         sys.paramTangent(x, dp, a);
         dp[indices[j]] = 0;
-        const s = S.subarray(j * n, (j + 1) * n), d = D.subarray(j * n, (j + 1) * n);
+        const s = Sv[j], d = Dv[j];
         let ks = 0;
         for (let i = 0; i < n; i++) {
           s[i] += a[i];

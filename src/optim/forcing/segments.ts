@@ -61,8 +61,12 @@ export class ForcingWorkspace {
   readonly a: Float64Array;
   readonly ax: Float64Array;
   readonly ap: Float64Array;
+  /** rows[k] views zₖ: made once, not two views per step of every segment */
+  readonly rows: Float64Array[];
   constructor(readonly sys: DynamicalSystem, readonly segment: number, observed: number) {
-    this.z = new Float64Array((segment + 1) * sys.dim);
+    const n = sys.dim;
+    this.z = new Float64Array((segment + 1) * n);
+    this.rows = Array.from({ length: segment + 1 }, (_, k) => this.z.subarray(k * n, (k + 1) * n));
     this.e = new Float64Array((segment + 1) * observed);
     this.a = new Float64Array(sys.dim);
     this.ax = new Float64Array(sys.dim);
@@ -80,14 +84,14 @@ export function forcingKeep(s: ForcingSettings, k: number): number {
  * starts at data row `start`, and (when `grad` is given) grad += its parameter gradient.
  */
 export function segmentLoss(w: ForcingWorkspace, data: ObservedSeries, s: ForcingSettings, start: number, grad: Float64Array | null): number {
-  const { sys, z, e, a, ax, ap } = w;
+  const { sys, z, rows, e, a, ax, ap } = w;
   const n = sys.dim, N = data.dim, T = s.segment, x = data.values;
   z.fill(0, 0, n);
   for (let i = 0; i < N; i++) z[i] = x[start * N + i];
   let loss = 0;
   for (let k = 1; k <= T; k++) {
-    const cur = z.subarray(k * n, (k + 1) * n);
-    sys.map(z.subarray((k - 1) * n, k * n), cur);
+    const cur = rows[k];
+    sys.map(rows[k - 1], cur);
     const c = forcingKeep(s, k), row = (start + k) * N;
     for (let i = 0; i < N; i++) {
       const ei = cur[i] - x[row + i];
@@ -104,7 +108,7 @@ export function segmentLoss(w: ForcingWorkspace, data: ObservedSeries, s: Forcin
   for (let k = T; k >= 1; k--) {
     const c = forcingKeep(s, k);
     for (let i = 0; i < N; i++) a[i] = c * a[i] + 2 * e[k * N + i];
-    sys.backward(z.subarray((k - 1) * n, k * n), a, ax, ap);
+    sys.backward(rows[k - 1], a, ax, ap);
     for (let q = 0; q < ap.length; q++) grad[q] += ap[q];
     a.set(ax);
   }
