@@ -1,9 +1,8 @@
 import { requirePositiveInteger, opt } from '../../errors/index.js';
 import type { CostMeter } from '../cost.js';
-import { combineOrbits } from '../kernel/estimator.js';
+import { predictiveBaselineLabel, scannedEstimate } from '../kernel/estimator.js';
 import { transientOf } from '../objective.js';
 import type { ParamSelection } from '../params.js';
-import { scanResolution, scanWarning, selectWindow } from '../plan/index.js';
 import { runRepeats } from '../repeats.js';
 import { makeResult } from '../result.js';
 import type { GradientRequest, GradientResult } from '../types.js';
@@ -26,30 +25,24 @@ export async function estimateForward(req: GradientRequest, run: HybridRunOption
   // every orbit runs T steps: the request's steps are split over the orbits, so ask for R·T
   const outs = await runRepeats(MODULE_FORWARD, 'hybridForwardOrbit', { ...req, objective: { ...obj, steps: obj.steps * repeats } }, options, repeats);
   for (const o of outs) cost.add(o.cost);
-  const P = sel.indices.length;
-  const { scan, value, valueStderr } = combineOrbits(outs, windows, P);
-  const chosen = selectWindow(scan);
-  const resolution = scanResolution(scan, chosen);
-  const scanNote = scanWarning(resolution, windows[chosen], scan[chosen].gradient, obj.steps, sel.labels);
-  const notes = [...((common.warnings as string[] | undefined) ?? []), ...(scanNote !== null ? [scanNote] : [])];
-  const predictBeta = outs[0].diagnostics.beta as number[] | undefined;
+  const est = scannedEstimate(outs, windows, obj.steps, sel.labels);
+  const notes = [...((common.warnings as string[] | undefined) ?? []), ...(est.scanNote !== null ? [est.scanNote] : [])];
   return makeResult('hybrid', req, sel, {
     warnings,
-    value,
-    valueStderr,
-    gradient: Float64Array.from(scan[chosen].gradient),
-    stderr: Float64Array.from(scan[chosen].stderr),
+    value: est.value,
+    valueStderr: est.valueStderr,
+    gradient: est.gradient,
+    stderr: est.stderr,
     cost,
     diagnostics: {
       form: 'ergodic',
       sweep: 'forward',
       ...common,
-      window: windows[chosen],
-      ...(windows.length > 1 ? { windowScan: scan.map((e) => ({ window: e.window, gradient: Array.from(e.gradient), stderr: Array.from(e.stderr) })) } : {}),
-      ...(resolution ? { scanResolution: resolution } : {}),
+      window: est.window,
+      ...est.diagnostics,
       ...(notes.length > 0 ? { warnings: notes } : {}),
-      baseline: run.predict ? `predictive: noise-free forecasts of ${run.predict.horizon} lags every ${run.predict.every} steps, β from the windows completed so far` : 'running mean',
-      ...(predictBeta ? { predictBeta } : {}),
+      baseline: run.predict ? predictiveBaselineLabel(run.predict) : 'running mean',
+      ...est.predictBeta,
       repeats,
       stderrFrom: 'batch means of per-step contributions',
       // the backward sweep's keys, kept for scripts that read them: the forward sweep stores no

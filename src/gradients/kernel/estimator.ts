@@ -106,34 +106,30 @@ export const kernelEstimator: GradientEstimator<KernelOptions> = {
     const orbit: ErgodicOrbitOptions = { windows, baseline, orbits, transient: transientOf(sys, obj), batches, ...(predict.settings ? { predict: predict.settings } : {}) };
     const outs = await runRepeats(ERGODIC_MODULE, 'kernelErgodicOrbit', req, orbit, orbits);
     for (const o of outs) meter.add(o.cost);
-    const { scan, value, valueStderr, T } = combineOrbits(outs, windows, sel.indices.length);
-    const chosen = selectWindow(scan);
-    const resolution = scanResolution(scan, chosen);
-    const scanNote = scanWarning(resolution, windows[chosen], scan[chosen].gradient, obj.steps, sel.labels);
-    const notes = [warning, scanNote].filter((w): w is string => w !== null);
+    const est = scannedEstimate(outs, windows, obj.steps, sel.labels);
+    const notes = [warning, est.scanNote].filter((w): w is string => w !== null);
     return makeResult('kernel', req, sel, {
-      value,
-      valueStderr,
-      gradient: Float64Array.from(scan[chosen].gradient),
-      stderr: Float64Array.from(scan[chosen].stderr),
+      value: est.value,
+      valueStderr: est.valueStderr,
+      gradient: est.gradient,
+      stderr: est.stderr,
       cost: meter,
       warnings,
       diagnostics: {
         form: 'ergodic',
-        window: windows[chosen],
+        window: est.window,
         windowFrom: {
-          chosen: options.window !== undefined ? 'given' : windows.length > 1 ? `pilot, then doubled while the estimate moved by more than 2 stderr (${chosen} doubling${chosen === 1 ? '' : 's'})` : 'pilot',
+          chosen: options.window !== undefined ? 'given' : windows.length > 1 ? `pilot, then doubled while the estimate moved by more than 2 stderr (${est.chosen} doubling${est.chosen === 1 ? '' : 's'})` : 'pilot',
           ...plan.from,
         },
-        ...(windows.length > 1 ? { windowScan: scan.map((e) => ({ window: e.window, gradient: Array.from(e.gradient), stderr: Array.from(e.stderr) })) } : {}),
-        ...(resolution ? { scanResolution: resolution } : {}),
+        ...est.diagnostics,
         ...common,
-        baseline: !baseline ? 'none' : predict.settings ? `predictive: noise-free forecasts of ${predict.settings.horizon} lags every ${predict.settings.every} steps, β from the windows completed so far` : 'running mean',
+        baseline: !baseline ? 'none' : predict.settings ? predictiveBaselineLabel(predict.settings) : 'running mean',
         ...(predict.plan ? { predictFrom: { chosen: options.predict === undefined ? 'pilot' : 'given', ...predict.plan.from } } : {}),
-        ...(outs[0].diagnostics.beta ? { predictBeta: outs[0].diagnostics.beta } : {}),
+        ...est.predictBeta,
         orbits,
         batches,
-        scoreProducts: T,
+        scoreProducts: est.T,
         ...(notes.length > 0 ? { warnings: notes } : {}),
       },
     });
@@ -151,6 +147,38 @@ function planKernelPredict(req: GradientRequest, options: KernelOptions, tauAbs:
   if (options.predict === true) return { settings: { every: predictEvery(H, req.system.dt !== null), horizon: H }, plan: null };
   const plan = planPredict(req.system, req.objective, req.seed, H);
   return { settings: plan.settings, plan };
+}
+
+/**
+ * The estimate a window scan ends with, shared by the ergodic kernel and the forward hybrid:
+ * orbits pooled (combineOrbits), the window chosen by the doubling test, what the scan cannot
+ * resolve (and its warning), and the diagnostics both report about it.
+ */
+export function scannedEstimate(outs: RepeatOutcome[], windows: number[], steps: number, labels: readonly string[]) {
+  const { scan, value, valueStderr, T } = combineOrbits(outs, windows, labels.length);
+  const chosen = selectWindow(scan);
+  const resolution = scanResolution(scan, chosen);
+  const beta = outs[0].diagnostics.beta as number[] | undefined;
+  return {
+    value,
+    valueStderr,
+    T,
+    chosen,
+    gradient: Float64Array.from(scan[chosen].gradient),
+    stderr: Float64Array.from(scan[chosen].stderr),
+    scanNote: scanWarning(resolution, windows[chosen], scan[chosen].gradient, steps, labels),
+    window: windows[chosen],
+    diagnostics: {
+      ...(windows.length > 1 ? { windowScan: scan.map((e) => ({ window: e.window, gradient: Array.from(e.gradient), stderr: Array.from(e.stderr) })) } : {}),
+      ...(resolution ? { scanResolution: resolution } : {}),
+    },
+    predictBeta: beta ? { predictBeta: beta } : {},
+  };
+}
+
+/** How the diagnostics name a predictive baseline with these settings. */
+export function predictiveBaselineLabel(p: { horizon: number; every: number }): string {
+  return `predictive: noise-free forecasts of ${p.horizon} lags every ${p.every} steps, β from the windows completed so far`;
 }
 
 /**
