@@ -1,5 +1,6 @@
-import { type Matrix, norm2 } from './matrix.js';
+import type { Matrix } from './matrix.js';
 import { BlockedQRScratch, qrBlocked } from './qrBlocked.js';
+import { householderReflector } from './householder.js';
 
 /** Blocks of at least this many vectors are factored by the blocked (GEMM) QR; smaller ones column by column. */
 export const QR_BLOCKED_MIN_K = 16;
@@ -53,22 +54,9 @@ export function qrUnblocked(v: Float64Array, n: number, k: number, r: Float64Arr
   // Factor: reflector j maps column j (rows j..n-1) onto a multiple of e_j.
   for (let j = 0; j < k; j++) {
     const cj = j * n;
-    const x0 = v[cj + j];
-    const nrm = norm2(v, n - j, cj + j);
-    let beta: number;
-    if (nrm === 0) {
-      // Zero column: the identity is a valid reflector and gives R[j,j] = 0 without dividing by zero.
-      tau[j] = 0;
-      beta = 0;
-      for (let i = j; i < n; i++) u[cj + i] = 0;
-    } else {
-      // Sign chosen opposite to x0 so that x0 - beta never cancels.
-      beta = x0 >= 0 ? -nrm : nrm;
-      const inv = 1 / (x0 - beta);
-      u[cj + j] = 1;
-      for (let i = j + 1; i < n; i++) u[cj + i] = v[cj + i] * inv;
-      tau[j] = (beta - x0) / beta;
-    }
+    const beta = householderReflector(v, u, tau, n, j, cj);
+    // a zero column's reflector is the identity: u = 0 keeps the updates below from touching anything
+    if (beta === 0) u.fill(0, cj + j, cj + n);
     r[j * k + j] = beta;
     const tj = tau[j];
     for (let c = j + 1; c < k; c++) {

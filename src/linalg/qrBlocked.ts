@@ -1,5 +1,5 @@
 import { kernels as defaultKernels, type Kernels } from './kernels/index.js';
-import { norm2 } from './matrix.js';
+import { householderReflector } from './householder.js';
 
 /** Panel width of the blocked QR: 8 columns keep the scalar panel work small and the GEMMs long. */
 export const QR_PANEL = 8;
@@ -76,19 +76,7 @@ function factorPanel(s: BlockedQRScratch, n: number, k: number, p: number, w: nu
   const { a, u, tau } = s;
   for (let j = p; j < p + w; j++) {
     const cj = j * n;
-    const x0 = a[cj + j];
-    const nrm = norm2(a, n - j, cj + j);
-    let beta: number;
-    if (nrm === 0) {
-      tau[j] = 0;
-      beta = 0;
-    } else {
-      beta = x0 >= 0 ? -nrm : nrm;
-      const inv = 1 / (x0 - beta);
-      u[cj + j] = 1;
-      for (let i = j + 1; i < n; i++) u[cj + i] = a[cj + i] * inv;
-      tau[j] = (beta - x0) / beta;
-    }
+    const beta = householderReflector(a, u, tau, n, j, cj);
     r[j * k + j] = beta;
     const tj = tau[j];
     for (let c = j + 1; c < p + w; c++) {
