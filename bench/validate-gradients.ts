@@ -193,8 +193,8 @@ async function crossCheck(): Promise<string> {
   return 'Same x₀, same noise, all parameter entries; FD with Richardson extrapolation.\n\n' + table(['system', 'entries', 'T', 'Φ', 'max |bptt − fd| / max |fd|'], rows);
 }
 
-export async function validate(): Promise<string> {
-  const only = process.argv.slice(2);
+/** @param only sub-studies to run (all when empty); `npm run validate -- gradients` calls it with none */
+export async function validate(only: string[] = []): Promise<string> {
   const want = (s: string) => only.length === 0 || only.includes(s);
   const parts: string[] = [];
   if (want('crosscheck')) parts.push('### BPTT = FD of the same finite-T statistic\n\n' + (await crossCheck()));
@@ -212,5 +212,5 @@ export async function validate(): Promise<string> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.stdout.write((await validate()) + '\n');
+  process.stdout.write((await validate(process.argv.slice(2))) + '\n');
 }
