@@ -130,9 +130,11 @@ function rnnStep(n: number, B: number, steps: number, k: Kernels): number {
  * anchor's step: W·x is recomputed in the backward sweep (tanh′) and in the block's GEMM.
  */
 function hybridStep(n: number): number {
-  // about 2²⁷ multiply-adds per run (≈ 0.2–0.6 s): a difference of two runs much shorter than that
-  // is start-up and collector noise (T = 2048 at n = 64 once read a negative cost)
-  const T = Math.max(512, Math.round(2 ** 27 / (n * n)));
+  // The per-step cost is a difference of two runs, so each run must be long beside its fixed cost:
+  // the batch means hold 32 rows of n² + n + 1 entries (268 MB at n = 1024, ≈ 1.8 s to allocate
+  // and reduce), and start-up and the collector add noise. T = 2048 at n = 64, and 512 at n = 1024,
+  // each once read a negative cost; at least 2048 steps and ≈ 2²⁸ multiply-adds per run.
+  const T = Math.max(2048, Math.round(2 ** 28 / (n * n)));
   const system = createSystem('rnn', { dim: n, noise: 0.1 });
   const run = (steps: number): number => {
     const options: HybridRunOptions = { split: 'pathkernel', alpha: 0.6, u: 0, window: 10, segmentSteps: Math.ceil(Math.sqrt(steps)), basisTransient: 0, keepBytes: 2 ** 28 };
