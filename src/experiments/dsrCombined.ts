@@ -38,7 +38,7 @@ export async function combinedFineTune(start: DynamicalSystem, c: SeedContext, c
   const config = parseTrainConfig(
     {
       params: DSR_PARAMS,
-      forcing: { mode: 'generalized', alpha: s.gtf.alphaEnd, segment: s.gtf.segment, batch: s.batch, evaluationBatch: 1, clip: s.sparse.clip, statisticsWeight: f.weight, statisticsEvery: f.every, ...(f.trust !== null && { statisticsTrust: f.trust }) },
+      forcing: { mode: 'generalized', alpha: s.gtf.alphaEnd, segment: s.gtf.segment, batch: s.batch, evaluationBatch: 1, clip: s.sparse.clip, statisticsWeight: f.weight, statisticsEvery: f.every, ...(f.trust !== null && { statisticsTrust: f.trust, ...(f.check && { statisticsCheck: true }) }) },
       loss: stats.terms as LossTerm[],
       estimator: { method: 'kernel', steps: f.steps, transient: 1000 },
       optimizer: { name: 'adam', lr: s.gtf.lr },
@@ -59,5 +59,7 @@ export async function combinedFineTune(start: DynamicalSystem, c: SeedContext, c
   const ratio = (r: (typeof refreshed)[number]) => (r.statisticsStep ? [r.statisticsStep.gradNorm, r.statisticsStep.gradStderrNorm] : [r.gradNorm, r.gradStderrNorm]) as [number, number | null];
   const snr = refreshed.reduce((a, r) => { const [g, se] = ratio(r); return a + (se ? g / se : 0); }, 0) / Math.max(1, refreshed.length);
   const statisticsLoss = { first: refreshed[0]?.statisticsLoss ?? NaN, last: refreshed[refreshed.length - 1]?.statisticsLoss ?? NaN };
-  return { label: COMBINED_LABEL, metrics: dsrMetrics(start.withParams(p), c), cpuSeconds: cpu, error: null, gradientSnr: snr, statisticsLoss };
+  const checked = refreshed.filter((r) => r.statisticsStep?.check !== undefined);
+  const statisticsSteps = checked.length === 0 ? undefined : { kept: checked.filter((r) => r.statisticsStep!.check!.kept).length, proposed: checked.length };
+  return { label: COMBINED_LABEL, metrics: dsrMetrics(start.withParams(p), c), cpuSeconds: cpu, error: null, gradientSnr: snr, statisticsLoss, ...(statisticsSteps && { statisticsSteps }) };
 }

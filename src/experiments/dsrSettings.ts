@@ -21,6 +21,8 @@ export interface DsrMethodRun {
   /** fine-tune: ‖ĝ‖/‖stderr‖ averaged over iterations, first and last loss */
   gradientSnr?: number;
   statisticsLoss?: { first: number; last: number; floor?: number };
+  /** combined fine-tune with combined.check: statistics steps kept of those proposed */
+  statisticsSteps?: { kept: number; proposed: number };
 }
 
 export interface DsrSeedRun {
@@ -52,9 +54,11 @@ export function dsrSettings(size: ExperimentOptions['size']) {
     /**
      * the combined fine-tune (dsrCombined.ts): GTF steps, every `every`-th plus λ = weight times a
      * statistics kernel gradient; trust = ρ of forcing.statisticsTrust (the statistics step outside
-     * Adam, capped at ρ × the GTF update's norm), null: added to Adam's gradient
+     * Adam, capped at ρ × the GTF update's norm), null: added to Adam's gradient; check =
+     * forcing.statisticsCheck (with trust: a capped step is kept only where it lowers L_S, measured
+     * with and without it on one seed)
      */
-    combined: { weight: 0.01, trust: null as number | null, every: s(5, 50, 200), iterations: s(10, 300, 2000), steps: s(2000, 30000, 100000), evaluationSteps: s(1000, 10000, 20000), bins: 10, jointBins: s(4, 8, 8), spectra: true },
+    combined: { weight: 0.01, trust: null as number | null, check: false, every: s(5, 50, 200), iterations: s(10, 300, 2000), steps: s(2000, 30000, 100000), evaluationSteps: s(1000, 10000, 20000), bins: 10, jointBins: s(4, 8, 8), spectra: true },
     metrics: { orbitSteps: s(4096, 30000, 100000), bins: 30, spectrumSegment: s(256, 1024, 1024), smoothing: 2, predictionStride: s(50, 20, 10), warmup: 20, lyapunovSteps: s(2000, 5000, 20000) },
   };
 }

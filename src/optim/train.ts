@@ -11,8 +11,8 @@ import { ParameterEma } from './ema.js';
 import type { StatisticsLoss } from './loss.js';
 import { makeOptimizer } from './optimisers.js';
 import { acquireRunLock } from './runLock.js';
-import { iterationWork, type Evaluation, type IterationGradient } from './work.js';
-import { statisticsStep } from './forcing/step.js';
+import { iterationWork, type Evaluation } from './work.js';
+import { applyStatisticsStep, type StatisticsStepRecord } from './forcing/step.js';
 import type { ObservedSeries } from './forcing/segments.js';
 
 export { evaluateLoss, type Evaluation } from './work.js';
@@ -37,7 +37,7 @@ export interface IterationRecord extends Evaluation {
    * ‖stderr‖ of the estimate, the norm of the optimiser's update Δ_F, and the applied step's norm
    * and scale min(1, ρ‖Δ_F‖/‖λĝ_S‖). gradNorm is then the forcing gradient's.
    */
-  statisticsStep?: { gradNorm: number; gradStderrNorm: number | null; updateNorm: number; norm: number; scale: number };
+  statisticsStep?: StatisticsStepRecord;
   /** rate of this update */
   lr: number;
   /** θ_t (the point evaluated) when there are at most 16 entries; its norm always */
@@ -94,14 +94,6 @@ export interface TrainResult {
 
 /** Parameter vectors up to this length are logged in full each iteration (a norm otherwise). */
 const SMALL = 16;
-
-/** Adds the capped statistics step (forcing.statisticsTrust) to θ after the optimiser's update θ − before. */
-function applyPlainStep(theta: Float64Array, before: Float64Array, p: NonNullable<IterationGradient['plainStep']>): NonNullable<IterationRecord['statisticsStep']> {
-  const update = theta.map((v, i) => v - before[i]);
-  const s = statisticsStep(p.step, update, p.trust);
-  for (let i = 0; i < theta.length; i++) theta[i] += s.step[i];
-  return { gradNorm: p.gradNorm, gradStderrNorm: p.gradStderrNorm, updateNorm: norm(update), norm: norm(s.step), scale: s.scale };
-}
 
 /** Seed of part `part` of iteration `it`: 0 loss evaluation, 1 gradient, 2 EMA evaluation. */
 export function iterationSeed(seed: number, it: number, part: 0 | 1 | 2): number {
@@ -236,7 +228,11 @@ async function trainLocked(config: TrainConfig, opts: TrainOptions): Promise<Tra
     };
     const before = result.plainStep && Float64Array.from(theta);
     optimizer.step(theta, g);
-    if (result.plainStep) record.statisticsStep = applyPlainStep(theta, before!, result.plainStep);
+    if (result.plainStep) {
+      const applied = applyStatisticsStep(theta, before!, result.plainStep, systemAt);
+      record.statisticsStep = applied.record;
+      record.cost.evaluationSteps += applied.evaluationSteps;
+    }
     ema.update(theta);
     for (let i = 0; i < theta.length; i++) {
       if (!Number.isFinite(theta[i])) throw new RuntimeFailure(`parameter ${sel.labels[i]} became non-finite at iteration ${it} (lower optimizer.lr?)`);

@@ -5,6 +5,7 @@ import { Rng } from '../random/index.js';
 import type { DynamicalSystem } from '../systems/index.js';
 import type { TrainConfig } from './config.js';
 import { annealedAlpha, segmentStarts } from './forcing/fit.js';
+import type { PlainStep } from './forcing/step.js';
 import { readSeries } from './forcing/config.js';
 import { ForcingWorkspace, checkForcing, forcingLoss, segmentLoss, type ObservedSeries } from './forcing/segments.js';
 import { lossObjective, squaredErrorLoss, type StatisticsLoss } from './loss.js';
@@ -36,7 +37,7 @@ export interface IterationGradient {
    * train loop after the optimiser's update and capped at trust·‖update‖ (forcing/step.ts); the
    * estimate's norm and stderr norm are logged. `gradient` is then the forcing gradient alone.
    */
-  plainStep?: { step: Float64Array; trust: number; gradNorm: number; gradStderrNorm: number | null };
+  plainStep?: PlainStep;
 }
 
 export interface IterationWork {
@@ -131,10 +132,13 @@ function statisticsSeed(seed: number): number {
  * iteration's own. Nothing is carried between iterations, so a resumed run repeats an uninterrupted
  * one. The evaluation's loss is the forcing loss; the statistics (and `statisticsLoss`) are filled
  * on the iterations that compute them. With forcing.statisticsTrust the statistics part is not added
- * to the gradient but returned as a plain step for the train loop to cap and apply (plainStep).
+ * to the gradient but returned as a plain step for the train loop to cap and apply (plainStep);
+ * with forcing.statisticsCheck also a measure of L_S on a third seed split off the iteration's, for
+ * the loop to keep the step only where it lowers L_S.
  */
 function combinedWork(config: TrainConfig, forcing: IterationWork, statistics: IterationWork): IterationWork {
   const lambda = config.forcing!.statisticsWeight!, every = config.forcing!.statisticsEvery ?? 1, trust = config.forcing!.statisticsTrust;
+  const check = config.forcing!.statisticsCheck === true;
   const refresh = (it: number) => it % every === 0;
   return {
     evaluate(sys, seed, it) {
@@ -149,7 +153,12 @@ function combinedWork(config: TrainConfig, forcing: IterationWork, statistics: I
       const s = await statistics.gradient(sys, e, it, statisticsSeed(seed), onProgress);
       const cost = { steps: f.cost.steps + s.cost.steps, tangentSolves: f.cost.tangentSolves + s.cost.tangentSolves, adjointSolves: f.cost.adjointSolves + s.cost.adjointSolves };
       if (trust !== undefined) {
-        const plainStep = { step: s.gradient.map((g) => -lambda * g), trust, gradNorm: norm2(s.gradient), gradStderrNorm: s.stderr && norm2(s.stderr) };
+        const checkSeed = new Rng(seed).split(2).seed;
+        const measure = (at: DynamicalSystem) => {
+          const m = statistics.evaluate(at, checkSeed, it);
+          return { loss: m.loss, steps: m.steps };
+        };
+        const plainStep = { step: s.gradient.map((g) => -lambda * g), trust, gradNorm: norm2(s.gradient), gradStderrNorm: s.stderr && norm2(s.stderr), ...(check && { measure }) };
         return { method: `${f.method} + capped ${lambda}·${s.method} step`, gradient: f.gradient, stderr: null, cost, plainStep };
       }
       const gradient = f.gradient.map((g, i) => g + lambda * s.gradient[i]);

@@ -34,9 +34,15 @@ export interface ForcingConfig {
    * Absent: λ·ĝ_S is added to the gradient the optimiser sees.
    */
   readonly statisticsTrust?: number;
+  /**
+   * With statisticsTrust: keep the capped statistics step only when it lowers L_S, measured at θ
+   * after the optimiser's update with and without the step, both runs on one seed (so that the
+   * comparison shares its noise stream). Absent or false: every capped step is kept.
+   */
+  readonly statisticsCheck?: boolean;
 }
 
-const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip', 'statisticsWeight', 'statisticsEvery', 'statisticsTrust'];
+const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip', 'statisticsWeight', 'statisticsEvery', 'statisticsTrust', 'statisticsCheck'];
 
 export function forcingSection(v: unknown, base: string): ForcingConfig {
   const f: Table = table(v, 'forcing');
@@ -56,6 +62,9 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
   if (statisticsEvery !== undefined && statisticsWeight === undefined) fail('forcing.statisticsEvery', 'goes with forcing.statisticsWeight (the combined objective)');
   const statisticsTrust = number(f, 'statisticsTrust', 'forcing', { positive: true });
   if (statisticsTrust !== undefined && statisticsWeight === undefined) fail('forcing.statisticsTrust', 'goes with forcing.statisticsWeight (the combined objective)');
+  const statisticsCheck = f.statisticsCheck;
+  if (statisticsCheck !== undefined && typeof statisticsCheck !== 'boolean') fail('forcing.statisticsCheck', 'must be true or false');
+  if (statisticsCheck === true && statisticsTrust === undefined) fail('forcing.statisticsCheck', 'goes with forcing.statisticsTrust (it checks the capped statistics step)');
   const file = string(f, 'data', 'forcing');
   return {
     data: file === undefined ? null : resolve(base, file),
@@ -69,6 +78,7 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
     ...(clip !== undefined && { clip }),
     ...(statisticsWeight !== undefined && { statisticsWeight, statisticsEvery: statisticsEvery ?? 1 }),
     ...(statisticsTrust !== undefined && { statisticsTrust }),
+    ...(statisticsCheck === true && { statisticsCheck }),
   };
 }
 

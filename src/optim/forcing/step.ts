@@ -9,6 +9,7 @@
  * steps, whatever the estimate's scale, and leaves the optimiser's state untouched.
  */
 import { norm2 as norm } from '../../linalg/index.js';
+import type { DynamicalSystem } from '../../systems/index.js';
 
 export interface StatisticsStep {
   /** the step added to θ: s·scale */
@@ -26,4 +27,57 @@ export function statisticsStep(step: Float64Array, update: Float64Array, trust: 
   const n = norm(step);
   const scale = n === 0 ? 1 : Math.min(1, (trust * norm(update)) / n);
   return { step: step.map((v) => v * scale), scale };
+}
+
+/** The statistics part of a combined iteration with forcing.statisticsTrust, for the train loop to apply. */
+export interface PlainStep {
+  /** −λ·ĝ_S */
+  step: Float64Array;
+  trust: number;
+  gradNorm: number;
+  gradStderrNorm: number | null;
+  /** forcing.statisticsCheck: L_S at a parameter point, always on the same seed of this iteration */
+  measure?: (sys: DynamicalSystem) => { loss: number; steps: number };
+}
+
+/** What a log record says of an applied statistics step. */
+export interface StatisticsStepRecord {
+  /** ‖ĝ_S‖ and ‖stderr‖ of the estimate, the optimiser's update norm ‖Δ_F‖, the capped step's norm and scale */
+  gradNorm: number;
+  gradStderrNorm: number | null;
+  updateNorm: number;
+  norm: number;
+  scale: number;
+  /** forcing.statisticsCheck: L_S after the optimiser's update without and with the step (one seed), and whether the step was kept */
+  check?: { lossWithout: number; lossWith: number; kept: boolean };
+}
+
+/**
+ * Adds the capped statistics step to θ after the optimiser's update θ − before. With
+ * forcing.statisticsCheck the step is kept only when L_S, measured on one seed at θ without and
+ * with it, is lower with it: a noisy estimate (‖ĝ‖/‖stderr‖ ≈ 1–2 on dsr-lorenz) then cannot walk
+ * L_S up, and a rejected step leaves θ as the optimiser left it. Returns the record and the primal
+ * steps the two measurements ran.
+ */
+export function applyStatisticsStep(
+  theta: Float64Array,
+  before: Float64Array,
+  p: PlainStep,
+  systemAt: (p: Float64Array) => DynamicalSystem,
+): { record: StatisticsStepRecord; evaluationSteps: number } {
+  const update = theta.map((v, i) => v - before[i]);
+  const s = statisticsStep(p.step, update, p.trust);
+  const record: StatisticsStepRecord = { gradNorm: p.gradNorm, gradStderrNorm: p.gradStderrNorm, updateNorm: norm(update), norm: norm(s.step), scale: s.scale };
+  if (!p.measure) {
+    for (let i = 0; i < theta.length; i++) theta[i] += s.step[i];
+    return { record, evaluationSteps: 0 };
+  }
+  const stepped = theta.map((v, i) => v + s.step[i]);
+  const without = p.measure(systemAt(theta));
+  const withStep = p.measure(systemAt(stepped));
+  // NaN compares false: a step whose orbit fails is not kept
+  const kept = withStep.loss < without.loss;
+  if (kept) theta.set(stepped);
+  record.check = { lossWithout: without.loss, lossWith: withStep.loss, kept };
+  return { record, evaluationSteps: without.steps + withStep.steps };
 }
