@@ -40,7 +40,7 @@ export function dsrSettings(size: ExperimentOptions['size']) {
     dt: 0.01,
     rows: s(6000, 30000, 100000),
     observationNoise: 0.05,
-    seeds: s(2, 2, 5),
+    seeds: s(2, 2, 10),
     latent: 3,
     hidden: s(10, 50, 50),
     initA: 0.95,
@@ -58,7 +58,7 @@ export function dsrSettings(size: ExperimentOptions['size']) {
      * forcing.statisticsCheck (with trust: a capped step is kept only where it lowers L_S, measured
      * with and without it on one seed)
      */
-    combined: { weight: 0.01, trust: null as number | null, check: false, every: s(5, 50, 200), iterations: s(10, 300, 2000), steps: s(2000, 30000, 100000), evaluationSteps: s(1000, 10000, 20000), bins: 10, jointBins: s(4, 8, 8), spectra: true },
+    combined: { weight: 0.01, trust: 3 as number | null, check: true, every: s(5, 50, 200), iterations: s(10, 300, 2000), steps: s(2000, 30000, 100000), evaluationSteps: s(1000, 10000, 20000), bins: 10, jointBins: s(4, 8, 8), spectra: true },
     metrics: { orbitSteps: s(4096, 30000, 100000), bins: 30, spectrumSegment: s(256, 1024, 1024), smoothing: 2, predictionStride: s(50, 20, 10), warmup: 20, lyapunovSteps: s(2000, 5000, 20000) },
   };
 }
