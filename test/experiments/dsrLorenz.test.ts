@@ -17,6 +17,11 @@ describe('dsr-lorenz', () => {
       }
       // both fine-tunes report their gradient's signal-to-noise and their statistics loss
       for (const r of s.runs.slice(3)) assert.ok(r.gradientSnr! > 0 && r.statisticsLoss!.first >= 0 && r.statisticsLoss!.last >= 0, r.label);
+      // the combined fine-tune's capped statistics steps pass the check (forcing.statisticsCheck): one per `every` iterations proposed
+      const combined = s.runs.find((r) => r.label === COMBINED_LABEL)!, c = a.settings.combined;
+      assert.ok(c.trust !== null && c.check);
+      assert.equal(combined.statisticsSteps!.proposed, Math.ceil(c.iterations / c.every));
+      assert.ok(combined.statisticsSteps!.kept >= 0 && combined.statisticsSteps!.kept <= combined.statisticsSteps!.proposed);
     }
     // sparse forcing interval from the data's λ₁ (≈ 0.9 per time unit at dt = 0.01 → ≈ 77 steps; the smoke run's short λ₁ estimate is rougher)
     assert.ok(a.data.interval >= 40 && a.data.interval <= 150, `τ = ${a.data.interval}`);
