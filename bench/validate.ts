@@ -14,7 +14,6 @@ const STUDIES: [string, string][] = [
   ['advise', './validate-advise.js'],
   ['defaults', './validate-defaults.js'],
   ['tradeoff', './validate-tradeoff.js'],
-  ['dsr-seeds', './validate-dsr-seeds.js'],
   ['slow-teacher-steps', './validate-slow-teacher-steps.js'],
   ['slow-teacher-decay', './validate-slow-teacher-decay.js'],
   ['slow-tests', './validate-slow-tests.js'],
