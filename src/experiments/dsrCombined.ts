@@ -38,9 +38,9 @@ export async function combinedFineTune(start: DynamicalSystem, c: SeedContext, c
   const config = parseTrainConfig(
     {
       params: DSR_PARAMS,
-      forcing: { mode: 'generalized', alpha: s.gtf.alphaEnd, segment: s.gtf.segment, batch: s.batch, evaluationBatch: 1, clip: s.sparse.clip, statisticsWeight: f.weight, statisticsEvery: f.every, ...(f.trust !== null && { statisticsTrust: f.trust, ...(f.check && { statisticsCheck: true }) }) },
+      forcing: { mode: 'generalized', alpha: s.gtf.alphaEnd, segment: s.gtf.segment, batch: s.batch, evaluationBatch: 1, clip: s.sparse.clip, statisticsWeight: f.weight, statisticsEvery: f.every, ...(f.trust !== null && { statisticsTrust: f.trust, ...(f.check && { statisticsCheck: true }), ...(f.check && f.backtrack > 0 && { statisticsBacktrack: f.backtrack }) }) },
       loss: stats.terms as LossTerm[],
-      estimator: { method: 'kernel', steps: f.steps, transient: 1000 },
+      estimator: { method: f.estimator, steps: f.steps, transient: 1000 },
       optimizer: { name: 'adam', lr: s.gtf.lr },
       ema: 0,
       iterations: f.iterations,

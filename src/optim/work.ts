@@ -138,7 +138,7 @@ function statisticsSeed(seed: number): number {
  */
 function combinedWork(config: TrainConfig, forcing: IterationWork, statistics: IterationWork): IterationWork {
   const lambda = config.forcing!.statisticsWeight!, every = config.forcing!.statisticsEvery ?? 1, trust = config.forcing!.statisticsTrust;
-  const check = config.forcing!.statisticsCheck === true;
+  const check = config.forcing!.statisticsCheck === true, backtrack = config.forcing!.statisticsBacktrack;
   const refresh = (it: number) => it % every === 0;
   return {
     evaluate(sys, seed, it) {
@@ -158,7 +158,7 @@ function combinedWork(config: TrainConfig, forcing: IterationWork, statistics: I
           const m = statistics.evaluate(at, checkSeed, it);
           return { loss: m.loss, steps: m.steps };
         };
-        const plainStep = { step: s.gradient.map((g) => -lambda * g), trust, gradNorm: norm2(s.gradient), gradStderrNorm: s.stderr && norm2(s.stderr), ...(check && { measure }) };
+        const plainStep = { step: s.gradient.map((g) => -lambda * g), trust, gradNorm: norm2(s.gradient), gradStderrNorm: s.stderr && norm2(s.stderr), ...(check && { measure }), ...(backtrack !== undefined && { backtrack }) };
         return { method: `${f.method} + capped ${lambda}·${s.method} step`, gradient: f.gradient, stderr: null, cost, plainStep };
       }
       const gradient = f.gradient.map((g, i) => g + lambda * s.gradient[i]);

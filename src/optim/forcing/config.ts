@@ -40,9 +40,14 @@ export interface ForcingConfig {
    * comparison shares its noise stream). Absent or false: every capped step is kept.
    */
   readonly statisticsCheck?: boolean;
+  /**
+   * With statisticsCheck: J ≥ 1 more candidates, the capped step shortened by 4, 16, …, 4^J, each
+   * measured on the same seed; the lowest L_S among them is kept when below L_S without a step.
+   */
+  readonly statisticsBacktrack?: number;
 }
 
-const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip', 'statisticsWeight', 'statisticsEvery', 'statisticsTrust', 'statisticsCheck'];
+const KEYS = ['data', 'mode', 'interval', 'alpha', 'alphaEnd', 'segment', 'batch', 'evaluationBatch', 'clip', 'statisticsWeight', 'statisticsEvery', 'statisticsTrust', 'statisticsCheck', 'statisticsBacktrack'];
 
 export function forcingSection(v: unknown, base: string): ForcingConfig {
   const f: Table = table(v, 'forcing');
@@ -65,6 +70,8 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
   const statisticsCheck = f.statisticsCheck;
   if (statisticsCheck !== undefined && typeof statisticsCheck !== 'boolean') fail('forcing.statisticsCheck', 'must be true or false');
   if (statisticsCheck === true && statisticsTrust === undefined) fail('forcing.statisticsCheck', 'goes with forcing.statisticsTrust (it checks the capped statistics step)');
+  const statisticsBacktrack = number(f, 'statisticsBacktrack', 'forcing', { integer: true, positive: true });
+  if (statisticsBacktrack !== undefined && statisticsCheck !== true) fail('forcing.statisticsBacktrack', 'goes with forcing.statisticsCheck (it shortens the checked step)');
   const file = string(f, 'data', 'forcing');
   return {
     data: file === undefined ? null : resolve(base, file),
@@ -79,6 +86,7 @@ export function forcingSection(v: unknown, base: string): ForcingConfig {
     ...(statisticsWeight !== undefined && { statisticsWeight, statisticsEvery: statisticsEvery ?? 1 }),
     ...(statisticsTrust !== undefined && { statisticsTrust }),
     ...(statisticsCheck === true && { statisticsCheck }),
+    ...(statisticsBacktrack !== undefined && { statisticsBacktrack }),
   };
 }
 

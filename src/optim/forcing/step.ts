@@ -38,6 +38,8 @@ export interface PlainStep {
   gradStderrNorm: number | null;
   /** forcing.statisticsCheck: L_S at a parameter point, always on the same seed of this iteration */
   measure?: (sys: DynamicalSystem) => { loss: number; steps: number };
+  /** forcing.statisticsBacktrack = J: the check also tries the capped step shortened by 4, 16, …, 4^J */
+  backtrack?: number;
 }
 
 /** What a log record says of an applied statistics step. */
@@ -48,16 +50,26 @@ export interface StatisticsStepRecord {
   updateNorm: number;
   norm: number;
   scale: number;
-  /** forcing.statisticsCheck: L_S after the optimiser's update without and with the step (one seed), and whether the step was kept */
-  check?: { lossWithout: number; lossWith: number; kept: boolean };
+  /**
+   * forcing.statisticsCheck: L_S after the optimiser's update without the step and with each
+   * candidate (the capped step, then shortened by 4, 16, … with statisticsBacktrack; one seed), the
+   * lowest candidate's loss, whether it was kept, and the factor of the kept step (0: none)
+   */
+  check?: { lossWithout: number; lossWith: number; kept: boolean; candidates: number[]; factor: number };
 }
+
+/** Each shortening of the statisticsBacktrack ladder divides the step by this. */
+export const BACKTRACK_FACTOR = 4;
 
 /**
  * Adds the capped statistics step to θ after the optimiser's update θ − before. With
  * forcing.statisticsCheck the step is kept only when L_S, measured on one seed at θ without and
  * with it, is lower with it: a noisy estimate (‖ĝ‖/‖stderr‖ ≈ 1–2 on dsr-lorenz) then cannot walk
- * L_S up, and a rejected step leaves θ as the optimiser left it. Returns the record and the primal
- * steps the two measurements ran.
+ * L_S up, and a rejected step leaves θ as the optimiser left it. With statisticsBacktrack = J the
+ * step shortened by 4, 16, …, 4^J is measured too (same seed) and the candidate with the lowest L_S
+ * is kept if it is below L_S without a step: on dsr-lorenz L_S is so curved along ĝ that a step of
+ * norm 0.01 already raises it while one of 0.002 lowers it 2.5× (docs/experiments.md §7).
+ * Returns the record and the primal steps the measurements ran.
  */
 export function applyStatisticsStep(
   theta: Float64Array,
@@ -72,12 +84,19 @@ export function applyStatisticsStep(
     for (let i = 0; i < theta.length; i++) theta[i] += s.step[i];
     return { record, evaluationSteps: 0 };
   }
-  const stepped = theta.map((v, i) => v + s.step[i]);
   const without = p.measure(systemAt(theta));
-  const withStep = p.measure(systemAt(stepped));
-  // NaN compares false: a step whose orbit fails is not kept
-  const kept = withStep.loss < without.loss;
-  if (kept) theta.set(stepped);
-  record.check = { lossWithout: without.loss, lossWith: withStep.loss, kept };
-  return { record, evaluationSteps: without.steps + withStep.steps };
+  let steps = without.steps, best: Float64Array | null = null, bestLoss = Infinity, bestFactor = 0;
+  const candidates: number[] = [];
+  for (let j = 0, factor = 1; j <= (p.backtrack ?? 0); j++, factor /= BACKTRACK_FACTOR) {
+    const candidate = theta.map((v, i) => v + factor * s.step[i]);
+    const m = p.measure(systemAt(candidate));
+    steps += m.steps;
+    candidates.push(m.loss);
+    // NaN compares false: a candidate whose orbit fails is never the best
+    if (m.loss < bestLoss) [best, bestLoss, bestFactor] = [candidate, m.loss, factor];
+  }
+  const kept = best !== null && bestLoss < without.loss;
+  if (kept) theta.set(best!);
+  record.check = { lossWithout: without.loss, lossWith: best === null ? NaN : bestLoss, kept, candidates, factor: kept ? bestFactor : 0 };
+  return { record, evaluationSteps: steps };
 }

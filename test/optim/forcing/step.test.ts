@@ -63,6 +63,25 @@ describe('applyStatisticsStep (forcing.statisticsCheck): the capped step kept on
     assert.ok(b.record.check!.lossWith > b.record.check!.lossWithout);
   });
 
+  it('statisticsBacktrack: the capped step and its shortenings by 4, 16, … are measured on one seed; the lowest is kept when below the loss without a step', () => {
+    seen.length = 0;
+    // the loss is lowest near θ + s/16 = (0.1075, −0.01): the full step and s/4 overshoot
+    const theta = Float64Array.from([0.1, 0]);
+    const r = applyStatisticsStep(theta, before, { ...plain(distanceTo([0.1075, -0.01])), backtrack: 3 }, systemAt);
+    assert.equal(seen.length, 5, 'θ without, then 4 candidates');
+    assert.deepEqual(seen.slice(1).map((p) => p[1]), [-0.16, -0.04, -0.01, -0.0025]);
+    assert.equal(r.record.check!.factor, 1 / 16);
+    assert.equal(r.record.check!.candidates.length, 4);
+    assert.deepEqual(Array.from(theta), seen[3]);
+    assert.equal(r.evaluationSteps, 50);
+    // all candidates above the loss without a step: nothing is kept
+    const stay = Float64Array.from([0.1, 0]);
+    const q = applyStatisticsStep(stay, before, { ...plain(distanceTo([0.1, 0.01])), backtrack: 3 }, systemAt);
+    assert.deepEqual(Array.from(stay), [0.1, 0]);
+    assert.equal(q.record.check!.kept, false);
+    assert.equal(q.record.check!.factor, 0);
+  });
+
   it('a step whose measured loss is not finite is not kept', () => {
     const theta = Float64Array.from([0.1, 0]);
     const r = applyStatisticsStep(theta, before, plain((sys) => ({ loss: sys.p[1] === 0 ? 1 : NaN, steps: 1 })), systemAt);

@@ -160,51 +160,61 @@ describe('train with the combined objective (forcing.statisticsWeight): forcing 
     assert.throws(() => parseTrainConfig(raw({ forcing: { data: 'data.csv', segment: 20, mode: 'generalized', alpha: 0.3, statisticsWeight: 0.5, statisticsTrust: 0 } }), { baseDir: dir }), /forcing\.statisticsTrust must be a positive number/);
   });
 
-  it('statisticsCheck: θ₁ is the Adam update plus the capped step when L_S (one seed, with and without it) falls, else the Adam update alone; resume is bit-identical', async () => {
-    const forcing = { data: 'data.csv', segment: 20, batch: 8, mode: 'generalized', alpha: 0.3, statisticsWeight: 0.5, statisticsEvery: 3, statisticsTrust: 0.5, statisticsCheck: true };
-    const config = parseTrainConfig(raw({ forcing }), { baseDir: dir });
-    assert.equal(config.forcing?.statisticsCheck, true);
-    const r = await train(config);
-    const checked = r.records.filter((x) => x.statisticsStep !== undefined);
-    assert.equal(checked.length, 3);
-    assert.ok(checked.every((x) => x.statisticsStep!.check !== undefined && Number.isFinite(x.statisticsStep!.check.lossWith)));
-    // iteration 0 by hand: Adam's θ, the capped step, both measured on the seed Rng(gradient seed).split(2)
-    const plainForcing = { data: 'data.csv', segment: 20, batch: 8, mode: 'generalized', alpha: 0.3 };
-    const forcingOnly = await train(parseTrainConfig(raw({ loss: undefined, estimator: undefined, evaluation: undefined, iterations: 1, forcing: plainForcing }), { baseDir: dir }));
-    const sys = await systemFromSpec(config.system);
-    const loss = squaredErrorLoss(config.loss), ev = evaluationFor(config.estimator.objective, config.evaluation);
-    const e = evaluateLoss(sys, loss, ev, new Rng(iterationSeed(3, 0, 0)).split(1).seed);
-    const gs = await getEstimator('kernel').estimate({ system: sys, objective: lossObjective(loss, e.statistics, config.estimator.objective), params: ['h1'], seed: new Rng(iterationSeed(3, 0, 1)).split(1).seed }, {});
-    const theta0 = r.records[0].params!, adam = Float64Array.from(forcingOnly.params);
-    const s = statisticsStep(gs.gradient.map((g) => -0.5 * g), Float64Array.from(adam, (v, i) => v - theta0[i]), 0.5);
-    const sel = selectParams(sys, ['h1']);
-    const at = (p: ArrayLike<number>) => {
-      const full = Float64Array.from(sys.p);
-      sel.indices.forEach((q, i) => (full[q] = p[i]));
-      return sys.withParams(full);
-    };
-    const checkSeed = new Rng(iterationSeed(3, 0, 1)).split(2).seed;
-    const stepped = Float64Array.from(adam, (v, i) => v + s.step[i]);
-    const without = evaluateLoss(at(adam), loss, ev, checkSeed).loss, withStep = evaluateLoss(at(stepped), loss, ev, checkSeed).loss;
-    const c = r.records[0].statisticsStep!.check!;
-    assert.ok(Math.abs(c.lossWithout - without) < 1e-12 && Math.abs(c.lossWith - withStep) < 1e-12, JSON.stringify({ c, without, withStep }));
-    assert.equal(c.kept, withStep < without);
-    const expected = c.kept ? stepped : adam;
-    r.records[1].params!.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-12, `entry ${i}: ${v} vs ${expected[i]}`));
-    // the statistics evaluation and the two check runs are counted with the forcing evaluation
-    assert.equal(r.records[0].cost.evaluationSteps, r.records[1].cost.evaluationSteps + 3 * e.steps);
-    // resumed after 4 iterations: the same parameters as the uninterrupted run
-    const out = join(dir, 'kb');
-    await train(parseTrainConfig({ ...raw({ forcing, iterations: 4 }), out }, { baseDir: dir }));
-    const b = await train(parseTrainConfig({ ...raw({ forcing }), out }, { baseDir: dir }), { resume: true });
-    assert.deepEqual(Array.from(b.params), Array.from(r.params));
-  });
+  for (const backtrack of [undefined, 2]) {
+    it(`statisticsCheck${backtrack ? ` with statisticsBacktrack ${backtrack}` : ''}: θ₁ is the Adam update plus the candidate step with the lowest L_S (one seed) when below L_S without it, else the Adam update alone; resume is bit-identical`, async () => {
+      const forcing = { data: 'data.csv', segment: 20, batch: 8, mode: 'generalized', alpha: 0.3, statisticsWeight: 0.5, statisticsEvery: 3, statisticsTrust: 0.5, statisticsCheck: true, ...(backtrack && { statisticsBacktrack: backtrack }) };
+      const config = parseTrainConfig(raw({ forcing }), { baseDir: dir });
+      assert.equal(config.forcing?.statisticsCheck, true);
+      assert.equal(config.forcing?.statisticsBacktrack, backtrack);
+      const r = await train(config);
+      const checked = r.records.filter((x) => x.statisticsStep !== undefined);
+      assert.equal(checked.length, 3);
+      assert.ok(checked.every((x) => x.statisticsStep!.check!.candidates.length === (backtrack ?? 0) + 1));
+      // iteration 0 by hand: Adam's θ, the capped step, every candidate measured on the seed Rng(gradient seed).split(2)
+      const plainForcing = { data: 'data.csv', segment: 20, batch: 8, mode: 'generalized', alpha: 0.3 };
+      const forcingOnly = await train(parseTrainConfig(raw({ loss: undefined, estimator: undefined, evaluation: undefined, iterations: 1, forcing: plainForcing }), { baseDir: dir }));
+      const sys = await systemFromSpec(config.system);
+      const loss = squaredErrorLoss(config.loss), ev = evaluationFor(config.estimator.objective, config.evaluation);
+      const e = evaluateLoss(sys, loss, ev, new Rng(iterationSeed(3, 0, 0)).split(1).seed);
+      const gs = await getEstimator('kernel').estimate({ system: sys, objective: lossObjective(loss, e.statistics, config.estimator.objective), params: ['h1'], seed: new Rng(iterationSeed(3, 0, 1)).split(1).seed }, {});
+      const theta0 = r.records[0].params!, adam = Float64Array.from(forcingOnly.params);
+      const s = statisticsStep(gs.gradient.map((g) => -0.5 * g), Float64Array.from(adam, (v, i) => v - theta0[i]), 0.5);
+      const sel = selectParams(sys, ['h1']);
+      const at = (p: ArrayLike<number>) => {
+        const full = Float64Array.from(sys.p);
+        sel.indices.forEach((q, i) => (full[q] = p[i]));
+        return sys.withParams(full);
+      };
+      const checkSeed = new Rng(iterationSeed(3, 0, 1)).split(2).seed;
+      const without = evaluateLoss(at(adam), loss, ev, checkSeed).loss;
+      const factors = Array.from({ length: (backtrack ?? 0) + 1 }, (_, j) => 4 ** -j);
+      const candidates = factors.map((f) => Float64Array.from(adam, (v, i) => v + f * s.step[i]));
+      const losses = candidates.map((c) => evaluateLoss(at(c), loss, ev, checkSeed).loss);
+      const c = r.records[0].statisticsStep!.check!;
+      assert.ok(Math.abs(c.lossWithout - without) < 1e-12, JSON.stringify({ c, without }));
+      c.candidates.forEach((l, j) => assert.ok(Math.abs(l - losses[j]) < 1e-12, `candidate ${j}: ${l} vs ${losses[j]}`));
+      const best = losses.indexOf(Math.min(...losses));
+      assert.equal(c.kept, losses[best] < without);
+      assert.equal(c.factor, c.kept ? factors[best] : 0);
+      const expected = c.kept ? candidates[best] : adam;
+      r.records[1].params!.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-12, `entry ${i}: ${v} vs ${expected[i]}`));
+      // the statistics evaluation and the check runs are counted with the forcing evaluation
+      assert.equal(r.records[0].cost.evaluationSteps, r.records[1].cost.evaluationSteps + (3 + (backtrack ?? 0)) * e.steps);
+      // resumed after 4 iterations: the same parameters as the uninterrupted run
+      const out = join(dir, `kb${backtrack ?? 0}`);
+      await train(parseTrainConfig({ ...raw({ forcing, iterations: 4 }), out }, { baseDir: dir }));
+      const b = await train(parseTrainConfig({ ...raw({ forcing }), out }, { baseDir: dir }), { resume: true });
+      assert.deepEqual(Array.from(b.params), Array.from(r.params));
+    });
+  }
 
-  it('config: statisticsCheck is a boolean that goes with statisticsTrust', () => {
+  it('config: statisticsCheck is a boolean that goes with statisticsTrust; statisticsBacktrack a positive integer that goes with statisticsCheck', () => {
     const forcing = { data: 'data.csv', segment: 20, mode: 'generalized', alpha: 0.3, statisticsWeight: 0.5 };
     assert.throws(() => parseTrainConfig(raw({ forcing: { ...forcing, statisticsCheck: true } }), { baseDir: dir }), /forcing\.statisticsCheck goes with forcing\.statisticsTrust/);
     assert.throws(() => parseTrainConfig(raw({ forcing: { ...forcing, statisticsTrust: 1, statisticsCheck: 'yes' } }), { baseDir: dir }), /forcing\.statisticsCheck must be true or false/);
     assert.equal(parseTrainConfig(raw({ forcing: { ...forcing, statisticsTrust: 1, statisticsCheck: false } }), { baseDir: dir }).forcing?.statisticsCheck, undefined);
+    assert.throws(() => parseTrainConfig(raw({ forcing: { ...forcing, statisticsTrust: 1, statisticsBacktrack: 2 } }), { baseDir: dir }), /forcing\.statisticsBacktrack goes with forcing\.statisticsCheck/);
+    assert.throws(() => parseTrainConfig(raw({ forcing: { ...forcing, statisticsTrust: 1, statisticsCheck: true, statisticsBacktrack: 0 } }), { baseDir: dir }), /forcing\.statisticsBacktrack must be a positive integer/);
   });
 
   it('config: statisticsEvery needs statisticsWeight; a loss with forcing alone points at statisticsWeight', () => {
