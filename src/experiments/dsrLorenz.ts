@@ -30,8 +30,11 @@ export interface DsrLorenzData {
   settings: ReturnType<typeof dsrSettings>;
   data: { lambda1: number; lambda1Stderr: number; interval: number; floor: { dstsp: number; dh: number } };
   seeds: DsrSeedRun[];
-  /** per method: mean and 95% interval over seeds of every metric */
-  summary: { label: string; finished: number; stats: DsrSummary | null }[];
+  /**
+   * per method: mean and 95% interval over seeds of every metric, over the finite values (a model
+   * whose noisy orbit diverged has D_stsp = ∞; `diverged` counts those runs)
+   */
+  summary: { label: string; finished: number; diverged: number; stats: DsrSummary | null }[];
   /**
    * each fine-tune minus GTF alone and minus GTF continued, seed by seed: mean and 95% interval
    * (`method` the fine-tune; the acceptance reads the combined fine-tune against GTF alone)
@@ -90,13 +93,15 @@ function finished(label: string, seeds: DsrSeedRun[]): DsrMethodRun[] {
   return seeds.map((s) => s.runs.find((r) => r.label === label)!).filter((r) => r.metrics !== null);
 }
 
-function summarise(label: string, seeds: DsrSeedRun[]): DsrLorenzData['summary'][number] {
+/** A method's metrics over seeds; non-finite values (a diverged orbit's D_stsp) are counted, not averaged. */
+export function summarise(label: string, seeds: DsrSeedRun[]): DsrLorenzData['summary'][number] {
   const runs = finished(label, seeds);
-  if (runs.length === 0) return { label, finished: 0, stats: null };
-  const of = (f: (r: DsrMethodRun) => number) => interval(runs.map(f));
+  if (runs.length === 0) return { label, finished: 0, diverged: 0, stats: null };
+  const of = (f: (r: DsrMethodRun) => number) => interval(runs.map(f).filter(Number.isFinite));
   return {
     label,
     finished: runs.length,
+    diverged: runs.filter((r) => !Number.isFinite(r.metrics!.dstsp)).length,
     stats: {
       dstsp: of((r) => r.metrics!.dstsp),
       dh: of((r) => r.metrics!.dh),
@@ -108,16 +113,20 @@ function summarise(label: string, seeds: DsrSeedRun[]): DsrLorenzData['summary']
   };
 }
 
-/** `method` minus `versus`, seed by seed (seeds where both finished): D_stsp and D_H differences, PE₂₀ ratio. */
-function pairedDifference(method: string, versus: string, seeds: DsrSeedRun[]): DsrLorenzData['paired'][number] {
+/**
+ * `method` minus `versus`, seed by seed (seeds where both finished): D_stsp and D_H differences, PE₂₀
+ * ratio; a seed where either model's orbit diverged (a non-finite difference) is left out of that
+ * metric, and each interval's n says how many seeds it holds.
+ */
+export function pairedDifference(method: string, versus: string, seeds: DsrSeedRun[]): DsrLorenzData['paired'][number] {
   const pairs = seeds
     .map((s) => [s.runs.find((r) => r.label === method)?.metrics, s.runs.find((r) => r.label === versus)?.metrics] as const)
     .filter((p): p is readonly [DsrMetrics, DsrMetrics] => p[0] != null && p[1] != null);
   return {
     method,
     versus,
-    dstsp: interval(pairs.map(([a, b]) => a.dstsp - b.dstsp)),
-    dh: interval(pairs.map(([a, b]) => a.dh - b.dh)),
-    pe20Ratio: interval(pairs.map(([a, b]) => a.pe20 / b.pe20)),
+    dstsp: interval(pairs.map(([a, b]) => a.dstsp - b.dstsp).filter(Number.isFinite)),
+    dh: interval(pairs.map(([a, b]) => a.dh - b.dh).filter(Number.isFinite)),
+    pe20Ratio: interval(pairs.map(([a, b]) => a.pe20 / b.pe20).filter(Number.isFinite)),
   };
 }

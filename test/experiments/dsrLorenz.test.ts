@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMBINED_LABEL, DSR_METHODS, noisyLorenz, runDsrLorenz } from '../../src/experiments/index.js';
+import { COMBINED_LABEL, DSR_METHODS, noisyLorenz, pairedDifference, runDsrLorenz, summarise, type DsrSeedRun } from '../../src/experiments/index.js';
 import { withoutTimes } from '../helpers/experiments.js';
 
 describe('dsr-lorenz', () => {
@@ -31,6 +31,25 @@ describe('dsr-lorenz', () => {
     assert.equal(a.acceptance.held, a.paired[0].dstsp.hi < 0 && a.paired[0].dh.hi < 0 && a.paired[0].pe20Ratio.mean <= 1.2);
     const b = await runDsrLorenz({ size: 'smoke', seed: 2 });
     assert.deepEqual(withoutTimes(b), withoutTimes(a));
+  });
+
+  it('a diverged model (D_stsp = ∞) is counted, not averaged; a seed with a non-finite difference leaves that paired metric', () => {
+    const run = (label: string, dstsp: number, dh: number) => ({ label, metrics: { dstsp, dh, pe20: 0.02, lambda1: 0.9, lambda1Stderr: 0.1 }, cpuSeconds: 1, error: null });
+    const seeds: DsrSeedRun[] = [
+      { seed: 0, runs: [run('generalized TF', 0.5, 0.05), run(COMBINED_LABEL, 0.3, 0.04)] },
+      { seed: 1, runs: [run('generalized TF', 0.7, 0.07), run(COMBINED_LABEL, 0.4, 0.05)] },
+      { seed: 2, runs: [run('generalized TF', Infinity, 1), run(COMBINED_LABEL, 0.35, 0.045)] },
+    ];
+    const gtf = summarise('generalized TF', seeds);
+    assert.equal(gtf.finished, 3);
+    assert.equal(gtf.diverged, 1);
+    assert.equal(gtf.stats!.dstsp.n, 2);
+    assert.ok(Math.abs(gtf.stats!.dstsp.mean - 0.6) < 1e-15);
+    assert.equal(gtf.stats!.dh.n, 3, 'D_H is finite (1) for the diverged orbit');
+    const p = pairedDifference(COMBINED_LABEL, 'generalized TF', seeds);
+    assert.equal(p.dstsp.n, 2);
+    assert.ok(Math.abs(p.dstsp.mean - -0.25) < 1e-15 && Number.isFinite(p.dstsp.hi));
+    assert.equal(p.dh.n, 3);
   });
 
   it('data: standardised noisy Lorenz (mean ≈ 0, variance ≈ 1 + σ²)', () => {
