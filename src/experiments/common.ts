@@ -20,6 +20,8 @@ export interface ExperimentOptions {
   onProgress?: (label: string, done: number, total: number) => void;
   /** where finished units of work are saved, so that an interrupted run resumes (none: not saved) */
   units?: UnitStore;
+  /** experiments over seeds (Experiment.seeded): how many, instead of the size's count (≥ 2 for an interval) */
+  seeds?: number;
 }
 
 /** Runs one unit of work of an experiment through its UnitStore (saved, or read back on resume). */

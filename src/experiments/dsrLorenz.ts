@@ -46,7 +46,7 @@ export interface DsrLorenzData {
 
 export async function runDsrLorenz(opts: ExperimentOptions): Promise<DsrLorenzData> {
   const t0 = process.hrtime.bigint();
-  const settings = dsrSettings(opts.size);
+  const settings = { ...dsrSettings(opts.size), ...(opts.seeds !== undefined && { seeds: opts.seeds }) };
   const data = noisyLorenz(settings.rows, settings.dt, settings.observationNoise, opts.seed);
   const lorenz = lyapunovSpectrum(createSystem('lorenz63', { dt: settings.dt }), { k: 1, steps: settings.metrics.lyapunovSteps * 2, seed: opts.seed });
   const lambda1 = lorenz.exponents[0];

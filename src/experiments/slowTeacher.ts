@@ -67,7 +67,7 @@ export function slowTeacherMethods(budget: number): StudyMethod[] {
 }
 
 /** The settings of a run of the given size (the full size is the documented one). */
-export function slowTeacherSettings(size: ExperimentSize, seed: number): SlowTeacherData['settings'] {
+export function slowTeacherSettings(size: ExperimentSize, seed: number, seeds?: number): SlowTeacherData['settings'] {
   const s = <T>(smoke: T, demo: T, full: T) => bySize(size, { smoke, demo, full });
   return {
     n: 8,
@@ -87,7 +87,7 @@ export function slowTeacherSettings(size: ExperimentSize, seed: number): SlowTea
     finalSteps: s(5000, 50_000, 300_000),
     targetSteps: s(10_000, 200_000, 1_000_000),
     transient: 1000,
-    seeds: trainingSeeds(seed, s(2, 3, 5)),
+    seeds: trainingSeeds(seed, seeds ?? s(2, 3, 5)),
   };
 }
 
@@ -115,7 +115,7 @@ export async function runSlowTeacher(opts: ExperimentOptions): Promise<SlowTeach
   const t0 = process.hrtime.bigint();
   const { size, seed } = opts;
   const s = <T>(smoke: T, demo: T, full: T) => bySize(size, { smoke, demo, full });
-  const settings = slowTeacherSettings(size, seed);
+  const settings = slowTeacherSettings(size, seed, opts.seeds);
   const { n, m, transient } = settings;
   const { rng, teacher, student, stats, target, terms, task } = slowTeacherTask(settings, seed);
   const initial = measureStatistics(student, stats, { kind: 'average', steps: settings.finalSteps, transient }, rng.split(3).seed);

@@ -85,7 +85,7 @@ export async function runTradeoff(opts: ExperimentOptions): Promise<TradeoffData
     evaluationSteps: s(5000, 40_000, 100_000),
     finalSteps: s(20_000, 400_000, 2_000_000),
     transient: TRANSIENT,
-    seeds: trainingSeeds(seed, s(2, 3, 5)),
+    seeds: trainingSeeds(seed, opts.seeds ?? s(2, 3, 5)),
   };
   const system = createSystem('lorenz63', { noise: NOISE });
   const rng = new Rng(seed);

@@ -22,6 +22,15 @@ describe('experiment and demo commands', () => {
     assert.deepEqual(JSON.parse(readFileSync(join(out, 'explosion.json'), 'utf8')), j.data);
   });
 
+  it('--seeds sets how many seeds an experiment over seeds runs (dsr-lorenz, smoke: 3 instead of 2); the report names it', () => {
+    const out = mkdtempSync(join(tmpdir(), 'chaosgrad-seeds-'));
+    const j = runJson(['experiment', 'dsr-lorenz', '--size', 'smoke', '--seeds', '3', '--out', out]);
+    assert.equal(j.data.seeds.length, 3);
+    assert.equal(j.data.settings.seeds, 3);
+    assert.ok(j.data.summary.every((m: { finished: number }) => m.finished <= 3));
+    assert.match(readFileSync(join(out, 'index.html'), 'utf8'), /--seeds 3/);
+  });
+
   it('without --json, experiment prints its findings and where the page is', () => {
     const out = mkdtempSync(join(tmpdir(), 'chaosgrad-exp-'));
     const r = runCli(['experiment', 'inverse-lorenz', '--size', 'smoke', '--out', out]);
@@ -35,6 +44,8 @@ describe('experiment and demo commands', () => {
     expectUsage(['experiment'], /missing <name> \(valid: explosion, estimators, inverse-lorenz, teacher-rnn, slow-teacher, tradeoff, dsr-lorenz\)/);
     expectUsage(['experiment', 'explosion', '--size', 'huge'], /--size must be one of smoke, demo, full, got 'huge'/);
     expectUsage(['experiment', 'explosion', '--seed', '-1'], /--seed must be >= 0/);
+    expectUsage(['experiment', 'explosion', '--seeds', '3'], /--seeds goes with the experiments over seeds \(slow-teacher, tradeoff, dsr-lorenz\); 'explosion' has none/);
+    expectUsage(['experiment', 'dsr-lorenz', '--seeds', '1'], /--seeds must be >= 2/);
     expectUsage(['demo', '--size', 'big'], /--size must be one of smoke, demo, full/);
     expectUsage(['demo', 'extra'], /unexpected argument 'extra'/);
     expectUsage(['experiment', 'explosion', '--frob'], /Unknown option '--frob'/);

@@ -7,12 +7,15 @@ import { workerCount } from '../../parallel/index.js';
 import { acquireRunLock } from '../../optim/index.js';
 import { figuresFor } from '../../report/figures.js';
 import { findings, renderReport, type ReportMeta } from '../../report/html.js';
-import { str, writeTextFile, type OptionValues } from '../args.js';
+import { num, str, writeTextFile, type OptionValues } from '../args.js';
 import type { Command } from '../command.js';
 import { toJson } from '../format.js';
 import type { Progress } from '../progress.js';
 import { packageVersion } from '../version.js';
 import { seedFrom } from '../systemArgs.js';
+
+/** the experiments that run over seeds (--seeds) */
+const SEEDED = EXPERIMENTS.filter((e) => e.seeded).map((e) => e.name);
 
 export function makeDir(dir: string): void {
   try {
@@ -94,11 +97,12 @@ const DEFAULT_OUT = 'runs/<name>';
 export const experimentCommand: Command = {
   name: 'experiment',
   summary: `a reproducible study (${EXPERIMENT_NAMES.join(', ')}): data JSON, SVG figures and an HTML page in --out`,
-  usage: `experiment <${EXPERIMENT_NAMES.join('|')}> [--out DIR] [--size ${EXPERIMENT_SIZES.join('|')}] [--seed S] [--resume]`,
+  usage: `experiment <${EXPERIMENT_NAMES.join('|')}> [--out DIR] [--size ${EXPERIMENT_SIZES.join('|')}] [--seed S] [--seeds N] [--resume]`,
   options: {
     out: { type: 'string', value: 'DIR', group: 'output', default: DEFAULT_OUT, description: 'directory of the data, figures and HTML report' },
     size: { type: 'string', value: EXPERIMENT_SIZES.join('|'), default: 'full', description: 'size of the study' },
     seed: { type: 'string', kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, default: 0, description: 'seed of every random draw' },
+    seeds: { type: 'string', kind: 'integer', min: 2, value: 'N', default: "the size's count", description: `how many model/training seeds (${SEEDED.join(', ')}); the intervals are over them` },
     resume: { type: 'boolean', description: 'reuse the finished units an interrupted run with the same settings left in --out' },
   },
   system: false,
@@ -108,18 +112,20 @@ export const experimentCommand: Command = {
     const experiment = experimentByName(positionals[0]);
     const size = sizeFrom(values, 'full');
     const seed = seedFrom(values);
+    const seeds = num(values, 'seeds', undefined, { integer: true, min: 2, max: 10_000 });
+    if (seeds !== undefined && !experiment.seeded) throw new UsageError(`--seeds goes with the experiments over seeds (${SEEDED.join(', ')}); '${experiment.name}' has none`);
     const out = str(values, 'out') ?? join('runs', experiment.name);
     lockOutput(out);
     // each finished unit (a method's training run, a case) is saved in out/.units until the end
-    const units = unitStore(out, { experiment: experiment.name, size, seed }, values.resume === true);
+    const units = unitStore(out, { experiment: experiment.name, size, seed, ...(seeds !== undefined && { seeds }) }, values.resume === true);
     const t0 = process.hrtime.bigint();
-    const data = await experiment.run({ size, seed, units, onProgress: (label, done, total) => progress.update(label, done, total) });
+    const data = await experiment.run({ size, seed, seeds, units, onProgress: (label, done, total) => progress.update(label, done, total) });
     progress.done();
     const files = writeExperimentFiles(out, data);
     units.clear();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const page = join(out, 'index.html');
-    const command = `chaosgrad experiment ${experiment.name} --size ${size} --seed ${seed}`;
+    const command = `chaosgrad experiment ${experiment.name} --size ${size} --seed ${seed}${seeds !== undefined ? ` --seeds ${seeds}` : ''}`;
     writeTextFile('report', page, renderReport(reportMeta(`chaosgrad experiment: ${experiment.name}`, command, seconds), [{ data, title: experiment.title }]));
     files.push(page);
     const found = findings(data);
