@@ -3,7 +3,7 @@ import { selectParams } from '../gradients/index.js';
 import { buildSystem, plrnn, type DynamicalSystem } from '../systems/index.js';
 import { cpuSeconds, trainRecording } from './common.js';
 import { COMBINED_LABEL, type DsrMethodRun } from './dsrSettings.js';
-import { DSR_PARAMS, dsrMetrics, fineTuneResonators, noisy, type SeedContext } from './dsrModel.js';
+import { DSR_PARAMS, dsrMetrics, fineTuneResonators, noisy, weighGroups, type SeedContext } from './dsrModel.js';
 
 /**
  * The combined fine-tune of dsr-lorenz: from the GTF model, the train loop's combined objective
@@ -20,14 +20,8 @@ import { DSR_PARAMS, dsrMetrics, fineTuneResonators, noisy, type SeedContext } f
 export function combinedStatistics(c: SeedContext) {
   const f = c.settings.combined;
   const resonators = f.spectra ? fineTuneResonators(c.settings) : undefined;
-  const probe = reconstructionStatistics(c.data.train, { bins: f.bins, momentWeight: 1, binWeight: 1, jointBins: f.jointBins, jointWeight: 1, resonators });
-  const scale = (prefix: string) => {
-    const group = probe.terms.filter((t) => t.observable.startsWith(prefix));
-    return group.length === 0 ? 1 : group.length / group.reduce((a, t) => a + t.target ** 2, 0);
-  };
-  const weights = { binWeight: scale('bin'), jointWeight: scale('joint'), spectrumWeight: scale('spec') };
-  const stats = reconstructionStatistics(c.data.train, { bins: f.bins, momentWeight: 1, jointBins: f.jointBins, resonators, ...weights });
-  return { ...stats, resonators };
+  const stats = reconstructionStatistics(c.data.train, { bins: f.bins, momentWeight: 1, binWeight: 1, jointBins: f.jointBins, jointWeight: 1, resonators });
+  return { observables: stats.observables, terms: weighGroups(stats.terms, ['bin', 'joint', 'spec']), resonators };
 }
 
 export async function combinedFineTune(start: DynamicalSystem, c: SeedContext, cpuBefore: number): Promise<DsrMethodRun> {

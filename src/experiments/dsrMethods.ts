@@ -3,7 +3,7 @@ import { selectParams } from '../gradients/index.js';
 import { buildSystem, plrnn, type DynamicalSystem } from '../systems/index.js';
 import { cpuSeconds, trainRecording } from './common.js';
 import { combinedFineTune } from './dsrCombined.js';
-import { DSR_PARAMS, dsrMetrics, fineTuneResonators, initialModel, noisy, type SeedContext } from './dsrModel.js';
+import { DSR_PARAMS, dsrMetrics, fineTuneResonators, initialModel, noisy, weighGroups, type SeedContext } from './dsrModel.js';
 import { DSR_METHODS, STATISTICS_LABEL, type DsrMethodRun, type DsrSeedRun } from './dsrSettings.js';
 
 export function timed(label: string, c: SeedContext, cpuBefore: number, f: () => DynamicalSystem): { run: DsrMethodRun; system: DynamicalSystem | null } {
@@ -54,10 +54,8 @@ export async function reconstruct(c: SeedContext): Promise<DsrSeedRun> {
 async function fineTune(start: DynamicalSystem, c: SeedContext, cpuBefore: number): Promise<DsrMethodRun> {
   const s = c.settings, f = s.fineTune, t0 = cpuSeconds();
   const resonators = fineTuneResonators(s);
-  const probe = reconstructionStatistics(c.data.train, { bins: f.bins, momentWeight: 1, binWeight: 1, resonators });
-  const spectral = probe.terms.filter((t) => t.observable.startsWith('spec'));
-  const spectrumWeight = spectral.length / spectral.reduce((a, t) => a + t.target ** 2, 0);
-  const stats = reconstructionStatistics(c.data.train, { bins: f.bins, momentWeight: 1, binWeight: 1, resonators, spectrumWeight });
+  const built = reconstructionStatistics(c.data.train, { bins: f.bins, momentWeight: 1, binWeight: 1, resonators });
+  const stats = { observables: built.observables, terms: weighGroups(built.terms, ['spec']) };
   const model = plrnn({ dim: s.latent, hidden: s.hidden, clipped: true, netSeed: 100 + c.seed, observables: stats.observables, resonators });
   const augmented = noisy(buildSystem(model, start.p, null), f.sigma, s.latent);
   const config = parseTrainConfig(

@@ -1,4 +1,4 @@
-import { predictionError } from '../optim/index.js';
+import { predictionError, type LossTerm } from '../optim/index.js';
 import { buildSystem, defaultParams, makeNoise, plrnn, type DynamicalSystem, type Resonators } from '../systems/index.js';
 import { spectralDistance, stateSpaceDivergence } from '../stats/index.js';
 import { chaosCheck } from './common.js';
@@ -57,3 +57,18 @@ export function fineTuneResonators(s: DsrSettings): Resonators {
   return { observed: OBSERVED, frequencies: Array.from({ length: f.frequencies }, (_, j) => j * f.frequencyStep), decay: f.decay };
 }
 
+/**
+ * The terms with each group (observables named with one of the prefixes) weighted by
+ * 1/mean(target²) of the group, so that every group counts alike; other terms keep their weight.
+ */
+export function weighGroups(terms: readonly LossTerm[], prefixes: readonly string[]): LossTerm[] {
+  const groupOf = (t: LossTerm) => prefixes.find((p) => t.observable.startsWith(p));
+  const scale = new Map(prefixes.map((p) => {
+    const group = terms.filter((t) => groupOf(t) === p);
+    return [p, group.length === 0 ? 1 : group.length / group.reduce((a, t) => a + t.target ** 2, 0)] as const;
+  }));
+  return terms.map((t) => {
+    const p = groupOf(t);
+    return p === undefined ? t : { ...t, weight: scale.get(p)! };
+  });
+}

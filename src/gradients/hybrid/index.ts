@@ -117,7 +117,7 @@ function resolveWithCost(req: GradientRequest, o: HybridOptions): { run: HybridR
   if (sweep === 'auto') {
     const steps = req.objective.kind === 'average' ? req.objective.steps : 1;
     const from = chooseSweep({
-      params: sel(req),
+      params: paramCount(req),
       dim: sys.dim,
       rungs: ladder!.length,
       // CheckpointedOrbit keeps n + r numbers per step
@@ -163,10 +163,10 @@ function fixedSweep(req: GradientRequest, o: HybridOptions, split: string): 'for
   if (o.sweep !== undefined) return o.sweep;
   // options that only the backward sweep has (its checkpointed orbit) ask for it
   if (o.orbitMemory !== undefined || o.segmentSteps !== undefined) return 'backward';
-  return applies && sel(req) <= FORWARD_MAX_PARAMS ? 'auto' : 'backward';
+  return applies && paramCount(req) <= FORWARD_MAX_PARAMS ? 'auto' : 'backward';
 }
 
-const sel = (req: GradientRequest) => selectParams(req.system, req.params).indices.length;
+const paramCount = (req: GradientRequest) => selectParams(req.system, req.params).indices.length;
 
 function addCost(to: Omit<GradientCost, 'seconds'>, c: Omit<GradientCost, 'seconds'>): void {
   to.steps += c.steps;

@@ -108,9 +108,14 @@ export function reconstructionStatistics(data: ObservedSeries, o: StatisticsChoi
     }
     return { lo, hi };
   });
+  const row = new Float64Array(N); // one row buffer: a view per row and observable was T·(terms) allocations
   const add = (ob: Observable, weight: number) => {
     observables.push(ob);
-    terms.push({ observable: ob.name, target: mean((r) => ob.value(x.subarray(r, r + N))), weight });
+    const at = (r: number) => {
+      for (let i = 0; i < N; i++) row[i] = x[r + i];
+      return ob.value(row);
+    };
+    terms.push({ observable: ob.name, target: mean(at), weight });
   };
   for (let i = 0; i < N; i++) {
     const { lo, hi } = range[i], h = (hi - lo) / o.bins;
