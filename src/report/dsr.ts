@@ -26,12 +26,8 @@ export function dsrSection(d: DsrLorenzData): Section {
     return ft.length > 0 ? ft.reduce((a, r) => a + r!.gradientSnr!, 0) / ft.length : NaN;
   };
   // the combined fine-tune is the first paired comparison's method
-  const kept = (d: DsrLorenzData) => {
-    const steps = d.seeds.map((x) => x.runs.find((r) => r.label === d.paired[0]?.method)?.statisticsSteps).filter((v) => v !== undefined);
-    if (steps.length === 0) return '';
-    const k = steps.reduce((a, v) => a + v!.kept, 0), n = steps.reduce((a, v) => a + v!.proposed, 0);
-    return ` Statistics steps kept by the check: ${k} of ${n}.`;
-  };
+  const checked = d.seeds.map((x) => x.runs.find((r) => r.label === d.paired[0]?.method)?.statisticsSteps).filter((v) => v !== undefined);
+  const kept = checked.length === 0 ? '' : ` Statistics steps kept by the check: ${checked.reduce((a, v) => a + v.kept, 0)} of ${checked.reduce((a, v) => a + v.proposed, 0)}.`;
   const a = d.acceptance, c = s.combined, head = d.paired[0], fair = d.paired[1];
   return {
     intro: [
@@ -41,7 +37,7 @@ export function dsrSection(d: DsrLorenzData): Section {
     ],
     finding: [
       `Lowest D_stsp: ${best(d, 'dstsp')}; lowest D_H: ${best(d, 'dh')}; lowest 20-step error: ${best(d, 'pe20')}.`,
-      `${head?.method} minus GTF alone (paired over seeds, 95%): D_stsp ${ci(head?.dstsp)}, D_H ${ci(head?.dh)}, PE₂₀ ratio ${ci(head?.pe20Ratio)}; minus GTF continued: D_stsp ${ci(fair?.dstsp)}, D_H ${ci(fair?.dh)}, PE₂₀ ratio ${ci(fair?.pe20Ratio)}. Kernel gradient ‖ĝ‖/‖stderr‖ ≈ ${num(snr(d.paired[2]?.method ?? ''), 2)} (statistics alone), ${num(snr(head?.method ?? ''), 2)} (combined${c.trust === null ? ', forcing part included' : ', the statistics estimate'}).${kept(d)}`,
+      `${head?.method} minus GTF alone (paired over seeds, 95%): D_stsp ${ci(head?.dstsp)}, D_H ${ci(head?.dh)}, PE₂₀ ratio ${ci(head?.pe20Ratio)}; minus GTF continued: D_stsp ${ci(fair?.dstsp)}, D_H ${ci(fair?.dh)}, PE₂₀ ratio ${ci(fair?.pe20Ratio)}. Gradient ‖ĝ‖/‖stderr‖ ≈ ${num(snr(d.paired[2]?.method ?? ''), 2)} (statistics alone, kernel), ${num(snr(head?.method ?? ''), 2)} (combined${c.trust === null ? ', forcing part included' : `, its ${c.estimator} statistics estimate`}).${kept}`,
       `Acceptance (D_stsp and D_H lower than teacher forcing alone, PE₂₀ up ≤ 20%): ${a.held ? 'HELD' : 'NOT HELD'} (D_stsp lower: ${a.dstspLower}, D_H lower: ${a.dhLower}, PE₂₀ change ${num(100 * a.pe20Rise, 3)}%).`,
     ],
     tables: [
